@@ -1,0 +1,26 @@
+// The tributary subcommands. Each takes its arguments (after the subcommand name) and
+// returns the process exit code: 0 success, 1 runtime failure, 2 usage or config error.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sink/sink_config.h"
+
+namespace tributary {
+
+int RunSinkCommand(const std::vector<std::string>& args);
+int RunQuickstartCommand(const std::vector<std::string>& args);
+int RunConfigCommand(const std::vector<std::string>& args);
+
+// Installs SIGINT/SIGTERM handlers that set StopRequested(). A second signal exits at
+// once.
+void InstallStopHandlers();
+const std::atomic<bool>& StopRequested();
+
+// Reads and validates a sink config file; prints what is wrong and returns nullopt.
+std::optional<SinkConfig> LoadSinkConfig(const std::string& path);
+
+}  // namespace tributary

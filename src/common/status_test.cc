@@ -1,0 +1,63 @@
+#include "common/status.h"
+
+#include <gtest/gtest.h>
+
+#include "common/strings.h"
+#include "common/types.h"
+
+namespace tributary {
+namespace {
+
+Result<int> ParsePositive(int v) {
+  if (v <= 0) return InvalidArgument("flush.size: expected an integer > 0, got '{}'", v);
+  return v;
+}
+
+Status UseParsed(int v, int* out) {
+  ASSIGN_OR_RETURN(*out, ParsePositive(v));
+  return Status::OK();
+}
+
+TEST(StatusTest, OkAndErrorCarryCodeAndMessage) {
+  EXPECT_TRUE(Status::OK().ok());
+  Status s = NotFound("bucket '{}' does not exist", "lake");
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), StatusCode::kNotFound);
+  EXPECT_EQ(s.ToString(), "NotFound: bucket 'lake' does not exist");
+  EXPECT_EQ(s.WithContext("put topics/a").message(), "put topics/a: bucket 'lake' does not exist");
+}
+
+TEST(StatusTest, RetriableOnlyForTransientCodes) {
+  EXPECT_TRUE(Unavailable("503").IsRetriable());
+  EXPECT_TRUE(IOError("reset").IsRetriable());
+  EXPECT_FALSE(InvalidArgument("x").IsRetriable());
+  EXPECT_FALSE(PreconditionFailed("etag").IsRetriable());
+}
+
+TEST(ResultTest, AssignOrReturnPropagatesErrors) {
+  int out = 0;
+  EXPECT_TRUE(UseParsed(5, &out).ok());
+  EXPECT_EQ(out, 5);
+  Status bad = UseParsed(0, &out);
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(out, 5);
+}
+
+TEST(TypesTest, OffsetsOrderAndAdvance) {
+  Offset a(41);
+  EXPECT_EQ(a.Next(), Offset(42));
+  EXPECT_LT(a, a.Next());
+  TopicPartition tp{"orders", Partition(2)};
+  EXPECT_EQ(tp.ToString(), "orders-2");
+}
+
+TEST(StringsTest, SplitListTrimsAndDropsEmpty) {
+  auto v = SplitList(" a, b,,c ,");
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[0], "a");
+  EXPECT_EQ(v[2], "c");
+  EXPECT_EQ(RandomHex(12).size(), 12u);
+}
+
+}  // namespace
+}  // namespace tributary

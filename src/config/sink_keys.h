@@ -1,0 +1,22 @@
+// The sink's configuration keys: the Confluent S3 sink connector's names and defaults
+// (see shared/reference/sink-anchors.md §1.2), plus the Connect worker keys a standalone
+// process needs. Only keys this version implements are declared; others are reported
+// as unused rather than silently honoured.
+#pragma once
+
+#include "config/config.h"
+
+namespace tributary {
+
+const ConfigTable& SinkConfigTable();
+
+// Prefixes whose keys are passed through rather than declared one by one.
+const std::vector<std::string>& SinkPassThroughPrefixes();
+
+// Canonical names for accepted class-name aliases ("JsonFormat" and
+// "io.confluent.connect.s3.format.json.JsonFormat" are the same format).
+inline constexpr std::string_view kJsonFormatClass = "io.confluent.connect.s3.format.json.JsonFormat";
+inline constexpr std::string_view kDefaultPartitionerClass =
+    "io.confluent.connect.storage.partitioner.DefaultPartitioner";
+
+}  // namespace tributary

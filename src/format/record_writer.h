@@ -1,0 +1,45 @@
+// RecordWriter: encodes records of one output file into an OutputStream.
+//
+// A writer is created per file, receives records in offset order, and is closed once
+// when the file rotates. Write errors that concern one record (a value that cannot be
+// encoded) are kInvalidArgument and name the record (Record::Where()); the caller
+// decides, by errors.tolerance, whether to stop or skip.
+//
+// Thread safety: a writer is used by one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "format/output_stream.h"
+#include "format/record.h"
+
+namespace tributary {
+
+class RecordWriter {
+ public:
+  virtual ~RecordWriter() = default;
+  virtual Status Write(const Record& record) = 0;
+  // Writes any trailer. The stream holds the whole file afterwards.
+  virtual Status Close() = 0;
+};
+
+// How the value bytes of a record are interpreted (Connect's value.converter).
+enum class ValueEncoding {
+  kJson,    // JsonConverter: the value is JSON text
+  kString,  // StringConverter: the value is UTF-8 text
+  kBytes,   // ByteArrayConverter: the value is opaque bytes
+};
+
+// A file format: its extension and a factory of writers.
+class Format {
+ public:
+  virtual ~Format() = default;
+  // ".json"
+  virtual std::string Extension() const = 0;
+  // The returned writer borrows `out`, which must outlive it.
+  virtual std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const = 0;
+};
+
+}  // namespace tributary

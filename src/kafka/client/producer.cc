@@ -1,0 +1,66 @@
+#include "kafka/client/producer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include "kafka/client/rdkafka_config.h"
+
+namespace tributary {
+
+Result<std::unique_ptr<Producer>> Producer::Create(
+    const std::string& bootstrap_servers, const std::map<std::string, std::string>& overrides) {
+  std::map<std::string, std::string> props = {
+      {"bootstrap.servers", bootstrap_servers},
+      {"enable.idempotence", "true"},
+      {"linger.ms", "5"},
+  };
+  for (const auto& [k, v] : overrides) props[k] = v;
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeRdKafkaConf(props, "producer"));
+  std::unique_ptr<Producer> self(new Producer());
+  rd_kafka_conf_set_opaque(conf, self.get());
+  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* p = static_cast<Producer*>(opaque);
+    if (m->err && p->delivery_error_.empty()) p->delivery_error_ = rd_kafka_err2str(m->err);
+  });
+  char errstr[512];
+  self->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (self->rk_ == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return InvalidArgument("cannot create Kafka producer: {}", errstr);
+  }
+  return self;
+}
+
+Producer::~Producer() {
+  if (rk_ != nullptr) {
+    rd_kafka_flush(rk_, 5000);
+    rd_kafka_destroy(rk_);
+  }
+}
+
+Status Producer::Produce(const std::string& topic, std::optional<Partition> partition,
+                         std::optional<std::string_view> key, std::string_view value) {
+  while (true) {
+    rd_kafka_resp_err_t err = rd_kafka_producev(
+        rk_, RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_PARTITION((partition ? partition->value() : RD_KAFKA_PARTITION_UA)),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_KEY((key ? key->data() : nullptr), (key ? key->size() : 0)),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      rd_kafka_poll(rk_, 50);
+      continue;
+    }
+    if (err) return Unavailable("produce to {}: {}", topic, rd_kafka_err2str(err));
+    rd_kafka_poll(rk_, 0);
+    return Status::OK();
+  }
+}
+
+Status Producer::Flush(std::chrono::milliseconds timeout) {
+  rd_kafka_resp_err_t err = rd_kafka_flush(rk_, static_cast<int>(timeout.count()));
+  if (err) return Unavailable("producer flush: {}", rd_kafka_err2str(err));
+  if (!delivery_error_.empty()) return Unavailable("delivery failed: {}", delivery_error_);
+  return Status::OK();
+}
+
+}  // namespace tributary

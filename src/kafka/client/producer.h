@@ -1,0 +1,42 @@
+// Producer: an idempotent Kafka producer over librdkafka, for the quickstart's sample
+// data and (later) the source role.
+//
+// Thread safety: Produce may be called from several threads; Flush from any one.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+#include "common/types.h"
+
+typedef struct rd_kafka_s rd_kafka_t;
+
+namespace tributary {
+
+class Producer {
+ public:
+  static Result<std::unique_ptr<Producer>> Create(
+      const std::string& bootstrap_servers, const std::map<std::string, std::string>& overrides);
+  ~Producer();
+
+  // Queues one record; `partition` nullopt lets the partitioner choose by key. Blocks
+  // briefly when the local queue is full.
+  Status Produce(const std::string& topic, std::optional<Partition> partition,
+                 std::optional<std::string_view> key, std::string_view value);
+
+  // Waits until every queued record is acknowledged; returns the first delivery error.
+  Status Flush(std::chrono::milliseconds timeout);
+
+ private:
+  Producer() = default;
+  rd_kafka_t* rk_ = nullptr;
+  // First delivery failure, set by the delivery callback (which runs inside poll/flush
+  // on the calling thread).
+  std::string delivery_error_;
+};
+
+}  // namespace tributary

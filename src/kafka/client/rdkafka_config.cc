@@ -1,0 +1,39 @@
+#include "kafka/client/rdkafka_config.h"
+
+#include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
+
+namespace tributary {
+namespace {
+
+void LogToSpdlog(const rd_kafka_t*, int level, const char* facility, const char* buf) {
+  // syslog levels: 0-3 error, 4 warning, 5-6 info/notice, 7 debug.
+  if (level <= 3) {
+    spdlog::error("librdkafka {}: {}", facility, buf);
+  } else if (level == 4) {
+    spdlog::warn("librdkafka {}: {}", facility, buf);
+  } else if (level <= 6) {
+    spdlog::info("librdkafka {}: {}", facility, buf);
+  } else {
+    spdlog::debug("librdkafka {}: {}", facility, buf);
+  }
+}
+
+}  // namespace
+
+Result<rd_kafka_conf_t*> MakeRdKafkaConf(const std::map<std::string, std::string>& props,
+                                         const std::string& role) {
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char errstr[512];
+  for (const auto& [k, v] : props) {
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof(errstr)) !=
+        RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      return InvalidArgument("{} property '{}': {}", role, k, errstr);
+    }
+  }
+  rd_kafka_conf_set_log_cb(conf, LogToSpdlog);
+  return conf;
+}
+
+}  // namespace tributary

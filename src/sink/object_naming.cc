@@ -1,0 +1,21 @@
+#include "sink/object_naming.h"
+
+#include <fmt/format.h>
+
+namespace tributary {
+
+std::string DataObjectKey(const NamingOptions& options, const TopicPartition& tp,
+                          std::string_view encoded_partition, Offset start_offset,
+                          std::string_view extension) {
+  std::string key;
+  if (!options.topics_dir.empty()) {
+    key += options.topics_dir;
+    key += '/';
+  }
+  fmt::format_to(std::back_inserter(key), "{}/{}/{}+{}+{:0{}d}{}", tp.topic, encoded_partition,
+                 tp.topic, tp.partition.value(), start_offset.value(), options.offset_pad_width,
+                 extension);
+  return key;
+}
+
+}  // namespace tributary

@@ -1,0 +1,42 @@
+// SinkConfig: the sink's validated, typed configuration, built from the key table in
+// config/sink_keys.cc. Building it performs every check that does not need the
+// network, so a wrong config fails before anything starts.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "format/record_writer.h"
+#include "objstore/object_store.h"
+
+namespace tributary {
+
+enum class NullValueBehavior { kFail, kIgnore };
+
+struct SinkConfig {
+  std::string name;
+  std::vector<std::string> topics;
+  std::string bootstrap_servers;
+  // librdkafka properties from consumer.* then consumer.override.* (the latter wins).
+  std::map<std::string, std::string> consumer_overrides;
+
+  StoreOptions store;
+  std::string topics_dir = "topics";
+  int flush_size = 0;
+  int offset_pad_width = 10;
+  ValueEncoding value_encoding = ValueEncoding::kJson;
+  NullValueBehavior on_null = NullValueBehavior::kFail;
+
+  // Keys given but not used by this version, for a warning at start-up.
+  std::vector<std::string> unused_keys;
+
+  // The consumer group, as Kafka Connect names a sink connector's group.
+  std::string GroupId() const { return "connect-" + name; }
+
+  static Result<SinkConfig> FromRaw(RawConfig raw);
+};
+
+}  // namespace tributary

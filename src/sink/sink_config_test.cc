@@ -1,0 +1,58 @@
+#include "sink/sink_config.h"
+
+#include <gtest/gtest.h>
+
+namespace tributary {
+namespace {
+
+RawConfig Valid() {
+  return {{"name", "orders-to-s3"},
+          {"topics", "orders,payments"},
+          {"bootstrap.servers", "127.0.0.1:9092"},
+          {"s3.bucket.name", "lake"},
+          {"format.class", "io.confluent.connect.s3.format.json.JsonFormat"},
+          {"flush.size", "1000"}};
+}
+
+TEST(SinkConfigTest, BuildsTypedConfigWithConnectGroupName) {
+  RawConfig raw = Valid();
+  raw["consumer.max.poll.interval.ms"] = "1000";
+  raw["consumer.override.max.poll.interval.ms"] = "2000";
+  raw["value.converter"] = "org.apache.kafka.connect.storage.StringConverter";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->GroupId(), "connect-orders-to-s3");
+  EXPECT_EQ(c->topics, (std::vector<std::string>{"orders", "payments"}));
+  EXPECT_EQ(c->consumer_overrides.at("max.poll.interval.ms"), "2000");
+  EXPECT_EQ(c->value_encoding, ValueEncoding::kString);
+  EXPECT_EQ(c->on_null, NullValueBehavior::kFail);
+  EXPECT_EQ(c->store.bucket, "lake");
+  EXPECT_EQ(c->store.region, "us-west-2");
+}
+
+TEST(SinkConfigTest, RejectsOverridingTheGroupOrCommitMode) {
+  RawConfig raw = Valid();
+  raw["consumer.override.enable.auto.commit"] = "true";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("enable.auto.commit"), std::string::npos);
+}
+
+TEST(SinkConfigTest, RequiresBothOrNeitherCredential) {
+  RawConfig raw = Valid();
+  raw["aws.access.key.id"] = "AKIA";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("aws.secret.access.key"), std::string::npos);
+}
+
+TEST(SinkConfigTest, ReportsUnusedKeys) {
+  RawConfig raw = Valid();
+  raw["rotate.schedule.interval.ms"] = "60000";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->unused_keys, std::vector<std::string>{"rotate.schedule.interval.ms"});
+}
+
+}  // namespace
+}  // namespace tributary

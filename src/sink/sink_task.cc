@@ -1,0 +1,154 @@
+#include "sink/sink_task.h"
+
+#include <spdlog/spdlog.h>
+
+#include "format/jsonl/json_format.h"
+
+namespace tributary {
+namespace {
+
+// How long one Poll waits: bounds how quickly a stop request is noticed.
+constexpr auto kPollTimeout = std::chrono::milliseconds(100);
+// How often progress is logged while records flow.
+constexpr auto kProgressInterval = std::chrono::seconds(10);
+
+}  // namespace
+
+Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
+  std::unique_ptr<SinkTask> self(new SinkTask());
+  self->config_ = std::move(config);
+  for (const auto& key : self->config_.unused_keys) {
+    spdlog::warn("config key '{}' is not used by this version of Tributary", key);
+  }
+  ASSIGN_OR_RETURN(self->store_, OpenObjectStore(self->config_.store));
+  Status st = self->store_->CheckBucket();
+  if (!st.ok()) return st.WithContext(fmt::format("store {}", self->store_->Describe()));
+  self->format_ = MakeJsonFormat(self->config_.value_encoding);
+  self->partitioner_ = MakeDefaultPartitioner();
+  ConsumerOptions options;
+  options.bootstrap_servers = self->config_.bootstrap_servers;
+  options.group_id = self->config_.GroupId();
+  options.client_id = "tributary-" + self->config_.name;
+  options.overrides = self->config_.consumer_overrides;
+  ASSIGN_OR_RETURN(self->consumer_, Consumer::Create(options, self.get()));
+  return self;
+}
+
+SinkTask::~SinkTask() {
+  // The consumer must close (and run its last rebalance callbacks) while this object
+  // is still whole.
+  if (consumer_) consumer_->Close();
+}
+
+Status SinkTask::Run(const std::atomic<bool>& stop) {
+  spdlog::info("sink '{}': consuming {} as group {} into {}", config_.name,
+               fmt::join(config_.topics, ","), config_.GroupId(), store_->Describe());
+  RETURN_IF_ERROR(consumer_->Subscribe(config_.topics));
+  last_log_ = std::chrono::steady_clock::now();
+  Status result;
+  while (!stop.load(std::memory_order_relaxed)) {
+    auto polled = consumer_->Poll(kPollTimeout);
+    if (!polled.ok()) {
+      result = polled.status();
+      break;
+    }
+    if (polled->has_value()) {
+      Record record = (*polled)->record();
+      TopicPartition tp{std::string(record.topic), record.partition};
+      auto written = WriterFor(tp).Write(record);
+      if (!written.ok()) {
+        result = written.status();
+        break;
+      }
+      std::lock_guard<std::mutex> lock(progress_mu_);
+      ++progress_.records_consumed;
+      if (written->has_value()) {
+        const WrittenObject& w = **written;
+        to_commit_[tp] = w.last.Next();
+        progress_.committed[tp] = w.last.Next();
+        progress_.records_written += w.records;
+        progress_.objects_written += 1;
+        progress_.bytes_written += w.bytes;
+      }
+    }
+    if (!to_commit_.empty()) {
+      Status st = consumer_->Commit(to_commit_, /*async=*/true);
+      if (!st.ok()) spdlog::warn("{}", st.message());  // retried with the next commit
+      to_commit_.clear();
+    }
+    LogProgress(false);
+  }
+  if (!result.ok()) spdlog::error("sink '{}' stopping: {}", config_.name, result.message());
+  Shutdown();
+  return result;
+}
+
+void SinkTask::Shutdown() {
+  uint64_t dropped = 0;
+  size_t open_files = 0;
+  for (auto& [tp, w] : writers_) {
+    if (w->buffered_records() > 0) ++open_files;
+    dropped += w->buffered_records();
+    w->Discard();
+  }
+  if (dropped > 0) {
+    spdlog::info(
+        "{} record(s) in {} open file(s) were not written; they are re-read from the committed "
+        "offsets on restart",
+        dropped, open_files);
+  }
+  std::map<TopicPartition, Offset> committed = Progress().committed;
+  Status st = consumer_->Commit(committed, /*async=*/false);
+  if (!st.ok()) spdlog::warn("final offset commit: {}", st.message());
+  consumer_->Close();
+  LogProgress(true);
+}
+
+TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
+  auto it = writers_.find(tp);
+  if (it == writers_.end()) {
+    it = writers_
+             .emplace(tp, std::make_unique<TopicPartitionWriter>(tp, &config_, format_.get(),
+                                                                 partitioner_.get(), store_.get()))
+             .first;
+  }
+  return *it->second;
+}
+
+void SinkTask::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    spdlog::info("assigned {}", tp.ToString());
+    WriterFor(tp);
+  }
+}
+
+void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) {
+    auto it = writers_.find(tp);
+    if (it == writers_.end()) continue;
+    if (it->second->buffered_records() > 0) {
+      spdlog::info("revoked {}: dropping {} unwritten record(s); the next owner re-reads them",
+                   tp.ToString(), it->second->buffered_records());
+    }
+    writers_.erase(it);
+    to_commit_.erase(tp);
+  }
+}
+
+SinkProgress SinkTask::Progress() const {
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  return progress_;
+}
+
+void SinkTask::LogProgress(bool force) {
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - last_log_ < kProgressInterval) return;
+  SinkProgress p = Progress();
+  if (!force && p.records_consumed == last_logged_records_) return;
+  spdlog::info("progress: {} records consumed, {} written in {} objects ({} bytes)",
+               p.records_consumed, p.records_written, p.objects_written, p.bytes_written);
+  last_log_ = now;
+  last_logged_records_ = p.records_consumed;
+}
+
+}  // namespace tributary

@@ -1,0 +1,70 @@
+#include "sink/topic_partition_writer.h"
+
+#include <spdlog/spdlog.h>
+
+namespace tributary {
+
+TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* config,
+                                           const Format* format, const Partitioner* partitioner,
+                                           ObjectStore* store)
+    : tp_(std::move(tp)),
+      config_(config),
+      format_(format),
+      partitioner_(partitioner),
+      store_(store),
+      naming_{config->topics_dir, config->offset_pad_width} {}
+
+Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& record) {
+  if (!record.value) {
+    if (config_->on_null == NullValueBehavior::kIgnore) return std::optional<WrittenObject>();
+    return InvalidArgument(
+        "{}: the value is null (a tombstone) and behavior.on.null.values=fail; set "
+        "behavior.on.null.values=ignore to skip tombstones",
+        record.Where());
+  }
+  if (!writer_) {
+    encoded_partition_ = partitioner_->Encode(record);
+    out_ = std::make_unique<StringOutputStream>();
+    writer_ = format_->NewWriter(out_.get());
+    first_ = record.offset;
+    records_ = 0;
+  }
+  RETURN_IF_ERROR(writer_->Write(record));
+  last_ = record.offset;
+  ++records_;
+  if (records_ < static_cast<uint64_t>(config_->flush_size)) return std::optional<WrittenObject>();
+  ASSIGN_OR_RETURN(WrittenObject written, Upload());
+  return std::optional<WrittenObject>(std::move(written));
+}
+
+Result<WrittenObject> TopicPartitionWriter::Upload() {
+  RETURN_IF_ERROR(writer_->Close());
+  WrittenObject w;
+  w.key = DataObjectKey(naming_, tp_, encoded_partition_, first_, format_->Extension());
+  w.first = first_;
+  w.last = last_;
+  w.records = records_;
+  w.bytes = out_->Size();
+  PutOptions options;
+  options.content_type = "application/json";
+  options.metadata = {{"tributary-first-offset", std::to_string(first_.value())},
+                      {"tributary-last-offset", std::to_string(last_.value())},
+                      {"tributary-record-count", std::to_string(records_)}};
+  auto put = store_->Put(w.key, out_->buffer(), options);
+  if (!put.ok()) {
+    return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
+                                                 tp_.ToString(), first_.value(), last_.value(),
+                                                 w.key));
+  }
+  spdlog::debug("wrote {} ({} records, {} bytes)", w.key, w.records, w.bytes);
+  Discard();
+  return w;
+}
+
+void TopicPartitionWriter::Discard() {
+  writer_.reset();
+  out_.reset();
+  records_ = 0;
+}
+
+}  // namespace tributary
