@@ -27,8 +27,8 @@
 namespace tributary::s3 {
 
 struct HttpRequest {
-  std::string method;  // GET, HEAD, PUT, POST or DELETE
-  std::string url;     // absolute, already percent-encoded
+  std::string method;              // GET, HEAD, PUT, POST or DELETE
+  std::string url;                 // absolute, already percent-encoded
   std::vector<NameValue> headers;  // sent as given; an empty value is sent as empty
   std::string_view body;           // PUT/POST body; borrowed until Send() returns
 };

@@ -89,7 +89,8 @@ Result<ListPage> ParseListObjectsV2(std::string_view xml) {
       std::string_view modified = node.child_value("LastModified");
       if (!modified.empty()) {
         Result<int64_t> ms = ParseIso8601Ms(modified);
-        if (!ms.ok()) return ms.status().WithContext(fmt::format("ListObjectsV2: key '{}'", info.key));
+        if (!ms.ok())
+          return ms.status().WithContext(fmt::format("ListObjectsV2: key '{}'", info.key));
         info.last_modified_ms = *ms;
       }
       page.objects.push_back(std::move(info));

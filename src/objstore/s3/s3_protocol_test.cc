@@ -184,8 +184,7 @@ TEST(ErrorClassificationTest, MapsToTheInterfaceCodes) {
   EXPECT_EQ(ClassifyHttpError(404, "NoSuchKey"), StatusCode::kNotFound);
   EXPECT_EQ(ClassifyHttpError(404, "NoSuchBucket"), StatusCode::kNotFound);
   EXPECT_EQ(ClassifyHttpError(412, "PreconditionFailed"), StatusCode::kPreconditionFailed);
-  EXPECT_EQ(ClassifyHttpError(409, "ConditionalRequestConflict"),
-            StatusCode::kPreconditionFailed);
+  EXPECT_EQ(ClassifyHttpError(409, "ConditionalRequestConflict"), StatusCode::kPreconditionFailed);
   EXPECT_EQ(ClassifyHttpError(409, "BucketNotEmpty"), StatusCode::kInvalidArgument);
   EXPECT_EQ(ClassifyHttpError(403, "SignatureDoesNotMatch"), StatusCode::kPermissionDenied);
   EXPECT_EQ(ClassifyHttpError(403, ""), StatusCode::kPermissionDenied);

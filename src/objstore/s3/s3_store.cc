@@ -199,8 +199,7 @@ Result<Exchange> S3Store::Send(const S3Call& call) {
         exchange.response = std::move(result).value();
         return exchange;
       }
-      failure = fmt::format("HTTP {}{}{}", status, error.code.empty() ? "" : " ",
-                            error.code);
+      failure = fmt::format("HTTP {}{}{}", status, error.code.empty() ? "" : " ", error.code);
       const std::string request_id =
           error.request_id.empty() ? result->Header("x-amz-request-id") : error.request_id;
       if (!request_id.empty()) failure += fmt::format(", request id {}", request_id);
@@ -235,15 +234,15 @@ Status S3Store::ErrorFromResponse(const S3Call& call, const HttpResponse& respon
   switch (code) {
     case StatusCode::kNotFound:
       if (call.key.empty() || error.code == "NoSuchBucket") {
-        return NotFound("{}: bucket '{}' does not exist at {} ({})", Where(call),
-                        address_.bucket(), address_.endpoint(), detail);
+        return NotFound("{}: bucket '{}' does not exist at {} ({})", Where(call), address_.bucket(),
+                        address_.endpoint(), detail);
       }
       return NotFound("{}: no such key '{}' in bucket '{}' ({})", Where(call), call.key,
                       address_.bucket(), detail);
     case StatusCode::kPermissionDenied:
       return PermissionDenied(
-          "{} at {}: credentials rejected or access denied (access key from {}): {}",
-          Where(call), address_.endpoint(), credential_source_, detail);
+          "{} at {}: credentials rejected or access denied (access key from {}): {}", Where(call),
+          address_.endpoint(), credential_source_, detail);
     default:
       return Status(code, fmt::format("{} at {}: {}", Where(call), address_.endpoint(), detail));
   }
@@ -257,10 +256,10 @@ Status S3Store::CheckBucket() {
   // A wrong region shows as 301 (or 400) with the bucket's region in a header.
   const std::string bucket_region = response.Header("x-amz-bucket-region");
   if (!bucket_region.empty() && bucket_region != region_) {
-    return InvalidArgument("bucket '{}' at {} is in region '{}', but the store is configured "
-                           "for region '{}' (HTTP {})",
-                           address_.bucket(), address_.endpoint(), bucket_region, region_,
-                           response.status);
+    return InvalidArgument(
+        "bucket '{}' at {} is in region '{}', but the store is configured "
+        "for region '{}' (HTTP {})",
+        address_.bucket(), address_.endpoint(), bucket_region, region_, response.status);
   }
   return ErrorFromResponse(call, response);
 }
@@ -284,8 +283,8 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
     case PutOptions::Condition::kIfMatch: {
       const std::string etag = UnquoteEtag(options.if_match_etag);
       if (etag.empty() || !IsSafeHeaderValue(etag)) {
-        return InvalidArgument("PutObject of key '{}': If-Match needs a valid ETag, got '{}'",
-                               key, options.if_match_etag);
+        return InvalidArgument("PutObject of key '{}': If-Match needs a valid ETag, got '{}'", key,
+                               options.if_match_etag);
       }
       call.headers.emplace_back("If-Match", if_match_unquoted_ ? etag : "\"" + etag + "\"");
       break;
@@ -334,8 +333,10 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
     // of its body.
     Result<ObjectInfo> current = Head(key);
     if (current.ok() && current->etag == Md5Hex(body)) {
-      spdlog::debug("{}: condition lost to an earlier attempt of this call; the object holds "
-                    "this body", Where(call));
+      spdlog::debug(
+          "{}: condition lost to an earlier attempt of this call; the object holds "
+          "this body",
+          Where(call));
       return PutResult{current->etag};
     }
   }
@@ -343,8 +344,8 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
       error.code != "NoSuchBucket") {
     // AWS answers If-Match on a missing key with 404; the interface calls it a lost
     // condition.
-    return PreconditionFailed("{}: If-Match \"{}\" but the key does not exist ({})",
-                              Where(call), UnquoteEtag(options.if_match_etag),
+    return PreconditionFailed("{}: If-Match \"{}\" but the key does not exist ({})", Where(call),
+                              UnquoteEtag(options.if_match_etag),
                               error.code.empty() ? "HTTP 404" : error.code);
   }
   return ErrorFromResponse(call, response);
@@ -367,9 +368,10 @@ Result<std::string> S3Store::Get(std::string_view key, std::optional<ByteRange> 
     if (range.has_value()) {
       // The server sent the whole object (HTTP allows ignoring Range): cut the range out.
       if (range->first >= response.body.size()) {
-        return InvalidArgument("GetObject of key '{}': range [{}, {}] starts past the end "
-                               "of the {}-byte object",
-                               key, range->first, range->last, response.body.size());
+        return InvalidArgument(
+            "GetObject of key '{}': range [{}, {}] starts past the end "
+            "of the {}-byte object",
+            key, range->first, range->last, response.body.size());
       }
       const uint64_t last = std::min<uint64_t>(range->last, response.body.size() - 1);
       return response.body.substr(range->first, last - range->first + 1);

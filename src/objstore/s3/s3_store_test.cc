@@ -76,9 +76,9 @@ TEST(BucketAddressTest, DropsDefaultPortKeepsBasePathAndIpv6) {
 }
 
 TEST(BucketAddressTest, RejectsUnusableUrls) {
-  for (const char* url : {"ftp://host", "127.0.0.1:7480", "http://", "http://host:0",
-                          "http://host:99999", "http://host:x", "http://host:", "http://host/?a=b",
-                          "http://host#f", "http://[::1"}) {
+  for (const char* url :
+       {"ftp://host", "127.0.0.1:7480", "http://", "http://host:0", "http://host:99999",
+        "http://host:x", "http://host:", "http://host/?a=b", "http://host#f", "http://[::1"}) {
     Result<BucketAddress> a = BucketAddress::Make(Options(url));
     EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument) << url;
   }
@@ -239,8 +239,8 @@ const std::string kSlowDown = ScriptedServer::Response(
     "<RequestId>req-1</RequestId></Error>");
 
 TEST(S3StoreRetryTest, RetriesSlowDownThenSucceeds) {
-  ScriptedServer server({kSlowDown, kSlowDown,
-                         ScriptedServer::Response(200, "OK", "", "ETag: \"abc\"\r\n")});
+  ScriptedServer server(
+      {kSlowDown, kSlowDown, ScriptedServer::Response(200, "OK", "", "ETag: \"abc\"\r\n")});
   auto store = OpenAt(server.url());
   Result<PutResult> put = store->Put("topics/a b+c", "hello");
   ASSERT_TRUE(put.ok()) << put.status().ToString();
@@ -249,8 +249,7 @@ TEST(S3StoreRetryTest, RetriesSlowDownThenSucceeds) {
   ASSERT_EQ(requests.size(), 3u);
   for (const std::string& r : requests) {
     EXPECT_EQ(r.rfind("PUT /sink/topics/a%20b%2Bc HTTP/1.1\r\n", 0), 0u) << r;
-    EXPECT_NE(r.find("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
-              std::string::npos);
+    EXPECT_NE(r.find("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), std::string::npos);
     EXPECT_NE(r.find("x-amz-security-token: very-secret-token"), std::string::npos);
     // SHA-256("hello")
     EXPECT_NE(r.find("x-amz-content-sha256: "
@@ -336,8 +335,8 @@ TEST(S3StoreErrorTest, MapsStatusesToInterfaceCodes) {
     EXPECT_NE(server.requests()[0].find("If-Match: \"abc\"\r\n"), std::string::npos);
   }
   {
-    ScriptedServer server({ScriptedServer::Response(
-        404, "Not Found", "<Error><Code>NoSuchBucket</Code></Error>")});
+    ScriptedServer server(
+        {ScriptedServer::Response(404, "Not Found", "<Error><Code>NoSuchBucket</Code></Error>")});
     auto store = OpenAt(server.url());
     EXPECT_EQ(store->Delete("k").code(), StatusCode::kNotFound);
   }
@@ -351,9 +350,9 @@ TEST(S3StoreErrorTest, ConditionalPutLostToItsOwnEarlierAttemptSucceeds) {
       {kSlowDown,
        ScriptedServer::Response(412, "Precondition Failed",
                                 "<Error><Code>PreconditionFailed</Code></Error>"),
-       ScriptedServer::Response(200, "OK", "hello",
-                                "ETag: \"" + md5_hello +
-                                    "\"\r\nLast-Modified: Fri, 24 May 2013 00:00:00 GMT\r\n")});
+       ScriptedServer::Response(
+           200, "OK", "hello",
+           "ETag: \"" + md5_hello + "\"\r\nLast-Modified: Fri, 24 May 2013 00:00:00 GMT\r\n")});
   auto store = OpenAt(server.url());
   PutOptions options;
   options.condition = PutOptions::Condition::kIfNoneMatch;
@@ -368,10 +367,9 @@ TEST(S3StoreErrorTest, IfMatchFallsBackToUnquotedEtagWhenTheServerNeedsIt) {
   // and keeps doing so.
   const std::string precondition_failed = ScriptedServer::Response(
       412, "Precondition Failed", "<Error><Code>PreconditionFailed</Code></Error>");
-  ScriptedServer server({precondition_failed,
-                         ScriptedServer::Response(200, "OK", "old", "ETag: \"abc\"\r\n"),
-                         ScriptedServer::Response(200, "OK", "", "ETag: \"def\"\r\n"),
-                         precondition_failed});
+  ScriptedServer server(
+      {precondition_failed, ScriptedServer::Response(200, "OK", "old", "ETag: \"abc\"\r\n"),
+       ScriptedServer::Response(200, "OK", "", "ETag: \"def\"\r\n"), precondition_failed});
   auto store = OpenAt(server.url());
   PutOptions options;
   options.condition = PutOptions::Condition::kIfMatch;
@@ -391,10 +389,9 @@ TEST(S3StoreErrorTest, IfMatchFallsBackToUnquotedEtagWhenTheServerNeedsIt) {
 }
 
 TEST(S3StoreErrorTest, IfMatchOnAnotherEtagStaysAPreconditionFailure) {
-  ScriptedServer server(
-      {ScriptedServer::Response(412, "Precondition Failed",
-                                "<Error><Code>PreconditionFailed</Code></Error>"),
-       ScriptedServer::Response(200, "OK", "old", "ETag: \"other\"\r\n")});
+  ScriptedServer server({ScriptedServer::Response(412, "Precondition Failed",
+                                                  "<Error><Code>PreconditionFailed</Code></Error>"),
+                         ScriptedServer::Response(200, "OK", "old", "ETag: \"other\"\r\n")});
   auto store = OpenAt(server.url());
   PutOptions options;
   options.condition = PutOptions::Condition::kIfMatch;
@@ -404,10 +401,10 @@ TEST(S3StoreErrorTest, IfMatchOnAnotherEtagStaysAPreconditionFailure) {
 }
 
 TEST(S3StoreTest, HeadReadsSizeEtagDateAndMetadata) {
-  ScriptedServer server({ScriptedServer::Response(
-      200, "OK", "0123456789",
-      "ETag: \"e1\"\r\nLast-Modified: Fri, 24 May 2013 00:00:00 GMT\r\n"
-      "X-Amz-Meta-Topic: orders\r\nx-amz-meta-start-offset: 42\r\n")});
+  ScriptedServer server(
+      {ScriptedServer::Response(200, "OK", "0123456789",
+                                "ETag: \"e1\"\r\nLast-Modified: Fri, 24 May 2013 00:00:00 GMT\r\n"
+                                "X-Amz-Meta-Topic: orders\r\nx-amz-meta-start-offset: 42\r\n")});
   auto store = OpenAt(server.url());
   Result<ObjectInfo> info = store->Head("k");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
@@ -458,8 +455,7 @@ TEST(S3StoreTest, RejectsBadKeysAndMetadataBeforeSending) {
   ScriptedServer server({ScriptedServer::Response(200, "OK")});
   auto store = OpenAt(server.url());
   EXPECT_EQ(store->Put("", "x").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store->Put(std::string(1025, 'k'), "x").status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Put(std::string(1025, 'k'), "x").status().code(), StatusCode::kInvalidArgument);
   PutOptions options;
   options.metadata["bad name"] = "v";
   EXPECT_EQ(store->Put("k", "x", options).status().code(), StatusCode::kInvalidArgument);

@@ -17,8 +17,8 @@ constexpr std::string_view kService = "s3";
 constexpr std::string_view kTerminator = "aws4_request";
 
 bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '-' || c == '_' || c == '.' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == '~';
 }
 
 std::string ToLower(std::string_view s) {
@@ -166,13 +166,12 @@ SigningResult SignV4(const SigningInput& input, const Credentials& credentials,
     result.signed_headers += name;
   }
 
-  result.canonical_request = fmt::format(
-      "{}\n{}\n{}\n{}\n{}\n{}", input.method, CanonicalUri(input.path),
-      CanonicalQueryString(input.query), canonical_headers, result.signed_headers,
-      input.payload_sha256);
+  result.canonical_request =
+      fmt::format("{}\n{}\n{}\n{}\n{}\n{}", input.method, CanonicalUri(input.path),
+                  CanonicalQueryString(input.query), canonical_headers, result.signed_headers,
+                  input.payload_sha256);
 
-  const std::string scope =
-      fmt::format("{}/{}/{}/{}", date_stamp, region, kService, kTerminator);
+  const std::string scope = fmt::format("{}/{}/{}/{}", date_stamp, region, kService, kTerminator);
   result.string_to_sign = fmt::format("{}\n{}\n{}\n{}", kAlgorithm, amz_date, scope,
                                       Sha256Hex(result.canonical_request));
 

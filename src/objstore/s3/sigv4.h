@@ -76,8 +76,8 @@ std::string FormatDateStamp(std::chrono::system_clock::time_point time);
 
 // What a request looks like to the signer.
 struct SigningInput {
-  std::string method;  // "GET", "PUT", ...
-  std::string path;    // absolute and unencoded: "/bucket/key with space"
+  std::string method;            // "GET", "PUT", ...
+  std::string path;              // absolute and unencoded: "/bucket/key with space"
   std::vector<NameValue> query;  // unencoded names and values
   // The headers to sign, exactly as they will be sent. Must include "Host" (with the
   // port when it is not the scheme's default). Names in any case; values are trimmed and

@@ -30,17 +30,18 @@ TEST(SigV4Test, AwsExampleGetObjectWithRange) {
   input.payload_sha256 = std::string(kEmptyPayloadSha256);
   const SigningResult result = SignV4(input, kExampleCredentials, kExampleRegion, kExampleTime);
 
-  EXPECT_EQ(result.canonical_request,
-            "GET\n"
-            "/test.txt\n"
-            "\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "range:bytes=0-9\n"
-            "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-            "x-amz-date:20130524T000000Z\n"
-            "\n"
-            "host;range;x-amz-content-sha256;x-amz-date\n"
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(
+      result.canonical_request,
+      "GET\n"
+      "/test.txt\n"
+      "\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "range:bytes=0-9\n"
+      "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+      "x-amz-date:20130524T000000Z\n"
+      "\n"
+      "host;range;x-amz-content-sha256;x-amz-date\n"
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(result.string_to_sign,
             "AWS4-HMAC-SHA256\n"
             "20130524T000000Z\n"
@@ -71,18 +72,19 @@ TEST(SigV4Test, AwsExamplePutObjectWithBodyAndReservedCharacterInKey) {
             "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   const SigningResult result = SignV4(input, kExampleCredentials, kExampleRegion, kExampleTime);
 
-  EXPECT_EQ(result.canonical_request,
-            "PUT\n"
-            "/test%24file.text\n"
-            "\n"
-            "date:Fri, 24 May 2013 00:00:00 GMT\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "x-amz-content-sha256:44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072\n"
-            "x-amz-date:20130524T000000Z\n"
-            "x-amz-storage-class:REDUCED_REDUNDANCY\n"
-            "\n"
-            "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class\n"
-            "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
+  EXPECT_EQ(
+      result.canonical_request,
+      "PUT\n"
+      "/test%24file.text\n"
+      "\n"
+      "date:Fri, 24 May 2013 00:00:00 GMT\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "x-amz-content-sha256:44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072\n"
+      "x-amz-date:20130524T000000Z\n"
+      "x-amz-storage-class:REDUCED_REDUNDANCY\n"
+      "\n"
+      "date;host;x-amz-content-sha256;x-amz-date;x-amz-storage-class\n"
+      "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
   EXPECT_EQ(LastLine(result.string_to_sign),
             "9e0e90d9c76de8fa5b200d8c849cd5b8dc7a3be3951ddb7f6a76b4158342019d");
   EXPECT_EQ(result.signature, "98ad721746da40c64f1a55b78f14c238d841ea1380cd77a1b5971af0ece108bd");
@@ -107,22 +109,23 @@ TEST(SigV4Test, AwsExampleGetBucketLifecycleWithValuelessParameter) {
 TEST(SigV4Test, AwsExampleListObjectsSortsQueryParameters) {
   SigningInput input;
   input.method = "GET";
-  input.path = "";  // the bucket root, canonically "/"
+  input.path = "";                                     // the bucket root, canonically "/"
   input.query = {{"prefix", "J"}, {"max-keys", "2"}};  // deliberately unsorted
   input.headers = {{"Host", std::string(kExampleHost)}};
   input.payload_sha256 = std::string(kEmptyPayloadSha256);
   const SigningResult result = SignV4(input, kExampleCredentials, kExampleRegion, kExampleTime);
 
-  EXPECT_EQ(result.canonical_request,
-            "GET\n"
-            "/\n"
-            "max-keys=2&prefix=J\n"
-            "host:examplebucket.s3.amazonaws.com\n"
-            "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
-            "x-amz-date:20130524T000000Z\n"
-            "\n"
-            "host;x-amz-content-sha256;x-amz-date\n"
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(
+      result.canonical_request,
+      "GET\n"
+      "/\n"
+      "max-keys=2&prefix=J\n"
+      "host:examplebucket.s3.amazonaws.com\n"
+      "x-amz-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n"
+      "x-amz-date:20130524T000000Z\n"
+      "\n"
+      "host;x-amz-content-sha256;x-amz-date\n"
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(LastLine(result.string_to_sign),
             "df57d21db20da04d7fa30298dd4488ba3a2b47ca3a489c74750e0f1e7df1b9b7");
   EXPECT_EQ(result.signature, "34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
@@ -162,7 +165,9 @@ TEST(SigV4Test, CanonicalUriEncodesKeySegmentsOnceAndKeepsSlashes) {
   EXPECT_EQ(CanonicalUri("/bucket/topics/orders/partition=0/orders+0+0000000000.json"),
             "/bucket/topics/orders/partition%3D0/orders%2B0%2B0000000000.json");
   EXPECT_EQ(CanonicalUri("/bucket/my key with spaces.txt"), "/bucket/my%20key%20with%20spaces.txt");
-  EXPECT_EQ(CanonicalUri("/bucket/\xc3\xbc" "ber/\xe2\x82\xac"), "/bucket/%C3%BCber/%E2%82%AC");
+  EXPECT_EQ(CanonicalUri("/bucket/\xc3\xbc"
+                         "ber/\xe2\x82\xac"),
+            "/bucket/%C3%BCber/%E2%82%AC");
   // Encoded once: a literal '%' in a key becomes %25, not left as an escape.
   EXPECT_EQ(CanonicalUri("/bucket/100%25"), "/bucket/100%2525");
   // S3 does not normalise paths: empty and dot segments are part of the key.
@@ -221,8 +226,7 @@ TEST(SigV4Test, SessionTokenIsSentAndSignedAndCallerDateIsIgnored) {
   const SigningResult with_token = SignV4(input, temporary, kExampleRegion, kExampleTime);
   const SigningResult without = SignV4(input, kExampleCredentials, kExampleRegion, kExampleTime);
 
-  EXPECT_EQ(with_token.signed_headers,
-            "host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
+  EXPECT_EQ(with_token.signed_headers, "host;x-amz-content-sha256;x-amz-date;x-amz-security-token");
   EXPECT_EQ(without.signed_headers, "host;x-amz-content-sha256;x-amz-date");
   EXPECT_NE(with_token.signature, without.signature);
   EXPECT_EQ(with_token.canonical_request.find("19990101"), std::string::npos);
