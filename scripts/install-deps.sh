@@ -60,8 +60,11 @@ if [ "$want_test" = 1 ]; then
   # pinned by tests/node/package-lock.json and installed into tests/node/node_modules.
   if [ ! -d "$here/tests/node/node_modules/@duckdb/node-api" ] ||
      [ "$here/tests/node/package-lock.json" -nt "$here/tests/node/node_modules/.package-lock.json" ]; then
-    echo "install-deps: npm ci in tests/node"
-    (cd "$here/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
+    # Not `npm ci`: it rejects this lock file because @duckdb/node-bindings lists
+    # platform packages (darwin, win32, ...) that npm never resolves on Linux. `npm
+    # install --no-save` installs exactly the locked versions and leaves the lock alone.
+    echo "install-deps: npm install (locked versions) in tests/node"
+    (cd "$here/tests/node" && npm install --no-save --no-audit --no-fund --loglevel=error)
   else
     echo "install-deps: npm packages already present"
   fi
