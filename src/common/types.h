@@ -8,6 +8,7 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 
 #include <fmt/format.h>
@@ -38,6 +39,10 @@ class Offset : public StrongInt<OffsetTag, int64_t> {
 
 // A Kafka partition number within one topic.
 using Partition = StrongInt<PartitionTag, int32_t>;
+
+// For test failure messages and logs.
+inline std::ostream& operator<<(std::ostream& os, Offset o) { return os << o.value(); }
+inline std::ostream& operator<<(std::ostream& os, Partition p) { return os << p.value(); }
 
 // A topic and one of its partitions.
 struct TopicPartition {

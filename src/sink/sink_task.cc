@@ -65,6 +65,7 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       if (written->has_value()) {
         const WrittenObject& w = **written;
         to_commit_[tp] = w.last.Next();
+        durable_[tp] = w.last.Next();
         progress_.committed[tp] = w.last.Next();
         progress_.records_written += w.records;
         progress_.objects_written += 1;
@@ -97,8 +98,7 @@ void SinkTask::Shutdown() {
         "offsets on restart",
         dropped, open_files);
   }
-  std::map<TopicPartition, Offset> committed = Progress().committed;
-  Status st = consumer_->Commit(committed, /*async=*/false);
+  Status st = consumer_->Commit(durable_, /*async=*/false);
   if (!st.ok()) spdlog::warn("final offset commit: {}", st.message());
   consumer_->Close();
   LogProgress(true);
@@ -116,10 +116,7 @@ TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
 }
 
 void SinkTask::OnAssigned(const std::vector<TopicPartition>& partitions) {
-  for (const auto& tp : partitions) {
-    spdlog::info("assigned {}", tp.ToString());
-    WriterFor(tp);
-  }
+  for (const auto& tp : partitions) WriterFor(tp);
 }
 
 void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
@@ -131,7 +128,12 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
                    tp.ToString(), it->second->buffered_records());
     }
     writers_.erase(it);
+  }
+  // Offsets already durable were sent with each upload; nothing more may be committed
+  // for these partitions by this member.
+  for (const auto& tp : partitions) {
     to_commit_.erase(tp);
+    durable_.erase(tp);
   }
 }
 

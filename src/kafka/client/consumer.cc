@@ -10,12 +10,33 @@
 namespace tributary {
 namespace {
 
+// "orders-0, orders-1, ... (+N more)": partition lists can be thousands long.
+std::string Describe(const std::vector<TopicPartition>& tps) {
+  constexpr size_t kMaxListed = 16;
+  std::string out;
+  for (size_t i = 0; i < tps.size() && i < kMaxListed; ++i) {
+    out += (i ? ", " : "") + tps[i].ToString();
+  }
+  if (tps.size() > kMaxListed) out += fmt::format(" (+{} more)", tps.size() - kMaxListed);
+  return out;
+}
+
 std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* list) {
   std::vector<TopicPartition> out;
   for (int i = 0; i < list->cnt; ++i) {
     out.push_back({list->elems[i].topic, Partition(list->elems[i].partition)});
   }
   return out;
+}
+
+// librdkafka before 2.3.0 aborts when a cooperative-sticky consumer is closed before
+// its first assignment (librdkafka issue #4312, fixed by PR #4381): a process stopped
+// while it owns no partition would crash. Those versions (Debian 12 ships 2.0.2) get the
+// eager range assignor instead; users may still choose cooperative-sticky explicitly.
+constexpr int kFirstSafeCooperativeVersion = 0x020300ff;
+
+std::string DefaultAssignmentStrategy() {
+  return rd_kafka_version() >= kFirstSafeCooperativeVersion ? "cooperative-sticky" : "range";
 }
 
 }  // namespace
@@ -45,8 +66,7 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
   const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
   std::vector<TopicPartition> tps = ToVector(partitions);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    spdlog::info("assigned {} partition(s){}", tps.size(),
-                 rd_kafka_assignment_lost(rk) ? " (previous assignment lost)" : "");
+    spdlog::info("assigned {} partition(s): {}", tps.size(), Describe(tps));
     rd_kafka_error_t* e = nullptr;
     if (cooperative) {
       e = rd_kafka_incremental_assign(rk, partitions);
@@ -59,8 +79,8 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
     }
     if (self->listener_) self->listener_->OnAssigned(tps);
   } else {
-    spdlog::info("revoked {} partition(s){}", tps.size(),
-                 rd_kafka_assignment_lost(rk) ? " (assignment lost)" : "");
+    spdlog::info("{} {} partition(s): {}", rd_kafka_assignment_lost(rk) ? "lost" : "revoked",
+                 tps.size(), Describe(tps));
     if (self->listener_) self->listener_->OnRevoked(tps);
     if (cooperative) {
       rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions);
@@ -84,7 +104,7 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
       {"enable.auto.offset.store", "false"},
       // Connect's default for sink tasks: start from the beginning of a new group.
       {"auto.offset.reset", "earliest"},
-      {"partition.assignment.strategy", "cooperative-sticky"},
+      {"partition.assignment.strategy", DefaultAssignmentStrategy()},
       {"enable.partition.eof", "false"},
   };
   for (const auto& [k, v] : options.overrides) props[k] = v;
@@ -165,6 +185,26 @@ void Consumer::Close() {
   closed_ = true;
   rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk_);
   if (err) spdlog::warn("Kafka consumer close: {}", rd_kafka_err2str(err));
+}
+
+Result<std::map<TopicPartition, Offset>> Consumer::CommittedOffsets(
+    const std::vector<TopicPartition>& tps, std::chrono::milliseconds timeout) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(tps.size()));
+  for (const auto& tp : tps) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition.value());
+  }
+  rd_kafka_resp_err_t err = rd_kafka_committed(rk_, list, static_cast<int>(timeout.count()));
+  std::map<TopicPartition, Offset> out;
+  if (!err) {
+    for (int i = 0; i < list->cnt; ++i) {
+      const auto& e = list->elems[i];
+      if (e.offset >= 0) out[{e.topic, Partition(e.partition)}] = Offset(e.offset);
+    }
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err) return Unavailable("committed offsets: {}", rd_kafka_err2str(err));
+  return out;
 }
 
 Result<Offset> Consumer::HighWatermark(const TopicPartition& tp, std::chrono::milliseconds timeout) {

@@ -3,7 +3,9 @@
 // Offsets are never committed automatically (enable.auto.commit=false): the sink
 // commits an offset only after the objects holding the records before it exist.
 // Assignment uses the cooperative-sticky protocol by default, so a rebalance moves only
-// the partitions that change owner.
+// the partitions that change owner — with librdkafka 2.3.0 or newer. Older versions
+// (Debian 12's 2.0.2) crash when such a consumer closes before its first assignment
+// (librdkafka #4312), so they default to the eager `range` assignor.
 //
 // Thread safety: one thread (the sink's poll thread) calls every method; the
 // RebalanceListener is invoked on that thread from inside Poll().
@@ -81,6 +83,11 @@ class Consumer {
 
   // Leaves the group and closes. Called by the destructor if not before.
   void Close();
+
+  // The group's committed offsets for `tps` (from the group coordinator); partitions
+  // without a committed offset are absent from the result.
+  Result<std::map<TopicPartition, Offset>> CommittedOffsets(const std::vector<TopicPartition>& tps,
+                                                            std::chrono::milliseconds timeout);
 
   // The high watermark (offset after the last record) of a partition, from the broker.
   Result<Offset> HighWatermark(const TopicPartition& tp, std::chrono::milliseconds timeout);

@@ -21,6 +21,8 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kStagingDir = ".tributary-staging";
 constexpr std::string_view kMetaXattrPrefix = "user.tributary.meta.";
+// S3's ListObjectsV2 returns at most 1000 keys per page.
+constexpr int kMaxKeysPerPage = 1000;
 
 Status ErrnoStatus(std::string_view what, const std::string& path, int err) {
   if (err == ENOENT) return NotFound("{} {}: {}", what, path, std::strerror(err));
@@ -214,7 +216,11 @@ class LocalStore final : public ObjectStore {
     const std::string& after = options.continuation_token.empty() ? options.start_after
                                                                    : options.continuation_token;
     ListPage page;
-    const int max_keys = options.max_keys > 0 ? options.max_keys : 1000;
+    if (options.max_keys <= 0) {
+      return InvalidArgument("list {}: max_keys must be positive, got {}", bucket_,
+                             options.max_keys);
+    }
+    const int max_keys = std::min(options.max_keys, kMaxKeysPerPage);
     int count = 0;
     std::string last_emitted;
     for (auto& [key, sb] : files) {
