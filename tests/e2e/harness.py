@@ -180,18 +180,32 @@ def wait_until(predicate, timeout, what, proc=None, interval=0.5):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-def produce_with_kafka_python(bootstrap, topic, count, partitions, value_fn):
-    """Produces `count` records with kafka-python (independent of librdkafka),
+def produce_with_kafka_python(bootstrap, topic, indexes, partitions, value_fn):
+    """Produces one record per index with kafka-python (independent of librdkafka):
     record i to partition i % partitions, key str(i)."""
     from kafka import KafkaProducer
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=20,
                              batch_size=256 * 1024, api_version=(2, 5, 0))
     futures = [producer.send(topic, key=str(i).encode(), value=value_fn(i),
-                             partition=i % partitions) for i in range(count)]
+                             partition=i % partitions) for i in indexes]
     producer.flush(timeout=120)
     for f in futures:
         f.get(timeout=60)  # raises if any record was not acknowledged
     producer.close()
+
+
+def group_offsets(bootstrap, group, topic, partitions):
+    """The group's committed offsets of `topic`, {partition: offset}, read with
+    kafka-python. Partitions are named explicitly: librdkafka's mock cluster does not
+    implement OffsetFetch's all-partitions form."""
+    from kafka import KafkaAdminClient, TopicPartition
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, api_version=(2, 5, 0))
+    try:
+        offsets = admin.list_consumer_group_offsets(
+            group, partitions=[TopicPartition(topic, p) for p in range(partitions)])
+    finally:
+        admin.close()
+    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
 
 
 def duckdb(sql):

@@ -27,13 +27,16 @@ def expected_keys(topic):
 
 
 class SinkJsonTest(unittest.TestCase):
-    def run_scenario(self, store_config, list_keys, local_dir_for_duckdb):
-        """Produces, runs the sink until every object exists, stops it; returns the keys."""
+    def run_scenario(self, store_config, list_keys, local_dir_for_duckdb, restart_midway=False):
+        """Produces, runs the sink until every object exists, stops it, checks the group's
+        offsets with kafka-python; returns after checking keys and contents.
+
+        With restart_midway, the sink is stopped while every partition has an open,
+        unwritten file (5,100 of 10,000 records produced per partition) and started
+        again after the rest is produced: the open records must be re-read, not lost."""
         topic = harness.fresh_name("orders")
         workdir = harness.temp_dir("sink-json")
         with harness.MockKafka(topics={topic: PARTITIONS}) as kafka:
-            harness.produce_with_kafka_python(kafka.bootstrap, topic, RECORDS, PARTITIONS,
-                                              order_value)
             config = {
                 "name": harness.fresh_name("sink"),
                 "topics": topic,
@@ -42,9 +45,30 @@ class SinkJsonTest(unittest.TestCase):
                 "partitioner.class":
                     "io.confluent.connect.storage.partitioner.DefaultPartitioner",
                 "flush.size": FLUSH_SIZE,
+                # librdkafka 2.0.2's mock coordinator keeps a member that sent LeaveGroup
+                # until its session times out, so a restarted sink would wait 45 s to
+                # join; a short session keeps the restart quick.
+                "consumer.override.session.timeout.ms": 6000,
+                "consumer.override.heartbeat.interval.ms": 500,
                 **store_config,
             }
             want = expected_keys(topic)
+            first_batch = 5_100 * PARTITIONS if restart_midway else RECORDS
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(first_batch),
+                                              PARTITIONS, order_value)
+            if restart_midway:
+                with harness.Sink(config, workdir) as sink:
+                    harness.wait_until(lambda: len(list_keys(topic)) >= 15, 180,
+                                       "15 objects", proc=sink.proc)
+                    code = sink.stop()
+                    log = sink.log_text()
+                self.assertEqual(code, 0, log)
+                self.assertIn("300 record(s) in 3 open file(s) were not written", log)
+                self.assertEqual(harness.group_offsets(kafka.bootstrap, "connect-" + config["name"], topic, PARTITIONS),
+                                 {p: 5_000 for p in range(PARTITIONS)})
+                harness.produce_with_kafka_python(kafka.bootstrap, topic,
+                                                  range(first_batch, RECORDS), PARTITIONS,
+                                                  order_value)
             with harness.Sink(config, workdir) as sink:
                 harness.wait_until(lambda: len(list_keys(topic)) >= len(want), 180,
                                    f"{len(want)} objects", proc=sink.proc)
@@ -52,6 +76,9 @@ class SinkJsonTest(unittest.TestCase):
                 log = sink.log_text()
             self.assertEqual(code, 0, f"sink exit code; log:\n{log}")
             self.assertIn("sink stopped cleanly", log)
+            # Offsets were committed for everything written, and only that.
+            self.assertEqual(harness.group_offsets(kafka.bootstrap, "connect-" + config["name"], topic, PARTITIONS),
+                             {p: RECORDS // PARTITIONS for p in range(PARTITIONS)})
 
         keys = sorted(list_keys(topic))
         self.assertEqual(keys, want)
@@ -110,7 +137,8 @@ class SinkJsonTest(unittest.TestCase):
 
         self.run_scenario({"store.url": f"file://{root}", "s3.bucket.name": bucket},
                           list_keys,
-                          lambda topic: os.path.join(root, bucket, "topics", topic))
+                          lambda topic: os.path.join(root, bucket, "topics", topic),
+                          restart_midway=True)
         harness.remove_tree(root)
 
 
