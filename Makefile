@@ -7,7 +7,9 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: quickstart test build deps test-deps unit docs clean
 
-quickstart: deps build
+quickstart: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target tributary
 	./$(BUILD_DIR)/tributary quickstart
 
 test: test-deps build

@@ -86,13 +86,86 @@ const ConfigTable& SinkConfigTable() {
               "`AWS_SESSION_TOKEN` from the environment."},
       {.name = "aws.secret.access.key", .type = ConfigType::kPassword, .default_value = "",
        .group = "S3", .doc = "Secret access key. Never logged or printed."},
+      {.name = "s3.part.size", .type = ConfigType::kInt, .default_value = "26214400",
+       .group = "S3",
+       .doc = "Size of each multipart upload part. A file larger than one part is uploaded in "
+              "parts as it is written, so it never has to fit in memory.",
+       .min = 5242880, .max = 2147483647},
+      {.name = "s3.wan.mode", .type = ConfigType::kBool, .default_value = "false",
+       .group = "S3", .doc = "Use the S3 Transfer Acceleration endpoint."},
+      {.name = "s3.proxy.url", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "HTTP(S) proxy for S3 requests, e.g. `http://proxy:3128`."},
+      {.name = "s3.proxy.user", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "Proxy user name."},
+      {.name = "s3.proxy.password", .type = ConfigType::kPassword, .default_value = "",
+       .group = "S3", .doc = "Proxy password. Never logged or printed."},
+      {.name = "s3.ssl.ca.bundle", .type = ConfigType::kString, .default_value = "",
+       .group = "S3",
+       .doc = "PEM file of CA certificates to trust for HTTPS endpoints. Empty: the system's."},
+      {.name = "s3.ssl.verify", .type = ConfigType::kBool, .default_value = "true",
+       .group = "S3",
+       .doc = "Verify the endpoint's TLS certificate and host name. Turn off only for tests."},
+      {.name = "s3.part.retries", .type = ConfigType::kInt, .default_value = "3", .group = "S3",
+       .doc = "Retries of a failed S3 request (5xx, SlowDown, timeouts, connection resets) "
+              "after the first attempt, with full-jitter exponential backoff.",
+       .min = 0},
+      {.name = "s3.retry.backoff.ms", .type = ConfigType::kLong, .default_value = "200",
+       .group = "S3", .doc = "First retry backoff; it doubles per retry, capped at 20 s.",
+       .min = 0},
+      {.name = "s3.ssea.name", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "Server-side encryption: `AES256` (SSE-S3), `aws:kms` (SSE-KMS), "
+              "`aws:kms:dsse` (DSSE-KMS). With `s3.sse.customer.key`, SSE-C.",
+       .allowed = {"", "AES256", "aws:kms", "aws:kms:dsse"}},
+      {.name = "s3.sse.kms.key.id", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "KMS key for `aws:kms` / `aws:kms:dsse`. Empty: the AWS managed key."},
+      {.name = "s3.sse.customer.key", .type = ConfigType::kPassword, .default_value = "",
+       .group = "S3",
+       .doc = "SSE-C: base64 of a 256-bit key sent with every write (and needed for every "
+              "read). Never logged or printed."},
+      {.name = "s3.sse.customer.algorithm", .type = ConfigType::kString, .default_value = "",
+       .group = "S3",
+       .doc = "Accepted for compatibility (tutorials set it; the Confluent connector ignores "
+              "it). SSE-C always uses AES256."},
+      {.name = "s3.acl.canned", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "Canned ACL for written objects.",
+       .allowed = {"", "private", "public-read", "public-read-write", "authenticated-read",
+                   "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control",
+                   "log-delivery-write"}},
+      {.name = "s3.storage.class", .type = ConfigType::kString, .default_value = "",
+       .group = "S3",
+       .doc = "Storage class of written objects (`STANDARD`, `STANDARD_IA`, "
+              "`INTELLIGENT_TIERING`, `GLACIER_IR`, ...). Empty: the bucket's default."},
+      {.name = "s3.send.digest", .type = ConfigType::kBool, .default_value = "false",
+       .group = "S3",
+       .doc = "Send `Content-MD5` with every upload (required by Object Lock buckets)."},
+      {.name = "s3.checksum.algorithm", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "Additional checksum sent with every upload and verified by S3.",
+       .allowed = {"", "CRC32C"}},
+      {.name = "sts.role.arn", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "Assume this IAM role (STS AssumeRole) with the chain's credentials. "
+              "`aws.sts.role.arn` (Aiven's name) is accepted too."},
+      {.name = "sts.role.session.name", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "Session name for `sts.role.arn`. Empty: `tributary-<random>`."},
+      {.name = "sts.role.external.id", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "External id for `sts.role.arn`."},
+      {.name = "sts.region", .type = ConfigType::kString, .default_value = "", .group = "S3",
+       .doc = "Region of the STS endpoint. Empty: `s3.region`."},
+      {.name = "aws.sts.role.arn", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "Alias of `sts.role.arn` (Aiven's S3 sink name)."},
+      {.name = "aws.sts.role.session.name", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "Alias of `sts.role.session.name`."},
+      {.name = "aws.sts.role.external.id", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "Alias of `sts.role.external.id`."},
+      {.name = "aws.sts.config.endpoint", .type = ConfigType::kString, .default_value = "",
+       .group = "S3", .doc = "STS endpoint URL (Aiven's name). Empty: the regional endpoint."},
   });
   return table;
 }
 
 const std::vector<std::string>& SinkPassThroughPrefixes() {
   static const std::vector<std::string> prefixes = {"consumer.override.", "consumer.",
-                                                    "value.converter.", "key.converter."};
+                                                    "value.converter.", "key.converter.",
+                                                    "fault."};
   return prefixes;
 }
 

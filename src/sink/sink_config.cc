@@ -53,6 +53,44 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
         "environment's credentials)");
   }
 
+  c.store.wan_mode = cfg.GetBool("s3.wan.mode");
+  c.store.proxy_url = cfg.GetString("s3.proxy.url");
+  c.store.proxy_user = cfg.GetString("s3.proxy.user");
+  c.store.proxy_password = cfg.GetPassword("s3.proxy.password");
+  c.store.ca_bundle = cfg.GetString("s3.ssl.ca.bundle");
+  c.store.verify_tls = cfg.GetBool("s3.ssl.verify");
+  c.store.part_retries = cfg.GetInt("s3.part.retries");
+  c.store.retry_backoff_ms = cfg.GetLong("s3.retry.backoff.ms");
+  c.store.sse_algorithm = cfg.GetString("s3.ssea.name");
+  c.store.sse_kms_key_id = cfg.GetString("s3.sse.kms.key.id");
+  c.store.sse_customer_key = cfg.GetPassword("s3.sse.customer.key");
+  c.store.canned_acl = cfg.GetString("s3.acl.canned");
+  c.store.storage_class = cfg.GetString("s3.storage.class");
+  c.store.send_digest = cfg.GetBool("s3.send.digest");
+  c.store.checksum_algorithm = cfg.GetString("s3.checksum.algorithm");
+  if (!c.store.sse_kms_key_id.empty() && c.store.sse_algorithm.rfind("aws:kms", 0) != 0) {
+    return InvalidArgument("s3.sse.kms.key.id is set but s3.ssea.name is '{}'; expected "
+                           "aws:kms or aws:kms:dsse",
+                           c.store.sse_algorithm);
+  }
+  if (!c.store.sse_customer_key.empty() && !c.store.sse_algorithm.empty() &&
+      c.store.sse_algorithm != "AES256") {
+    return InvalidArgument("s3.sse.customer.key (SSE-C) cannot be combined with s3.ssea.name={}",
+                           c.store.sse_algorithm);
+  }
+  // Aiven's aws.sts.* names are aliases; the Confluent names win when both are set.
+  auto either = [&](const char* primary, const char* alias) {
+    std::string v = cfg.GetString(primary);
+    return v.empty() ? cfg.GetString(alias) : v;
+  };
+  c.store.sts_role_arn = either("sts.role.arn", "aws.sts.role.arn");
+  c.store.sts_session_name = either("sts.role.session.name", "aws.sts.role.session.name");
+  c.store.sts_external_id = either("sts.role.external.id", "aws.sts.role.external.id");
+  c.store.sts_region = cfg.GetString("sts.region");
+  c.store.sts_endpoint = cfg.GetString("aws.sts.config.endpoint");
+  c.store.fault = cfg.WithPrefix("fault.");
+  c.part_size = static_cast<uint64_t>(cfg.GetInt("s3.part.size"));
+
   c.topics_dir = cfg.GetString("topics.dir");
   c.flush_size = cfg.GetInt("flush.size");
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");

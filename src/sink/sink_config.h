@@ -27,6 +27,7 @@ struct SinkConfig {
   std::string topics_dir = "topics";
   int flush_size = 0;
   int offset_pad_width = 10;
+  uint64_t part_size = 25ull << 20;  // s3.part.size
   ValueEncoding value_encoding = ValueEncoding::kJson;
   NullValueBehavior on_null = NullValueBehavior::kFail;
 
