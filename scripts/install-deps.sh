@@ -21,7 +21,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config git
   librdkafka-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev
-  libsnappy-dev liblz4-dev libsimdjson-dev libspdlog-dev libfmt-dev libpugixml-dev
+  libsnappy-dev liblz4-dev libsimdjson-dev libspdlog-dev libfmt-dev libpugixml-dev libre2-dev
   libgtest-dev libgmock-dev
 )
 test_pkgs=(
