@@ -65,9 +65,9 @@ class [[nodiscard]] Status {
 };
 
 // Convenience constructors with fmt-style formatting.
-#define TRIBUTARY_STATUS_CTOR(Name)                                              \
-  template <typename... Args>                                                    \
-  Status Name(fmt::format_string<Args...> f, Args&&... args) {                   \
+#define TRIBUTARY_STATUS_CTOR(Name)                                                  \
+  template <typename... Args>                                                        \
+  Status Name(fmt::format_string<Args...> f, Args&&... args) {                       \
     return Status(StatusCode::k##Name, fmt::format(f, std::forward<Args>(args)...)); \
   }
 TRIBUTARY_STATUS_CTOR(InvalidArgument)
@@ -86,7 +86,7 @@ TRIBUTARY_STATUS_CTOR(Internal)
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(v_).ok() && "Result built from an OK Status");
   }
@@ -116,10 +116,10 @@ class [[nodiscard]] Result {
 #define TRIBUTARY_CONCAT(a, b) TRIBUTARY_CONCAT_INNER(a, b)
 
 // Returns from the calling function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::tributary::Status _st = (expr);          \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)         \
+  do {                                \
+    ::tributary::Status _st = (expr); \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` assigns the value or returns the error.

@@ -1,6 +1,8 @@
 #include "common/status.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/strings.h"
 #include "common/types.h"
@@ -57,6 +59,26 @@ TEST(StringsTest, SplitListTrimsAndDropsEmpty) {
   EXPECT_EQ(v[0], "a");
   EXPECT_EQ(v[2], "c");
   EXPECT_EQ(RandomHex(12).size(), 12u);
+}
+
+TEST(StringsTest, RandomHexDiffersAcrossForkedProcesses) {
+  (void)RandomHex(8);  // initialise whatever per-thread state there is
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string child = RandomHex(32);
+    (void)!write(fds[1], child.data(), child.size());
+    _exit(0);
+  }
+  std::string parent = RandomHex(32);
+  std::string child(32, '\0');
+  ASSERT_EQ(read(fds[0], child.data(), child.size()), 32);
+  waitpid(pid, nullptr, 0);
+  close(fds[0]);
+  close(fds[1]);
+  EXPECT_NE(parent, child);
 }
 
 }  // namespace

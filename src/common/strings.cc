@@ -1,6 +1,9 @@
 #include "common/strings.h"
 
-#include <random>
+#include <sys/random.h>
+
+#include <cerrno>
+#include <cstdlib>
 
 namespace tributary {
 
@@ -26,10 +29,24 @@ std::vector<std::string> SplitList(std::string_view s, char sep) {
 }
 
 std::string RandomHex(size_t n) {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
+  // getrandom(2), not a seeded PRNG: a PRNG's state is copied into forked children,
+  // which would then produce the same "random" names as their parent and siblings.
   static const char* kHex = "0123456789abcdef";
+  std::string bytes((n + 1) / 2, '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t got = getrandom(bytes.data() + done, bytes.size() - done, 0);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      std::abort();  // the kernel always has entropy after boot; nothing sane to do
+    }
+    done += static_cast<size_t>(got);
+  }
   std::string out(n, '0');
-  for (auto& c : out) c = kHex[rng() & 0xf];
+  for (size_t i = 0; i < n; ++i) {
+    auto b = static_cast<unsigned char>(bytes[i / 2]);
+    out[i] = kHex[i % 2 == 0 ? b >> 4 : b & 0xf];
+  }
   return out;
 }
 
