@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <spdlog/spdlog.h>
+
+#include "objstore/fault/fault_store.h"
 #include "objstore/local/local_store.h"
 #include "objstore/s3/s3_store.h"
 
@@ -20,7 +23,9 @@ Result<std::vector<ObjectInfo>> ObjectStore::ListAll(std::string_view prefix) {
   return all;
 }
 
-Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreOptions& options) {
+namespace {
+
+Result<std::unique_ptr<ObjectStore>> OpenUnwrapped(const StoreOptions& options) {
   if (options.bucket.empty()) {
     return InvalidArgument("s3.bucket.name: expected a bucket name, got an empty value");
   }
@@ -41,6 +46,18 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreOptions& options
       "store.url '{}': expected an http:// or https:// S3 endpoint, or file:///path for a "
       "local directory",
       url);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const StoreOptions& options) {
+  // Validate fault.* before opening, so a typo fails fast whatever the store.
+  if (!options.fault.empty()) RETURN_IF_ERROR(ParseFaultOptions(options.fault).status());
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, OpenUnwrapped(options));
+  if (options.fault.empty()) return store;
+  spdlog::warn("fault injection is ON for {} (fault.* keys set): for tests only",
+               store->Describe());
+  return WrapWithFaults(std::move(store), options.fault);
 }
 
 }  // namespace tributary

@@ -38,8 +38,8 @@ namespace tributary {
 struct ObjectInfo {
   std::string key;
   uint64_t size = 0;
-  std::string etag;              // without quotes
-  int64_t last_modified_ms = 0;  // Unix epoch milliseconds
+  std::string etag;                             // without quotes
+  int64_t last_modified_ms = 0;                 // Unix epoch milliseconds
   std::map<std::string, std::string> metadata;  // user metadata (x-amz-meta-*), Head only
 };
 
@@ -93,9 +93,9 @@ struct ListOptions {
 };
 
 struct ListPage {
-  std::vector<ObjectInfo> objects;          // ascending by key
+  std::vector<ObjectInfo> objects;           // ascending by key
   std::vector<std::string> common_prefixes;  // with a delimiter only
-  std::string next_token;                   // empty when this is the last page
+  std::string next_token;                    // empty when this is the last page
 };
 
 class ObjectStore {
@@ -126,21 +126,19 @@ class ObjectStore {
   // Deleting a key that does not exist succeeds (as in S3).
   virtual Status Delete(std::string_view key) = 0;
 
-#pragma GCC diagnostic push  // TEMPORARY: see Unimplemented below
-#pragma GCC diagnostic ignored "-Wunused-parameter"
   // Deletes many keys (S3 DeleteObjects, 1,000 per request). Fails with the first key
   // that could not be deleted and why; keys that do not exist count as deleted.
-  virtual Status DeleteMany(const std::vector<std::string>& keys) { return Unimplemented("DeleteMany"); }
+  virtual Status DeleteMany(const std::vector<std::string>& keys) = 0;
 
   // --- Multipart uploads ---
 
   // Starts an upload; returns its upload id. `options.condition` and `if_match_etag`
   // are ignored here (see Complete).
   virtual Result<std::string> CreateMultipartUpload(std::string_view key,
-                                                    const PutOptions& options) { return Unimplemented("CreateMultipartUpload"); }
+                                                    const PutOptions& options) = 0;
   // Uploads part `part_number` (1-based). Re-uploading a part number replaces it.
   virtual Result<PartInfo> UploadPart(std::string_view key, std::string_view upload_id,
-                                      int part_number, std::string_view body) { return Unimplemented("UploadPart"); }
+                                      int part_number, std::string_view body) = 0;
   // Makes the object visible, atomically, from `parts` (ascending part numbers).
   // `condition` kIfNoneMatch fails with kPreconditionFailed if the key exists. An
   // unknown upload id is kNotFound — but a store may not tell an upload that was
@@ -148,32 +146,26 @@ class ObjectStore {
   // need to know HEAD the key.
   virtual Result<PutResult> CompleteMultipartUpload(
       std::string_view key, std::string_view upload_id, const std::vector<PartInfo>& parts,
-      PutOptions::Condition condition = PutOptions::Condition::kNone) { return Unimplemented("CompleteMultipartUpload"); }
+      PutOptions::Condition condition = PutOptions::Condition::kNone) = 0;
   // Discards an upload and its parts. Aborting an unknown upload is kNotFound.
-  virtual Status AbortMultipartUpload(std::string_view key, std::string_view upload_id) { return Unimplemented("AbortMultipartUpload"); }
+  virtual Status AbortMultipartUpload(std::string_view key, std::string_view upload_id) = 0;
   // Uploads in progress whose key starts with `prefix`, ascending by key then initiation.
   virtual Result<std::vector<MultipartUploadInfo>> ListMultipartUploads(
-      std::string_view prefix) { return Unimplemented("ListMultipartUploads"); }
+      std::string_view prefix) = 0;
   // The parts uploaded so far, ascending by part number.
   virtual Result<std::vector<PartInfo>> ListParts(std::string_view key,
-                                                  std::string_view upload_id) { return Unimplemented("ListParts"); }
-#pragma GCC diagnostic pop
+                                                  std::string_view upload_id) = 0;
 
   // Every object under `prefix`, following pages. For tools and tests; the sink's hot
   // paths never list.
   Result<std::vector<ObjectInfo>> ListAll(std::string_view prefix);
-
- private:
-  // TEMPORARY while the multipart work lands in parallel; removed (methods made pure)
-  // before this change is committed.
-  Status Unimplemented(std::string_view what) const { return Internal("{} not implemented by {}", what, Describe()); }
 };
 
 // Where and how to open a store; built from the sink's configuration. Comments name
 // the config key each field comes from (docs/CONFIGURATION.md explains them).
 struct StoreOptions {
-  std::string url;     // store.url: "" (AWS), "http(s)://host:port", "file:///root"
-  std::string bucket;  // s3.bucket.name
+  std::string url;                   // store.url: "" (AWS), "http(s)://host:port", "file:///root"
+  std::string bucket;                // s3.bucket.name
   std::string region = "us-west-2";  // s3.region
   std::string access_key_id;         // aws.access.key.id; "" = the default chain
   std::string secret_access_key;     // aws.secret.access.key (a secret: never logged)
@@ -189,16 +181,16 @@ struct StoreOptions {
   bool verify_tls = true;      // s3.ssl.verify
 
   // Retries: the client's own attempts per request (SDK standard mode) ...
-  int part_retries = 3;          // s3.part.retries: retries after the first attempt
+  int part_retries = 3;            // s3.part.retries: retries after the first attempt
   int64_t retry_backoff_ms = 200;  // s3.retry.backoff.ms: first backoff, full jitter
 
   // Writes.
-  std::string sse_algorithm;    // s3.ssea.name: "", AES256, aws:kms, aws:kms:dsse
-  std::string sse_kms_key_id;   // s3.sse.kms.key.id
-  std::string sse_customer_key;  // s3.sse.customer.key: base64 256-bit key (secret), SSE-C
-  std::string canned_acl;       // s3.acl.canned
-  std::string storage_class;    // s3.storage.class
-  bool send_digest = false;     // s3.send.digest: Content-MD5 on every upload
+  std::string sse_algorithm;       // s3.ssea.name: "", AES256, aws:kms, aws:kms:dsse
+  std::string sse_kms_key_id;      // s3.sse.kms.key.id
+  std::string sse_customer_key;    // s3.sse.customer.key: base64 256-bit key (secret), SSE-C
+  std::string canned_acl;          // s3.acl.canned
+  std::string storage_class;       // s3.storage.class
+  bool send_digest = false;        // s3.send.digest: Content-MD5 on every upload
   std::string checksum_algorithm;  // s3.checksum.algorithm: "" or CRC32C
 
   // STS AssumeRole on top of the base credentials (sts.role.*, or aws.sts.role.*).

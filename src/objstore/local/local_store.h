@@ -6,13 +6,20 @@
 // bucket can have) and renamed into place, so a reader never sees a partial object.
 //
 //   ETag      derived from the file's inode, size and modification time: it changes with
-//             every Put, which is all conditional writes need (S3's ETags are not
-//             always content hashes either).
+//             every Put or Complete, which is all conditional writes need (S3's ETags are
+//             not always content hashes either). Part ETags are the MD5 of the part.
 //   If-None-Match: *  link(2) into place, which fails atomically if the key exists.
 //   If-Match  an flock(2) on a per-key lock file serialises compare-and-rename across
 //             threads and processes.
-//   metadata  user extended attributes (user.tributary.meta.<name>) set on the staged
-//             file before the rename, so they appear atomically with the object.
+//   metadata  user extended attributes (user.tributary.meta.<name>, tags as
+//             user.tributary.tag.<name>) set on the staged file before the rename, so they
+//             appear atomically with the object.
+//   multipart staged in <root>/.tributary-staging/uploads/<upload id>/ (a manifest and one
+//             file per part); Complete concatenates the parts into a staged file and
+//             publishes it like a Put, honouring If-None-Match, then removes the upload.
+//   durable   every staged file is fsync'ed (data and xattrs) before its rename, and the
+//             directory that receives the new name is fsync'ed after it (new directories
+//             too), so an acknowledged write survives a crash of the process or machine.
 //
 // Keys that cannot map to a path safely (empty, leading '/', "." or ".." segments,
 // empty segments, NUL) are rejected with InvalidArgument.
