@@ -350,6 +350,7 @@ rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 auth client required = none
 ms mon client mode = crc
 rgw thread pool size = 128
+rgw crypt require ssl = false
 EOF
 }
 

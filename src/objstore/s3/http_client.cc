@@ -5,7 +5,10 @@
 #include <cstring>
 #include <mutex>
 
+#include <strings.h>
+
 #include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 namespace tributary::s3 {
 namespace {
@@ -94,6 +97,8 @@ bool IsPermanentCurlError(CURLcode code) {
   }
 }
 
+bool IsTimeout(CURLcode code) { return code == CURLE_OPERATION_TIMEDOUT; }
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -107,7 +112,13 @@ struct HttpClient::Handle {
   }
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : options_(options) {}
+HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {
+  if (!options_.verify_tls) {
+    spdlog::warn(
+        "TLS certificate and host name verification is DISABLED (s3.ssl.verify=false): "
+        "anyone on the network path can impersonate the S3 endpoint");
+  }
+}
 
 HttpClient::~HttpClient() = default;
 
@@ -131,7 +142,10 @@ void HttpClient::Release(std::unique_ptr<Handle> handle) {
   idle_.push_back(std::move(handle));
 }
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request, TransportFailure* failure) {
+  TransportFailure ignored;
+  if (failure == nullptr) failure = &ignored;
+  *failure = TransportFailure::kNone;
   RETURN_IF_ERROR(EnsureCurlInitialised());
   std::unique_ptr<Handle> handle = Acquire();
   if (handle == nullptr) return Internal("curl_easy_init failed");
@@ -153,13 +167,18 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     return list != nullptr;
   };
   bool headers_ok = true;
+  bool has_content_type = false;
   for (const auto& [name, value] : request.headers) {
+    has_content_type |= strcasecmp(name.c_str(), "content-type") == 0;
     // "Name;" is curl's spelling of a header with an empty value ("Name:" would remove it).
     headers_ok &= append_header(value.empty() ? name + ";" : name + ": " + value);
   }
   const bool has_body = request.method == "PUT" || request.method == "POST";
   if (has_body && request.body.size() < options_.expect_continue_threshold) {
     headers_ok &= append_header("Expect:");  // removes curl's "Expect: 100-continue"
+  }
+  if (request.method == "POST" && !has_content_type) {
+    headers_ok &= append_header("Content-Type:");  // removes curl's form content type
   }
   if (!headers_ok) return Internal("curl_slist_append failed (out of memory)");
 
@@ -174,8 +193,19 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_second);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME,
                    static_cast<long>(options_.low_speed_time.count()));
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+  if (!options_.ca_bundle.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+  }
+  if (!options_.proxy_url.empty()) {
+    curl_easy_setopt(curl, CURLOPT_PROXY, options_.proxy_url.c_str());
+    if (!options_.proxy_user.empty()) {
+      // Separate user and password options: either may contain ':'.
+      curl_easy_setopt(curl, CURLOPT_PROXYUSERNAME, options_.proxy_user.c_str());
+      curl_easy_setopt(curl, CURLOPT_PROXYPASSWORD, options_.proxy_password.c_str());
+    }
+  }
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   // Keys may contain "/./" and "/../": send the path exactly as encoded.
   curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
@@ -202,7 +232,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    // Never NULL: that would make curl read the body from a callback.
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+                     request.body.data() != nullptr ? request.body.data() : "");
   } else if (request.method == "DELETE") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
   } else {
@@ -221,9 +253,11 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   if (code != CURLE_OK) {
     const std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     if (IsPermanentCurlError(code)) {
+      *failure = TransportFailure::kPermanent;
       return InvalidArgument("HTTP {} failed: {} (curl error {})", request.method, detail,
                              static_cast<int>(code));
     }
+    *failure = IsTimeout(code) ? TransportFailure::kTimeout : TransportFailure::kConnection;
     return Unavailable("HTTP {} failed: {} (curl error {})", request.method, detail,
                        static_cast<int>(code));
   }

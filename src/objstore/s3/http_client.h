@@ -3,7 +3,8 @@
 //
 // Each call borrows a curl easy handle from a pool owned by the client (one handle per
 // concurrent caller; a handle keeps its connection cache, so a thread that calls again
-// reuses its connection). TLS peers are verified against the system's CA store.
+// reuses its connection). TLS peers are verified against the system's CA store, or the
+// CA bundle given; an HTTP proxy may be set (else curl's environment variables apply).
 //
 // Errors: an HTTP response of any status is a success of Send(); only a failed exchange is
 // an error: kUnavailable for failures that may pass (connect, DNS, reset, timeout, stalled
@@ -57,6 +58,24 @@ struct HttpClientOptions {
   // trip); larger ones wait for the server's go-ahead so that a rejected request does not
   // upload its body first.
   size_t expect_continue_threshold = 1 << 20;
+
+  // "http://proxy:3128"; "" = curl's default (http_proxy / https_proxy / no_proxy).
+  std::string proxy_url;
+  std::string proxy_user;
+  std::string proxy_password;  // a secret: handed to curl only, never logged
+  // PEM file of CA certificates; "" = the system's store.
+  std::string ca_bundle;
+  // false disables TLS peer and host name verification (tests against self-signed
+  // endpoints only; HttpClient logs a warning when constructed so).
+  bool verify_tls = true;
+};
+
+// Why an exchange failed in transport, for retry accounting.
+enum class TransportFailure {
+  kNone,
+  kTimeout,     // connect or transfer timed out, or stalled below the low-speed limit
+  kConnection,  // refused, reset, DNS, or any other failure that may pass
+  kPermanent,   // will not pass by retrying (malformed URL, certificate rejected)
 };
 
 class HttpClient {
@@ -66,8 +85,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // Performs one exchange. Does not follow redirects.
-  Result<HttpResponse> Send(const HttpRequest& request);
+  // Performs one exchange. Does not follow redirects. When `failure` is not null it is set
+  // to why the exchange failed (kNone on success). A POST without a Content-Type header
+  // is sent without one (curl would add a form type).
+  Result<HttpResponse> Send(const HttpRequest& request, TransportFailure* failure = nullptr);
 
  private:
   struct Handle;  // a CURL* easy handle

@@ -1,11 +1,16 @@
 #include "objstore/s3/s3_protocol.h"
 
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <exception>
 
+#include <fmt/format.h>
+#include <openssl/evp.h>
 #include <pugixml.hpp>
+
+#include "objstore/s3/sigv4.h"
 
 namespace tributary::s3 {
 namespace {
@@ -47,6 +52,66 @@ bool ValidTime(int y, unsigned m, unsigned d, int hour, int minute, int second) 
          second <= 60;
 }
 
+// Escapes text for an XML element's content. CR, LF and TAB become character references
+// so that a parser's end-of-line normalisation cannot change a key.
+std::string XmlEscape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("&#x{:X};", static_cast<unsigned>(static_cast<unsigned char>(c)));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out;
+}
+
+// Parses `xml` and returns its root element named `root_name`; an <Error> root is
+// returned too (callers check the name). Corruption otherwise.
+Result<pugi::xml_node> Root(pugi::xml_document* doc, std::string_view xml, const char* root_name,
+                            std::string_view operation) {
+  if (!ParseXml(xml, doc)) {
+    return Corruption("{} response is not XML ({} bytes)", operation, xml.size());
+  }
+  pugi::xml_node root = doc->child(root_name);
+  if (!root) root = doc->child("Error");
+  if (!root) return Corruption("{} response has no <{}> element", operation, root_name);
+  return root;
+}
+
+S3Error ErrorFromNode(pugi::xml_node node) {
+  S3Error error;
+  error.code = node.child_value("Code");
+  error.message = node.child_value("Message");
+  error.request_id = node.child_value("RequestId");
+  error.region = node.child_value("Region");
+  return error;
+}
+
+Status ErrorDocumentStatus(std::string_view operation, pugi::xml_node root) {
+  const S3Error e = ErrorFromNode(root);
+  return Corruption("{} answered with an <Error> document: {} {}", operation, e.code, e.message);
+}
+
 }  // namespace
 
 S3Error ParseErrorBody(std::string_view body) {
@@ -57,10 +122,7 @@ S3Error ParseErrorBody(std::string_view body) {
     if (!ParseXml(body, &doc)) return error;
     pugi::xml_node root = doc.child("Error");
     if (!root) return error;
-    error.code = root.child_value("Code");
-    error.message = root.child_value("Message");
-    error.request_id = root.child_value("RequestId");
-    error.region = root.child_value("Region");
+    error = ErrorFromNode(root);
   } catch (const std::exception&) {
     return S3Error{};  // only std::bad_alloc: report the HTTP status alone
   }
@@ -202,6 +264,226 @@ StatusCode ClassifyHttpError(long http_status, std::string_view code) {
   }
   if (http_status >= 500 && http_status != 501) return StatusCode::kUnavailable;
   return StatusCode::kInvalidArgument;
+}
+
+Result<std::string> ParseInitiateMultipartUpload(std::string_view xml) {
+  try {
+    pugi::xml_document doc;
+    ASSIGN_OR_RETURN(pugi::xml_node root,
+                     Root(&doc, xml, "InitiateMultipartUploadResult", "CreateMultipartUpload"));
+    if (std::string_view(root.name()) == "Error") {
+      return ErrorDocumentStatus("CreateMultipartUpload", root);
+    }
+    std::string upload_id = root.child_value("UploadId");
+    if (upload_id.empty()) return Corruption("CreateMultipartUpload response has no <UploadId>");
+    return upload_id;
+  } catch (const std::exception& e) {
+    return Corruption("CreateMultipartUpload: cannot parse the response: {}", e.what());
+  }
+}
+
+std::string BuildCompleteMultipartUpload(const std::vector<PartInfo>& parts,
+                                         const std::map<int, std::string>& crc32c) {
+  std::string xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (const PartInfo& part : parts) {
+    xml += fmt::format("<Part><PartNumber>{}</PartNumber><ETag>&quot;{}&quot;</ETag>",
+                       part.part_number, XmlEscape(UnquoteEtag(part.etag)));
+    auto it = crc32c.find(part.part_number);
+    if (it != crc32c.end()) {
+      xml += fmt::format("<ChecksumCRC32C>{}</ChecksumCRC32C>", XmlEscape(it->second));
+    }
+    xml += "</Part>";
+  }
+  xml += "</CompleteMultipartUpload>";
+  return xml;
+}
+
+Result<CompleteMultipartResult> ParseCompleteMultipartUpload(std::string_view xml) {
+  try {
+    pugi::xml_document doc;
+    ASSIGN_OR_RETURN(pugi::xml_node root,
+                     Root(&doc, xml, "CompleteMultipartUploadResult", "CompleteMultipartUpload"));
+    CompleteMultipartResult result;
+    if (std::string_view(root.name()) == "Error") {
+      result.error = ErrorFromNode(root);
+      if (result.error.code.empty()) result.error.code = "UnknownError";
+      return result;
+    }
+    result.etag = UnquoteEtag(root.child_value("ETag"));
+    return result;
+  } catch (const std::exception& e) {
+    return Corruption("CompleteMultipartUpload: cannot parse the response: {}", e.what());
+  }
+}
+
+Result<MultipartUploadsPage> ParseListMultipartUploads(std::string_view xml) {
+  try {
+    pugi::xml_document doc;
+    ASSIGN_OR_RETURN(pugi::xml_node root,
+                     Root(&doc, xml, "ListMultipartUploadsResult", "ListMultipartUploads"));
+    if (std::string_view(root.name()) == "Error") {
+      return ErrorDocumentStatus("ListMultipartUploads", root);
+    }
+    MultipartUploadsPage page;
+    for (pugi::xml_node node : root.children("Upload")) {
+      MultipartUploadInfo info;
+      info.key = node.child_value("Key");
+      info.upload_id = node.child_value("UploadId");
+      if (info.key.empty() || info.upload_id.empty()) {
+        return Corruption("ListMultipartUploads: an <Upload> lacks <Key> or <UploadId>");
+      }
+      std::string_view initiated = node.child_value("Initiated");
+      if (!initiated.empty()) {
+        Result<int64_t> ms = ParseIso8601Ms(initiated);
+        if (!ms.ok()) {
+          return ms.status().WithContext(fmt::format("ListMultipartUploads: key '{}'", info.key));
+        }
+        info.initiated_ms = *ms;
+      }
+      page.uploads.push_back(std::move(info));
+    }
+    page.truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+    if (page.truncated) {
+      page.next_key_marker = root.child_value("NextKeyMarker");
+      page.next_upload_id_marker = root.child_value("NextUploadIdMarker");
+      if (page.next_key_marker.empty()) {
+        return Corruption("ListMultipartUploads: <IsTruncated> is true without <NextKeyMarker>");
+      }
+    }
+    return page;
+  } catch (const std::exception& e) {
+    return Corruption("ListMultipartUploads: cannot parse the response: {}", e.what());
+  }
+}
+
+Result<PartsPage> ParsePartsPage(std::string_view xml) {
+  try {
+    pugi::xml_document doc;
+    ASSIGN_OR_RETURN(pugi::xml_node root, Root(&doc, xml, "ListPartsResult", "ListParts"));
+    if (std::string_view(root.name()) == "Error") return ErrorDocumentStatus("ListParts", root);
+    PartsPage page;
+    for (pugi::xml_node node : root.children("Part")) {
+      PartInfo part;
+      if (!ParseInt(std::string_view(node.child_value("PartNumber")), &part.part_number) ||
+          !ParseInt(std::string_view(node.child_value("Size")), &part.size)) {
+        return Corruption("ListParts: a <Part> has a bad <PartNumber> '{}' or <Size> '{}'",
+                          node.child_value("PartNumber"), node.child_value("Size"));
+      }
+      part.etag = UnquoteEtag(node.child_value("ETag"));
+      std::string checksum = node.child_value("ChecksumCRC32C");
+      if (!checksum.empty()) page.crc32c.emplace(part.part_number, std::move(checksum));
+      page.parts.push_back(std::move(part));
+    }
+    page.truncated = std::string_view(root.child_value("IsTruncated")) == "true";
+    if (page.truncated && !ParseInt(std::string_view(root.child_value("NextPartNumberMarker")),
+                                    &page.next_part_number_marker)) {
+      return Corruption("ListParts: <IsTruncated> is true without a valid <NextPartNumberMarker>");
+    }
+    return page;
+  } catch (const std::exception& e) {
+    return Corruption("ListParts: cannot parse the response: {}", e.what());
+  }
+}
+
+std::string BuildDeleteObjects(const std::vector<std::string>& keys) {
+  std::string xml = "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>";
+  for (const std::string& key : keys) {
+    xml += "<Object><Key>";
+    xml += XmlEscape(key);
+    xml += "</Key></Object>";
+  }
+  xml += "</Delete>";
+  return xml;
+}
+
+Result<std::vector<DeleteFailure>> ParseDeleteObjectsResult(std::string_view xml) {
+  try {
+    pugi::xml_document doc;
+    ASSIGN_OR_RETURN(pugi::xml_node root, Root(&doc, xml, "DeleteResult", "DeleteObjects"));
+    std::vector<DeleteFailure> failures;
+    if (std::string_view(root.name()) == "Error") {
+      const S3Error e = ErrorFromNode(root);
+      failures.push_back({"", e.code.empty() ? "UnknownError" : e.code, e.message});
+      return failures;
+    }
+    for (pugi::xml_node node : root.children("Error")) {
+      DeleteFailure failure{node.child_value("Key"), node.child_value("Code"),
+                            node.child_value("Message")};
+      if (failure.code == "NoSuchKey") continue;
+      failures.push_back(std::move(failure));
+    }
+    return failures;
+  } catch (const std::exception& e) {
+    return Corruption("DeleteObjects: cannot parse the response: {}", e.what());
+  }
+}
+
+std::string EncodeTagging(const std::map<std::string, std::string>& tags) {
+  std::string out;
+  for (const auto& [name, value] : tags) {
+    if (!out.empty()) out.push_back('&');
+    out += UriEncode(name, /*keep_slash=*/false);
+    out.push_back('=');
+    out += UriEncode(value, /*keep_slash=*/false);
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  for (size_t i = 0; i < text.size() - padding; ++i) {
+    const char c = text[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return std::nullopt;
+  }
+  if (text.empty()) return std::string();
+  std::string out(3 * (text.size() / 4), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
+  if (n < 0 || static_cast<size_t>(n) < padding) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  out.resize(static_cast<size_t>(n) - padding);
+  return out;
+}
+
+std::string Md5(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), len);
+}
+
+std::string Md5Hex(std::string_view data) { return HexEncode(Md5(data)); }
+
+std::string Md5Base64(std::string_view data) { return Base64Encode(Md5(data)); }
+
+std::optional<std::string> MultipartEtag(const std::vector<PartInfo>& parts) {
+  std::string digests;
+  digests.reserve(parts.size() * 16);
+  for (const PartInfo& part : parts) {
+    const std::string etag = UnquoteEtag(part.etag);
+    if (etag.size() != 32) return std::nullopt;
+    for (size_t i = 0; i < 32; i += 2) {
+      unsigned value = 0;
+      auto [end, ec] = std::from_chars(etag.data() + i, etag.data() + i + 2, value, 16);
+      if (ec != std::errc() || end != etag.data() + i + 2) return std::nullopt;
+      digests.push_back(static_cast<char>(value));
+    }
+  }
+  return fmt::format("{}-{}", Md5Hex(digests), parts.size());
 }
 
 }  // namespace tributary::s3

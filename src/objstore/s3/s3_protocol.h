@@ -2,8 +2,10 @@
 // headers, and classifying errors. Kept apart from the HTTP client so that they can be
 // tested from literal responses (s3_protocol_test.cc).
 //
-// Sources: S3 API reference, "ListObjectsV2", "Error responses" (ErrorResponses.html),
-// "Retry behavior" in the AWS SDKs reference guide.
+// Sources: S3 API reference, "ListObjectsV2", "CreateMultipartUpload",
+// "CompleteMultipartUpload", "ListMultipartUploads", "ListParts", "DeleteObjects",
+// "Error responses" (ErrorResponses.html), "Retry behavior" in the AWS SDKs reference
+// guide, RFC 1864 (Content-MD5), RFC 4648 (base64).
 //
 // Errors: parsers return kCorruption for a body that is not what S3 sends; no function
 // here throws.
@@ -12,8 +14,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "objstore/object_store.h"
@@ -63,5 +68,86 @@ bool IsRetriableHttpError(long http_status, std::string_view code);
 //   other 5xx except 501                   -> kUnavailable
 //   anything else (400, 405, 416, 501...)  -> kInvalidArgument
 StatusCode ClassifyHttpError(long http_status, std::string_view code);
+
+// --- Multipart uploads and batch delete ---
+
+// The <UploadId> of an <InitiateMultipartUploadResult>. kCorruption when absent.
+Result<std::string> ParseInitiateMultipartUpload(std::string_view xml);
+
+// The <CompleteMultipartUpload> request body: one <Part> with <PartNumber> and the
+// quoted <ETag> per part, in the order given; <ChecksumCRC32C> too when `crc32c` has an
+// entry (base64) for the part number (uploads created with a CRC32C checksum need it).
+std::string BuildCompleteMultipartUpload(const std::vector<PartInfo>& parts,
+                                         const std::map<int, std::string>& crc32c = {});
+
+// A CompleteMultipartUpload response. S3 may answer 200 and still fail: the body is then
+// an <Error> document, reported in `error` (error.code non-empty), `etag` empty.
+struct CompleteMultipartResult {
+  std::string etag;  // unquoted
+  S3Error error;
+};
+Result<CompleteMultipartResult> ParseCompleteMultipartUpload(std::string_view xml);
+
+// One page of ListMultipartUploads (<ListMultipartUploadsResult>). When `truncated`, the
+// next page is asked for with key-marker = next_key_marker and upload-id-marker =
+// next_upload_id_marker.
+struct MultipartUploadsPage {
+  std::vector<MultipartUploadInfo> uploads;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+Result<MultipartUploadsPage> ParseListMultipartUploads(std::string_view xml);
+
+// One page of ListParts (<ListPartsResult>). When `truncated`, the next page is asked for
+// with part-number-marker = next_part_number_marker. `crc32c` holds the parts'
+// <ChecksumCRC32C> values when the server sent them.
+struct PartsPage {
+  std::vector<PartInfo> parts;
+  std::map<int, std::string> crc32c;
+  bool truncated = false;
+  int next_part_number_marker = 0;
+};
+Result<PartsPage> ParsePartsPage(std::string_view xml);
+
+// At most this many keys per DeleteObjects request (S3 API reference, "DeleteObjects").
+inline constexpr size_t kMaxDeleteObjectsKeys = 1000;
+
+// The <Delete> request body, in quiet mode (the response lists only failures).
+std::string BuildDeleteObjects(const std::vector<std::string>& keys);
+
+// A key DeleteObjects could not delete (<DeleteResult><Error>).
+struct DeleteFailure {
+  std::string key;
+  std::string code;
+  std::string message;
+};
+// The failures in a <DeleteResult>. Failures with code NoSuchKey are dropped: a key that
+// does not exist counts as deleted. An <Error> document instead of a <DeleteResult>
+// fails the whole request: returned as one failure with an empty key.
+Result<std::vector<DeleteFailure>> ParseDeleteObjectsResult(std::string_view xml);
+
+// --- Header values ---
+
+// The x-amz-tagging value: "k1=v1&k2=v2", names and values URI-encoded, sorted by name.
+std::string EncodeTagging(const std::map<std::string, std::string>& tags);
+
+// Standard base64 with padding (RFC 4648 §4).
+std::string Base64Encode(std::string_view bytes);
+// Decodes standard base64 with padding; std::nullopt for anything else (wrong length,
+// characters outside the alphabet, misplaced padding). Whitespace is not allowed.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// The raw 16-byte MD5 of `data`, and its lowercase hex and base64 forms. Base64 of the
+// MD5 is the Content-MD5 header value (RFC 1864).
+std::string Md5(std::string_view data);
+std::string Md5Hex(std::string_view data);
+std::string Md5Base64(std::string_view data);
+
+// The ETag S3 gives an object completed from `parts`: hex(MD5(concatenated binary MD5s
+// of the parts)) + "-" + the part count. std::nullopt when a part's ETag is not 32 hex
+// digits (then it is not an MD5: SSE-KMS, SSE-C on AWS). Used to recognise, after an
+// ambiguous failure, that an earlier attempt completed the upload.
+std::optional<std::string> MultipartEtag(const std::vector<PartInfo>& parts);
 
 }  // namespace tributary::s3

@@ -196,5 +196,202 @@ TEST(ErrorClassificationTest, MapsToTheInterfaceCodes) {
   EXPECT_EQ(ClassifyHttpError(301, "PermanentRedirect"), StatusCode::kInvalidArgument);
 }
 
+TEST(MultipartXmlTest, ParsesInitiateResult) {
+  Result<std::string> id = ParseInitiateMultipartUpload(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<InitiateMultipartUploadResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Bucket>sink</Bucket><Key>a/b</Key><UploadId>VXBsb2FkIElE.x~y</UploadId>"
+      "</InitiateMultipartUploadResult>");
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*id, "VXBsb2FkIElE.x~y");
+  EXPECT_EQ(ParseInitiateMultipartUpload("<InitiateMultipartUploadResult/>").status().code(),
+            StatusCode::kCorruption);
+  EXPECT_EQ(
+      ParseInitiateMultipartUpload("<Error><Code>AccessDenied</Code></Error>").status().code(),
+      StatusCode::kCorruption);
+  EXPECT_FALSE(ParseInitiateMultipartUpload("garbage").ok());
+}
+
+TEST(MultipartXmlTest, BuildsCompleteBodyWithQuotedEtagsAndChecksums) {
+  const std::vector<PartInfo> parts = {{1, "\"e1\"", 5}, {2, "e2", 1}};
+  EXPECT_EQ(BuildCompleteMultipartUpload(parts),
+            "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag></Part>"
+            "<Part><PartNumber>2</PartNumber><ETag>&quot;e2&quot;</ETag></Part>"
+            "</CompleteMultipartUpload>");
+  EXPECT_EQ(BuildCompleteMultipartUpload({{3, "e3", 1}}, {{3, "4waSgw=="}}),
+            "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+            "<Part><PartNumber>3</PartNumber><ETag>&quot;e3&quot;</ETag>"
+            "<ChecksumCRC32C>4waSgw==</ChecksumCRC32C></Part></CompleteMultipartUpload>");
+}
+
+TEST(MultipartXmlTest, CompleteResultOrErrorInA200Body) {
+  Result<CompleteMultipartResult> ok = ParseCompleteMultipartUpload(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
+      "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>http://h/sink/k</Location>"
+      "<Bucket>sink</Bucket><Key>k</Key><ETag>\"3858f62230ac3c915f300c664312c11f-9\"</ETag>"
+      "</CompleteMultipartUploadResult>");
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->etag, "3858f62230ac3c915f300c664312c11f-9");
+  EXPECT_EQ(ok->error.code, "");
+
+  // S3 sends 200 first and then, if the assembly fails, an error document.
+  Result<CompleteMultipartResult> failed = ParseCompleteMultipartUpload(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\n\n<Error><Code>InternalError</Code>"
+      "<Message>We encountered an internal error. Please try again.</Message>"
+      "<RequestId>656c76696e6727732072657175657374</RequestId></Error>");
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
+  EXPECT_EQ(failed->error.code, "InternalError");
+  EXPECT_EQ(failed->error.request_id, "656c76696e6727732072657175657374");
+  EXPECT_EQ(failed->etag, "");
+  EXPECT_FALSE(ParseCompleteMultipartUpload("").ok());  // the body was lost
+}
+
+TEST(MultipartXmlTest, ParsesListMultipartUploadsPage) {
+  Result<MultipartUploadsPage> page =
+      ParseListMultipartUploads(R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>sink</Bucket><KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker>
+  <NextKeyMarker>my-movie.m2ts</NextKeyMarker>
+  <NextUploadIdMarker>YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ</NextUploadIdMarker>
+  <Prefix>my</Prefix><MaxUploads>2</MaxUploads><IsTruncated>true</IsTruncated>
+  <Upload>
+    <Key>my-divisor</Key>
+    <UploadId>XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw</UploadId>
+    <Initiator><ID>x</ID></Initiator><StorageClass>STANDARD</StorageClass>
+    <Initiated>2010-11-10T20:48:33.000Z</Initiated>
+  </Upload>
+  <Upload>
+    <Key>my-movie.m2ts</Key>
+    <UploadId>YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ</UploadId>
+    <Initiated>2010-11-10T20:48:33.001Z</Initiated>
+  </Upload>
+</ListMultipartUploadsResult>)");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->uploads.size(), 2u);
+  EXPECT_EQ(page->uploads[0].key, "my-divisor");
+  EXPECT_EQ(page->uploads[0].upload_id, "XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw");
+  EXPECT_EQ(page->uploads[0].initiated_ms, int64_t{1289422113000});
+  EXPECT_EQ(page->uploads[1].initiated_ms, int64_t{1289422113001});
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_key_marker, "my-movie.m2ts");
+  EXPECT_EQ(page->next_upload_id_marker, "YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ");
+
+  Result<MultipartUploadsPage> last = ParseListMultipartUploads(
+      "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated></ListMultipartUploadsResult>");
+  ASSERT_TRUE(last.ok());
+  EXPECT_TRUE(last->uploads.empty());
+  EXPECT_FALSE(last->truncated);
+  EXPECT_FALSE(
+      ParseListMultipartUploads("<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+                                "</ListMultipartUploadsResult>")
+          .ok());
+  EXPECT_FALSE(ParseListMultipartUploads("<ListMultipartUploadsResult><Upload><Key>k</Key></Upload>"
+                                         "</ListMultipartUploadsResult>")
+                   .ok());
+}
+
+TEST(MultipartXmlTest, ParsesListPartsPage) {
+  Result<PartsPage> page = ParsePartsPage(R"(<?xml version="1.0" encoding="UTF-8"?>
+<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>sink</Bucket><Key>k</Key><UploadId>u</UploadId>
+  <PartNumberMarker>1</PartNumberMarker><NextPartNumberMarker>3</NextPartNumberMarker>
+  <MaxParts>2</MaxParts><IsTruncated>true</IsTruncated>
+  <Part><PartNumber>2</PartNumber><LastModified>2010-11-10T20:48:34.000Z</LastModified>
+    <ETag>"7778aef83f66abc1fa1e8477f296d394"</ETag><Size>10485760</Size>
+    <ChecksumCRC32C>4waSgw==</ChecksumCRC32C></Part>
+  <Part><PartNumber>3</PartNumber><ETag>"aaaa18db4cc2f85cedef654fccc4a4x8"</ETag><Size>1</Size></Part>
+</ListPartsResult>)");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->parts.size(), 2u);
+  EXPECT_EQ(page->parts[0].part_number, 2);
+  EXPECT_EQ(page->parts[0].etag, "7778aef83f66abc1fa1e8477f296d394");
+  EXPECT_EQ(page->parts[0].size, 10485760u);
+  EXPECT_EQ(page->parts[1].size, 1u);
+  EXPECT_EQ(page->crc32c, (std::map<int, std::string>{{2, "4waSgw=="}}));
+  EXPECT_TRUE(page->truncated);
+  EXPECT_EQ(page->next_part_number_marker, 3);
+  EXPECT_FALSE(ParsePartsPage("<ListPartsResult><Part><PartNumber>x</PartNumber><Size>1</Size>"
+                              "</Part></ListPartsResult>")
+                   .ok());
+  EXPECT_FALSE(
+      ParsePartsPage("<ListPartsResult><IsTruncated>true</IsTruncated></ListPartsResult>").ok());
+}
+
+TEST(DeleteObjectsXmlTest, BuildsQuietBodyWithEscapedKeys) {
+  EXPECT_EQ(BuildDeleteObjects({"a/1", "b&<c>\"'", "cr\r\nlf"}),
+            "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>"
+            "<Object><Key>a/1</Key></Object>"
+            "<Object><Key>b&amp;&lt;c&gt;&quot;&apos;</Key></Object>"
+            "<Object><Key>cr&#xD;&#xA;lf</Key></Object></Delete>");
+}
+
+TEST(DeleteObjectsXmlTest, ReportsFailuresButNotMissingKeys) {
+  Result<std::vector<DeleteFailure>> failures =
+      ParseDeleteObjectsResult(R"(<?xml version="1.0" encoding="UTF-8"?>
+<DeleteResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Deleted><Key>gone</Key></Deleted>
+  <Error><Key>missing</Key><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>
+  <Error><Key>locked &amp; kept</Key><Code>AccessDenied</Code><Message>Access Denied</Message></Error>
+</DeleteResult>)");
+  ASSERT_TRUE(failures.ok()) << failures.status().ToString();
+  ASSERT_EQ(failures->size(), 1u);
+  EXPECT_EQ((*failures)[0].key, "locked & kept");
+  EXPECT_EQ((*failures)[0].code, "AccessDenied");
+  EXPECT_EQ((*failures)[0].message, "Access Denied");
+
+  Result<std::vector<DeleteFailure>> none =
+      ParseDeleteObjectsResult("<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"/>");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  Result<std::vector<DeleteFailure>> whole =
+      ParseDeleteObjectsResult("<Error><Code>MalformedXML</Code><Message>bad</Message></Error>");
+  ASSERT_TRUE(whole.ok());
+  ASSERT_EQ(whole->size(), 1u);
+  EXPECT_EQ((*whole)[0].key, "");
+  EXPECT_EQ((*whole)[0].code, "MalformedXML");
+  EXPECT_FALSE(ParseDeleteObjectsResult("<html/>").ok());
+}
+
+TEST(HeaderValuesTest, TaggingIsUriEncodedAndSorted) {
+  EXPECT_EQ(EncodeTagging({{"team", "data eng"}, {"env", "a&b=c/d"}}),
+            "env=a%26b%3Dc%2Fd&team=data%20eng");
+  EXPECT_EQ(EncodeTagging({}), "");
+}
+
+TEST(HeaderValuesTest, Base64RoundTripsAndRejectsGarbage) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Decode("Zg=="), "f");
+  EXPECT_EQ(Base64Decode("Zm8="), "fo");
+  EXPECT_EQ(Base64Decode("Zm9vYmFy"), "foobar");
+  EXPECT_EQ(Base64Decode(""), "");
+  std::string all;
+  for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
+  EXPECT_EQ(Base64Decode(Base64Encode(all)), all);
+  for (const char* bad : {"Zg=", "Zm9v\n", "Z===", "Zm 9", "Zm9-", "=Zm9"}) {
+    EXPECT_FALSE(Base64Decode(bad).has_value()) << bad;
+  }
+}
+
+TEST(HeaderValuesTest, Md5Forms) {
+  EXPECT_EQ(Md5Base64(""), "1B2M2Y8AsgTpgAmY7PhCfg==");  // RFC 1864's Content-MD5 of nothing
+  EXPECT_EQ(Md5Base64("hello"), "XUFAKrxLKna5cZ2REBfFkg==");
+  EXPECT_EQ(Md5Hex("hello"), "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(Md5("hello").size(), 16u);
+}
+
+TEST(HeaderValuesTest, MultipartEtagIsMd5OfPartMd5s) {
+  // MD5("a"), MD5("b") -> MD5 of their 32 raw bytes, "-2".
+  EXPECT_EQ(MultipartEtag({{1, "0cc175b9c0f1b6a831c399e269772661", 1},
+                           {2, "\"92eb5ffee6ae2fec3ad71c777531578f\"", 1}}),
+            "96e024ba2074fe77e8e965ba43a704be-2");
+  EXPECT_EQ(MultipartEtag({{1, "not-an-md5", 1}}), std::nullopt);
+  EXPECT_EQ(MultipartEtag({{1, "0cc175b9c0f1b6a831c399e26977266z", 1}}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace tributary::s3

@@ -5,14 +5,14 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
-#include <cstdlib>
 #include <random>
 #include <thread>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
+#include "objstore/s3/crc32c.h"
+#include "objstore/s3/credentials.h"
 #include "objstore/s3/http_client.h"
 #include "objstore/s3/s3_protocol.h"
 #include "objstore/s3/sigv4.h"
@@ -21,36 +21,109 @@ namespace tributary {
 namespace s3 {
 namespace {
 
-// Retry policy. Five attempts in all: with the delays below a request is given up after
-// at most ~1.5 s of backoff, so an outage longer than that reaches the caller (whose own
-// retry loop works on the scale of seconds to minutes) as kUnavailable.
-constexpr int kMaxAttempts = 5;
-// Delay before retry n (n = 1, 2, ...) is drawn uniformly from [d/2, d] with
-// d = min(kBackoffCap, kBackoffBase * 2^(n-1)): exponential, with jitter so that clients
-// throttled together do not retry together, and never so short that SlowDown is ignored.
-constexpr std::chrono::milliseconds kBackoffBase{100};
-constexpr std::chrono::milliseconds kBackoffCap{5'000};
+// Retry policy: the AWS SDKs' "standard" retry mode (AWS SDKs and Tools reference guide,
+// "Retry behavior"). The backoff before retry n is drawn uniformly from
+// [0, min(kMaxBackoff, base * 2^(n-1))]; base = s3.retry.backoff.ms.
+constexpr std::chrono::milliseconds kMaxBackoff{20'000};  // the SDKs' MAX_BACKOFF
+// The retry budget (token bucket) of standard mode: INITIAL_RETRY_TOKENS,
+// RETRY_COST, RETRY_TIMEOUT_COST, NO_RETRY_INCREMENT.
+constexpr int kRetryBudgetCapacity = 500;
+constexpr int kRetryCost = 5;
+constexpr int kTimeoutRetryCost = 10;
+constexpr int kNoRetryIncrement = 1;
 
 // S3's limit on a key: 1024 bytes of UTF-8 (S3 user guide, "Naming objects").
 constexpr size_t kMaxKeyBytes = 1024;
 // ListObjectsV2 returns at most 1000 keys a page whatever max-keys asks.
 constexpr int kMaxListKeys = 1000;
+// S3 allows at most 10 tags per object (S3 user guide, "Categorizing your storage using
+// tags").
+constexpr size_t kMaxTags = 10;
+// SSE-C keys are AES-256 keys (S3 user guide, "Using server-side encryption with
+// customer-provided keys").
+constexpr size_t kSseCustomerKeyBytes = 32;
 
 constexpr std::string_view kUserMetadataPrefix = "x-amz-meta-";
 
-std::chrono::milliseconds BackoffDelay(int retry) {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  const int shift = std::min(retry - 1, 20);
-  const auto ceiling = std::min(kBackoffCap, kBackoffBase * (int64_t{1} << shift));
-  std::uniform_int_distribution<int64_t> dist(ceiling.count() / 2, ceiling.count());
-  return std::chrono::milliseconds(dist(rng));
+// The process-wide retry budget. Lock-free: a compare-and-swap loop on the token count.
+class RetryBudget {
+ public:
+  bool TryAcquire(int cost) {
+    int tokens = tokens_.load(std::memory_order_relaxed);
+    do {
+      if (tokens < cost) return false;
+    } while (!tokens_.compare_exchange_weak(tokens, tokens - cost, std::memory_order_relaxed));
+    return true;
+  }
+  void Release(int amount) {
+    int tokens = tokens_.load(std::memory_order_relaxed);
+    int refilled;
+    do {
+      refilled = std::min(kRetryBudgetCapacity, tokens + amount);
+    } while (!tokens_.compare_exchange_weak(tokens, refilled, std::memory_order_relaxed));
+  }
+  int tokens() const { return tokens_.load(std::memory_order_relaxed); }
+  void Reset() { tokens_.store(kRetryBudgetCapacity); }
+
+ private:
+  std::atomic<int> tokens_{kRetryBudgetCapacity};
+};
+
+RetryBudget& GlobalRetryBudget() {
+  static RetryBudget* budget = new RetryBudget();  // never destroyed: used until exit
+  return *budget;
 }
 
-std::string Md5Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), len));
+RetryStats& MutableRetryCounters() {
+  static RetryStats* stats = new RetryStats();  // never destroyed: used until exit
+  return *stats;
+}
+
+enum class RetryReason { kNone, kThrottled, kServerError, kTimeout, kConnection, kConflict };
+
+// Why a response is worth sending again, or kNone. `conditional`: the request carries
+// If-Match / If-None-Match, so a 409 ConditionalRequestConflict may be retried.
+RetryReason RetryReasonFor(long status, std::string_view code, bool conditional) {
+  if (conditional && status == 409 && code == "ConditionalRequestConflict") {
+    return RetryReason::kConflict;
+  }
+  if (!IsRetriableHttpError(status, code)) return RetryReason::kNone;
+  if (code == "SlowDown" || status == 503 || status == 429) return RetryReason::kThrottled;
+  if (code == "RequestTimeout" || status == 408) return RetryReason::kTimeout;
+  return RetryReason::kServerError;
+}
+
+void CountRetry(RetryReason reason) {
+  RetryStats& stats = MutableRetryCounters();
+  stats.retries.fetch_add(1, std::memory_order_relaxed);
+  switch (reason) {
+    case RetryReason::kThrottled:
+      stats.throttled.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case RetryReason::kServerError:
+      stats.server_errors.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case RetryReason::kTimeout:
+      stats.timeouts.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case RetryReason::kConnection:
+      stats.connection_errors.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case RetryReason::kConflict:
+      stats.conflicts.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case RetryReason::kNone:
+      break;
+  }
+}
+
+std::chrono::milliseconds BackoffDelay(int retry, std::chrono::milliseconds base) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int shift = std::min(retry - 1, 20);
+  const auto ceiling =
+      std::min<std::chrono::milliseconds>(kMaxBackoff, base * (int64_t{1} << shift));
+  std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(0, ceiling.count()));
+  return std::chrono::milliseconds(dist(rng));
 }
 
 std::string ToLower(std::string_view s) {
@@ -59,9 +132,10 @@ std::string ToLower(std::string_view s) {
   return out;
 }
 
-std::string GetEnv(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? std::string() : std::string(value);
+std::string ToUpper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 Status ValidateKey(std::string_view key) {
@@ -88,6 +162,16 @@ bool IsMetadataName(std::string_view name) {
   });
 }
 
+// The headers StoreOptions adds to requests, computed once at OpenS3Store.
+struct WriteHeaders {
+  // PutObject and CreateMultipartUpload: SSE-S3/KMS, canned ACL, storage class.
+  std::vector<NameValue> object;
+  // SSE-C: every request that reads or writes object data.
+  std::vector<NameValue> sse_customer;
+  bool send_digest = false;  // Content-MD5 on PutObject and UploadPart
+  bool crc32c = false;       // x-amz-checksum-crc32c on PutObject and UploadPart
+};
+
 // One S3 request, as the store describes it before signing.
 struct S3Call {
   std::string_view operation = {};  // S3's name for it: "PutObject", "HeadBucket", ...
@@ -96,6 +180,10 @@ struct S3Call {
   std::vector<NameValue> query = {};
   std::vector<NameValue> headers = {};  // signed and sent
   std::string_view body = {};
+  // If-Match / If-None-Match: 409 ConditionalRequestConflict is retried.
+  bool conditional = false;
+  // S3 may answer 200 with an <Error> document (CompleteMultipartUpload): check for it.
+  bool error_in_200 = false;
 };
 
 // The final response of a call, and whether an earlier attempt may have taken effect
@@ -106,14 +194,31 @@ struct Exchange {
   bool earlier_outcome_unknown = false;
 };
 
+// The HTTP status S3 would give an error code met in a 200 answer or a per-key
+// DeleteObjects error, for ClassifyHttpError.
+long StatusForCode(std::string_view code) {
+  if (code == "NoSuchKey" || code == "NoSuchUpload" || code == "NoSuchBucket") return 404;
+  if (code == "PreconditionFailed") return 412;
+  if (code == "AccessDenied" || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch") {
+    return 403;
+  }
+  if (code == "InternalError") return 500;
+  if (code == "SlowDown" || code == "ServiceUnavailable") return 503;
+  return 400;
+}
+
 class S3Store final : public ObjectStore {
  public:
-  S3Store(BucketAddress address, Credentials credentials, std::string credential_source,
-          std::string region)
+  S3Store(BucketAddress address, std::shared_ptr<CredentialsProvider> credentials,
+          std::string region, const StoreOptions& options, WriteHeaders write_headers,
+          HttpClientOptions http_options)
       : address_(std::move(address)),
         credentials_(std::move(credentials)),
-        credential_source_(std::move(credential_source)),
-        region_(std::move(region)) {}
+        region_(std::move(region)),
+        max_attempts_(1 + options.part_retries),
+        backoff_base_(options.retry_backoff_ms),
+        write_headers_(std::move(write_headers)),
+        http_(std::move(http_options)) {}
 
   std::string Describe() const override {
     return fmt::format("s3://{} (endpoint {})", address_.bucket(), address_.endpoint());
@@ -126,6 +231,19 @@ class S3Store final : public ObjectStore {
   Result<ObjectInfo> Head(std::string_view key) override;
   Result<ListPage> List(const ListOptions& options) override;
   Status Delete(std::string_view key) override;
+  Status DeleteMany(const std::vector<std::string>& keys) override;
+
+  Result<std::string> CreateMultipartUpload(std::string_view key,
+                                            const PutOptions& options) override;
+  Result<PartInfo> UploadPart(std::string_view key, std::string_view upload_id, int part_number,
+                              std::string_view body) override;
+  Result<PutResult> CompleteMultipartUpload(std::string_view key, std::string_view upload_id,
+                                            const std::vector<PartInfo>& parts,
+                                            PutOptions::Condition condition) override;
+  Status AbortMultipartUpload(std::string_view key, std::string_view upload_id) override;
+  Result<std::vector<MultipartUploadInfo>> ListMultipartUploads(std::string_view prefix) override;
+  Result<std::vector<PartInfo>> ListParts(std::string_view key,
+                                          std::string_view upload_id) override;
 
  private:
   // Signs and sends `call`, retrying as s3_store.h describes. Returns the final response
@@ -139,10 +257,32 @@ class S3Store final : public ObjectStore {
   // The Status for an HTTP error response to `call`.
   Status ErrorFromResponse(const S3Call& call, const HttpResponse& response) const;
 
+  // Adds content type, metadata and tags of `options` and the store's object write
+  // headers to `call`. InvalidArgument for values that cannot be sent.
+  Status AddObjectHeaders(const PutOptions& options, S3Call* call) const;
+  // Adds Content-MD5 / x-amz-checksum-crc32c for `body` as configured.
+  void AddDigestHeaders(std::string_view body, S3Call* call) const;
+  void AddSseCustomerHeaders(S3Call* call) const {
+    call->headers.insert(call->headers.end(), write_headers_.sse_customer.begin(),
+                         write_headers_.sse_customer.end());
+  }
+
+  // Every part of an upload, following pages; `crc32c` (may be null) receives the parts'
+  // CRC32C checksums the server reports.
+  Result<std::vector<PartInfo>> ListAllParts(std::string_view key, std::string_view upload_id,
+                                             std::map<int, std::string>* crc32c);
+
+  // After an ambiguous CompleteMultipartUpload failure: true when the key now holds the
+  // object these parts make (its ETag is their multipart ETag).
+  bool CompletedAlready(std::string_view key, const std::vector<PartInfo>& parts,
+                        std::string* etag);
+
   const BucketAddress address_;
-  const Credentials credentials_;
-  const std::string credential_source_;  // where the credentials came from, for messages
+  const std::shared_ptr<CredentialsProvider> credentials_;
   const std::string region_;
+  const int max_attempts_;
+  const std::chrono::milliseconds backoff_base_;
+  const WriteHeaders write_headers_;
   // Set once the server has shown that it matches If-Match only without quotes.
   std::atomic<bool> if_match_unquoted_{false};
   HttpClient http_;
@@ -164,14 +304,22 @@ Result<Exchange> S3Store::Send(const S3Call& call) {
   input.headers.insert(input.headers.end(), call.headers.begin(), call.headers.end());
   input.payload_sha256 = payload_hash;
   const std::string url = address_.Url(input.path, CanonicalQueryString(call.query));
+  RetryBudget& budget = GlobalRetryBudget();
 
   Exchange exchange;
+  int last_retry_cost = 0;  // what the latest retry took from the budget
   for (int attempt = 1;; ++attempt) {
     exchange.attempts = attempt;
+    // Asked every attempt: a provider refreshes temporary credentials before they expire.
+    Result<Credentials> credentials = credentials_->Get();
+    if (!credentials.ok()) {
+      return credentials.status().WithContext(
+          fmt::format("{}: credentials from {}", Where(call), credentials_->Describe()));
+    }
     // Signed afresh each attempt: the signature covers the time, and S3 rejects requests
     // more than 15 minutes off.
     SigningResult signed_request =
-        SignV4(input, credentials_, region_, std::chrono::system_clock::now());
+        SignV4(input, *credentials, region_, std::chrono::system_clock::now());
     HttpRequest request;
     request.method = call.method;
     request.url = url;
@@ -180,22 +328,35 @@ Result<Exchange> S3Store::Send(const S3Call& call) {
                            signed_request.headers.end());
     request.body = call.body;
 
-    Result<HttpResponse> result = http_.Send(request);
-    std::string failure;  // why this attempt is worth repeating; "" when it is final
+    TransportFailure transport = TransportFailure::kNone;
+    Result<HttpResponse> result = http_.Send(request, &transport);
+    std::string failure;  // why this attempt is worth repeating
+    RetryReason reason = RetryReason::kNone;
     if (!result.ok()) {
-      if (result.status().code() != StatusCode::kUnavailable) {
+      if (result.status().code() != StatusCode::kUnavailable ||
+          transport == TransportFailure::kPermanent) {
         return result.status().WithContext(
             fmt::format("{} at {}", Where(call), address_.endpoint()));
       }
       failure = result.status().message();
+      reason = transport == TransportFailure::kTimeout ? RetryReason::kTimeout
+                                                       : RetryReason::kConnection;
     } else {
       const long status = result->status;
+      S3Error error;
       if (status < 300 || status == 304) {
-        exchange.response = std::move(result).value();
-        return exchange;
+        if (call.error_in_200 && status == 200) error = ParseErrorBody(result->body);
+        if (error.code.empty()) {
+          budget.Release(last_retry_cost > 0 ? last_retry_cost : kNoRetryIncrement);
+          exchange.response = std::move(result).value();
+          return exchange;
+        }
+      } else {
+        error = ParseErrorBody(result->body);
       }
-      const S3Error error = ParseErrorBody(result->body);
-      if (!IsRetriableHttpError(status, error.code)) {
+      reason = RetryReasonFor(status == 200 ? StatusForCode(error.code) : status, error.code,
+                              call.conditional);
+      if (reason == RetryReason::kNone) {
         exchange.response = std::move(result).value();
         return exchange;
       }
@@ -204,14 +365,27 @@ Result<Exchange> S3Store::Send(const S3Call& call) {
           error.request_id.empty() ? result->Header("x-amz-request-id") : error.request_id;
       if (!request_id.empty()) failure += fmt::format(", request id {}", request_id);
     }
-    if (attempt >= kMaxAttempts) {
+    if (attempt >= max_attempts_) {
+      MutableRetryCounters().gave_up.fetch_add(1, std::memory_order_relaxed);
       return Unavailable("{} at {}: {}; gave up after {} attempts", Where(call),
                          address_.endpoint(), failure, attempt);
     }
+    const int cost = reason == RetryReason::kTimeout ? kTimeoutRetryCost : kRetryCost;
+    if (!budget.TryAcquire(cost)) {
+      MutableRetryCounters().budget_exhausted.fetch_add(1, std::memory_order_relaxed);
+      return Unavailable(
+          "{} at {}: {}; not retried after attempt {}: the process-wide S3 retry budget is "
+          "exhausted (many requests failed recently)",
+          Where(call), address_.endpoint(), failure, attempt);
+    }
+    last_retry_cost = cost;
+    CountRetry(reason);
     exchange.earlier_outcome_unknown = true;
-    const auto delay = BackoffDelay(attempt);
-    spdlog::debug("{}: attempt {}/{} failed ({}); retrying in {} ms", Where(call), attempt,
-                  kMaxAttempts, failure, delay.count());
+    const auto delay = BackoffDelay(attempt, backoff_base_);
+    spdlog::info("retrying {} (attempt {}/{}): {}", Where(call), attempt + 1, max_attempts_,
+                 failure);
+    spdlog::debug("{}: attempt {} failed ({}); sleeping {} ms; retry budget {} tokens", Where(call),
+                  attempt, failure, delay.count(), budget.tokens());
     std::this_thread::sleep_for(delay);
   }
 }
@@ -237,14 +411,56 @@ Status S3Store::ErrorFromResponse(const S3Call& call, const HttpResponse& respon
         return NotFound("{}: bucket '{}' does not exist at {} ({})", Where(call), address_.bucket(),
                         address_.endpoint(), detail);
       }
+      if (error.code == "NoSuchUpload" ||
+          std::any_of(call.query.begin(), call.query.end(),
+                      [](const NameValue& q) { return q.first == "uploadId"; })) {
+        // radosgw answers NoSuchKey for ListParts of an unknown upload.
+        return NotFound("{}: no such upload ({})", Where(call), detail);
+      }
       return NotFound("{}: no such key '{}' in bucket '{}' ({})", Where(call), call.key,
                       address_.bucket(), detail);
     case StatusCode::kPermissionDenied:
       return PermissionDenied(
-          "{} at {}: credentials rejected or access denied (access key from {}): {}", Where(call),
-          address_.endpoint(), credential_source_, detail);
+          "{} at {}: credentials rejected or access denied (credentials from {}): {}", Where(call),
+          address_.endpoint(), credentials_->Describe(), detail);
     default:
       return Status(code, fmt::format("{} at {}: {}", Where(call), address_.endpoint(), detail));
+  }
+}
+
+Status S3Store::AddObjectHeaders(const PutOptions& options, S3Call* call) const {
+  if (!options.content_type.empty()) {
+    if (!IsSafeHeaderValue(options.content_type)) {
+      return InvalidArgument("{}: content type has control characters", Where(*call));
+    }
+    call->headers.emplace_back("Content-Type", options.content_type);
+  }
+  for (const auto& [name, value] : options.metadata) {
+    if (!IsMetadataName(name) || !IsSafeHeaderValue(value)) {
+      return InvalidArgument(
+          "{}: metadata '{}' must have a name of letters, digits, '-', "
+          "'_', '.' and a value without control characters",
+          Where(*call), name);
+    }
+    call->headers.emplace_back(std::string(kUserMetadataPrefix) + ToLower(name), value);
+  }
+  if (!options.tags.empty()) {
+    if (options.tags.size() > kMaxTags) {
+      return InvalidArgument("{}: {} tags, more than S3's {}", Where(*call), options.tags.size(),
+                             kMaxTags);
+    }
+    call->headers.emplace_back("x-amz-tagging", EncodeTagging(options.tags));
+  }
+  call->headers.insert(call->headers.end(), write_headers_.object.begin(),
+                       write_headers_.object.end());
+  return Status::OK();
+}
+
+void S3Store::AddDigestHeaders(std::string_view body, S3Call* call) const {
+  if (write_headers_.send_digest) call->headers.emplace_back("Content-MD5", Md5Base64(body));
+  if (write_headers_.crc32c) {
+    call->headers.emplace_back("x-amz-checksum-crc32c", Crc32cBase64(body));
+    call->headers.emplace_back("x-amz-sdk-checksum-algorithm", "CRC32C");
   }
 }
 
@@ -268,17 +484,15 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
                                const PutOptions& options) {
   RETURN_IF_ERROR(ValidateKey(key));
   S3Call call{.operation = "PutObject", .method = "PUT", .key = key, .body = body};
-  if (!options.content_type.empty()) {
-    if (!IsSafeHeaderValue(options.content_type)) {
-      return InvalidArgument("PutObject of key '{}': content type has control characters", key);
-    }
-    call.headers.emplace_back("Content-Type", options.content_type);
-  }
+  RETURN_IF_ERROR(AddObjectHeaders(options, &call));
+  AddSseCustomerHeaders(&call);
+  AddDigestHeaders(body, &call);
   switch (options.condition) {
     case PutOptions::Condition::kNone:
       break;
     case PutOptions::Condition::kIfNoneMatch:
       call.headers.emplace_back("If-None-Match", "*");
+      call.conditional = true;
       break;
     case PutOptions::Condition::kIfMatch: {
       const std::string etag = UnquoteEtag(options.if_match_etag);
@@ -287,19 +501,10 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
                                options.if_match_etag);
       }
       call.headers.emplace_back("If-Match", if_match_unquoted_ ? etag : "\"" + etag + "\"");
+      call.conditional = true;
       break;
     }
   }
-  for (const auto& [name, value] : options.metadata) {
-    if (!IsMetadataName(name) || !IsSafeHeaderValue(value)) {
-      return InvalidArgument(
-          "PutObject of key '{}': metadata '{}' must have a name of letters, digits, '-', "
-          "'_', '.' and a value without control characters",
-          key, name);
-    }
-    call.headers.emplace_back(std::string(kUserMetadataPrefix) + ToLower(name), value);
-  }
-
   ASSIGN_OR_RETURN(Exchange exchange, Send(call));
   if (options.condition == PutOptions::Condition::kIfMatch && exchange.response.status == 412 &&
       !if_match_unquoted_) {
@@ -354,6 +559,7 @@ Result<PutResult> S3Store::Put(std::string_view key, std::string_view body,
 Result<std::string> S3Store::Get(std::string_view key, std::optional<ByteRange> range) {
   RETURN_IF_ERROR(ValidateKey(key));
   S3Call call{.operation = "GetObject", .method = "GET", .key = key};
+  AddSseCustomerHeaders(&call);
   if (range.has_value()) {
     if (range->first > range->last) {
       return InvalidArgument("GetObject of key '{}': empty range [{}, {}]", key, range->first,
@@ -384,6 +590,7 @@ Result<std::string> S3Store::Get(std::string_view key, std::optional<ByteRange> 
 Result<ObjectInfo> S3Store::Head(std::string_view key) {
   RETURN_IF_ERROR(ValidateKey(key));
   S3Call call{.operation = "HeadObject", .method = "HEAD", .key = key};
+  AddSseCustomerHeaders(&call);
   ASSIGN_OR_RETURN(Exchange exchange, Send(call));
   const HttpResponse& response = exchange.response;
   if (response.status < 200 || response.status >= 300) {
@@ -445,6 +652,313 @@ Status S3Store::Delete(std::string_view key) {
   return ErrorFromResponse(call, response);
 }
 
+Status S3Store::DeleteMany(const std::vector<std::string>& keys) {
+  for (const std::string& key : keys) RETURN_IF_ERROR(ValidateKey(key));
+  for (size_t begin = 0; begin < keys.size(); begin += kMaxDeleteObjectsKeys) {
+    const size_t end = std::min(keys.size(), begin + kMaxDeleteObjectsKeys);
+    std::vector<std::string> batch(keys.begin() + static_cast<ptrdiff_t>(begin),
+                                   keys.begin() + static_cast<ptrdiff_t>(end));
+    // Keys that fail with a retriable per-key code (InternalError, SlowDown) are sent
+    // again, within the same attempt limit and retry budget as whole requests.
+    for (int attempt = 1;; ++attempt) {
+      const std::string body = BuildDeleteObjects(batch);
+      S3Call call{.operation = "DeleteObjects", .method = "POST", .body = body};
+      call.query.emplace_back("delete", "");
+      call.headers.emplace_back("Content-Type", "application/xml");
+      // S3 requires Content-MD5 (or an x-amz-checksum-*) on DeleteObjects.
+      call.headers.emplace_back("Content-MD5", Md5Base64(body));
+      ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+      const HttpResponse& response = exchange.response;
+      if (response.status != 200) return ErrorFromResponse(call, response);
+      Result<std::vector<DeleteFailure>> failures = ParseDeleteObjectsResult(response.body);
+      if (!failures.ok()) {
+        return failures.status().WithContext(
+            fmt::format("{} at {}", Where(call), address_.endpoint()));
+      }
+      if (failures->empty()) break;
+      std::vector<std::string> retry_keys;
+      const DeleteFailure* fatal = nullptr;
+      for (const DeleteFailure& failure : *failures) {
+        if (!failure.key.empty() &&
+            IsRetriableHttpError(StatusForCode(failure.code), failure.code)) {
+          retry_keys.push_back(failure.key);
+        } else if (fatal == nullptr) {
+          fatal = &failure;
+        }
+      }
+      const RetryReason reason = retry_keys.empty()
+                                     ? RetryReason::kNone
+                                     : RetryReasonFor(StatusForCode(failures->front().code),
+                                                      failures->front().code, false);
+      if (fatal == nullptr && attempt < max_attempts_ &&
+          GlobalRetryBudget().TryAcquire(kRetryCost)) {
+        CountRetry(reason == RetryReason::kNone ? RetryReason::kServerError : reason);
+        spdlog::info("retrying {} (attempt {}/{}): {} keys failed with {}", Where(call),
+                     attempt + 1, max_attempts_, retry_keys.size(), failures->front().code);
+        std::this_thread::sleep_for(BackoffDelay(attempt, backoff_base_));
+        batch = std::move(retry_keys);
+        continue;
+      }
+      const DeleteFailure& first = fatal != nullptr ? *fatal : failures->front();
+      const StatusCode code = ClassifyHttpError(StatusForCode(first.code), first.code);
+      std::string more;
+      if (failures->size() > 1) more = fmt::format(" (and {} more keys)", failures->size() - 1);
+      if (first.key.empty()) {
+        return Status(code, fmt::format("{} at {}: {} {}{}", Where(call), address_.endpoint(),
+                                        first.code, first.message, more));
+      }
+      return Status(code,
+                    fmt::format("{} at {}: key '{}' not deleted: {} {}{}", Where(call),
+                                address_.endpoint(), first.key, first.code, first.message, more));
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> S3Store::CreateMultipartUpload(std::string_view key,
+                                                   const PutOptions& options) {
+  RETURN_IF_ERROR(ValidateKey(key));
+  S3Call call{.operation = "CreateMultipartUpload", .method = "POST", .key = key};
+  call.query.emplace_back("uploads", "");
+  RETURN_IF_ERROR(AddObjectHeaders(options, &call));
+  AddSseCustomerHeaders(&call);
+  // Parts can carry a checksum only if the upload was created with its algorithm.
+  if (write_headers_.crc32c) call.headers.emplace_back("x-amz-checksum-algorithm", "CRC32C");
+  ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+  const HttpResponse& response = exchange.response;
+  if (response.status != 200) return ErrorFromResponse(call, response);
+  Result<std::string> upload_id = ParseInitiateMultipartUpload(response.body);
+  if (!upload_id.ok()) {
+    return upload_id.status().WithContext(
+        fmt::format("{} at {}", Where(call), address_.endpoint()));
+  }
+  return upload_id;
+}
+
+Result<PartInfo> S3Store::UploadPart(std::string_view key, std::string_view upload_id,
+                                     int part_number, std::string_view body) {
+  RETURN_IF_ERROR(ValidateKey(key));
+  if (part_number < 1 || part_number > kMaxParts) {
+    return InvalidArgument("UploadPart of key '{}': part number {} is outside [1, {}]", key,
+                           part_number, kMaxParts);
+  }
+  if (body.size() > kMaxPartSize) {
+    return InvalidArgument("UploadPart of key '{}': part {} is {} bytes, more than S3's {}", key,
+                           part_number, body.size(), kMaxPartSize);
+  }
+  if (upload_id.empty()) return InvalidArgument("UploadPart of key '{}': empty upload id", key);
+  S3Call call{.operation = "UploadPart", .method = "PUT", .key = key, .body = body};
+  call.query.emplace_back("partNumber", std::to_string(part_number));
+  call.query.emplace_back("uploadId", std::string(upload_id));
+  AddSseCustomerHeaders(&call);
+  AddDigestHeaders(body, &call);
+  ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+  const HttpResponse& response = exchange.response;
+  if (response.status < 200 || response.status >= 300) {
+    return ErrorFromResponse(call, response);
+  }
+  PartInfo part{part_number, UnquoteEtag(response.Header("etag")), body.size()};
+  if (part.etag.empty()) {
+    return Corruption("{} at {}: part {} answered without an ETag", Where(call),
+                      address_.endpoint(), part_number);
+  }
+  return part;
+}
+
+Result<std::vector<PartInfo>> S3Store::ListAllParts(std::string_view key,
+                                                    std::string_view upload_id,
+                                                    std::map<int, std::string>* crc32c) {
+  RETURN_IF_ERROR(ValidateKey(key));
+  std::vector<PartInfo> parts;
+  int marker = 0;
+  for (;;) {
+    S3Call call{.operation = "ListParts", .method = "GET", .key = key};
+    call.query.emplace_back("uploadId", std::string(upload_id));
+    if (marker > 0) call.query.emplace_back("part-number-marker", std::to_string(marker));
+    ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+    const HttpResponse& response = exchange.response;
+    if (response.status != 200) return ErrorFromResponse(call, response);
+    Result<PartsPage> page = ParsePartsPage(response.body);
+    if (!page.ok()) {
+      return page.status().WithContext(fmt::format("{} at {}", Where(call), address_.endpoint()));
+    }
+    parts.insert(parts.end(), page->parts.begin(), page->parts.end());
+    if (crc32c != nullptr) crc32c->insert(page->crc32c.begin(), page->crc32c.end());
+    if (!page->truncated) break;
+    if (page->next_part_number_marker <= marker) {
+      return Corruption("{} at {}: the part number marker does not advance ({})", Where(call),
+                        address_.endpoint(), page->next_part_number_marker);
+    }
+    marker = page->next_part_number_marker;
+  }
+  std::sort(parts.begin(), parts.end(),
+            [](const PartInfo& a, const PartInfo& b) { return a.part_number < b.part_number; });
+  return parts;
+}
+
+Result<std::vector<PartInfo>> S3Store::ListParts(std::string_view key, std::string_view upload_id) {
+  return ListAllParts(key, upload_id, nullptr);
+}
+
+bool S3Store::CompletedAlready(std::string_view key, const std::vector<PartInfo>& parts,
+                               std::string* etag) {
+  const std::optional<std::string> expected = MultipartEtag(parts);
+  if (!expected.has_value()) return false;
+  Result<ObjectInfo> current = Head(key);
+  if (!current.ok() || current->etag != *expected) return false;
+  *etag = current->etag;
+  return true;
+}
+
+Result<PutResult> S3Store::CompleteMultipartUpload(std::string_view key, std::string_view upload_id,
+                                                   const std::vector<PartInfo>& parts,
+                                                   PutOptions::Condition condition) {
+  RETURN_IF_ERROR(ValidateKey(key));
+  if (upload_id.empty()) {
+    return InvalidArgument("CompleteMultipartUpload of key '{}': empty upload id", key);
+  }
+  if (parts.empty() || parts.size() > static_cast<size_t>(kMaxParts)) {
+    return InvalidArgument("CompleteMultipartUpload of key '{}': {} parts, expected 1 to {}", key,
+                           parts.size(), kMaxParts);
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].part_number <= parts[i - 1].part_number) {
+      return InvalidArgument(
+          "CompleteMultipartUpload of key '{}': part numbers must ascend, got {} after {}", key,
+          parts[i].part_number, parts[i - 1].part_number);
+    }
+  }
+  if (condition == PutOptions::Condition::kIfMatch) {
+    return InvalidArgument(
+        "CompleteMultipartUpload of key '{}': only If-None-Match is supported as a condition", key);
+  }
+  std::map<int, std::string> crc32c;
+  if (write_headers_.crc32c) {
+    // An upload created with a checksum algorithm must list each part's checksum.
+    ASSIGN_OR_RETURN(std::vector<PartInfo> uploaded, ListAllParts(key, upload_id, &crc32c));
+    (void)uploaded;
+  }
+  const std::string body = BuildCompleteMultipartUpload(parts, crc32c);
+  S3Call call{.operation = "CompleteMultipartUpload", .method = "POST", .key = key, .body = body};
+  call.query.emplace_back("uploadId", std::string(upload_id));
+  call.headers.emplace_back("Content-Type", "application/xml");
+  AddSseCustomerHeaders(&call);
+  if (condition == PutOptions::Condition::kIfNoneMatch) {
+    call.headers.emplace_back("If-None-Match", "*");
+    call.conditional = true;
+  }
+  call.error_in_200 = true;
+
+  Result<Exchange> sent = Send(call);
+  std::string etag;
+  if (!sent.ok()) {
+    if (sent.status().code() != StatusCode::kUnavailable) return sent.status();
+    // radosgw answers 500 for an upload id it does not know, which includes one completed
+    // already (perhaps by an attempt whose answer was lost).
+    if (CompletedAlready(key, parts, &etag)) {
+      spdlog::info("{}: upload {} had completed already (the key has its ETag)", Where(call),
+                   upload_id);
+      return PutResult{etag};
+    }
+    return Unavailable(
+        "{}; the upload may be unknown to the server or completed already: HEAD the key to "
+        "find out whether the object exists",
+        sent.status().message());
+  }
+  const Exchange& exchange = *sent;
+  const HttpResponse& response = exchange.response;
+  if (response.status == 200) {
+    Result<CompleteMultipartResult> result = ParseCompleteMultipartUpload(response.body);
+    if (!result.ok()) {
+      return result.status().WithContext(fmt::format("{} at {}", Where(call), address_.endpoint()));
+    }
+    if (result->error.code.empty()) {
+      if (result->etag.empty()) result->etag = UnquoteEtag(response.Header("etag"));
+      if (result->etag.empty()) {
+        // radosgw 16.2 answers a first completion with an empty <ETag/>. The ETag is the
+        // multipart ETag of the parts (it does send that on a repeated completion);
+        // HEAD the key when the parts' ETags are not MD5s.
+        std::optional<std::string> computed = MultipartEtag(parts);
+        if (computed.has_value()) {
+          result->etag = *computed;
+        } else {
+          Result<ObjectInfo> current = Head(key);
+          if (current.ok()) result->etag = current->etag;
+        }
+      }
+      return PutResult{result->etag};
+    }
+    const S3Error& error = result->error;
+    const StatusCode code = ClassifyHttpError(StatusForCode(error.code), error.code);
+    return Status(code, fmt::format("{} at {}: HTTP 200 with error {}: {}{}", Where(call),
+                                    address_.endpoint(), error.code, error.message,
+                                    error.request_id.empty()
+                                        ? std::string()
+                                        : fmt::format(", request id {}", error.request_id)));
+  }
+  const S3Error error = ParseErrorBody(response.body);
+  if (exchange.earlier_outcome_unknown &&
+      (response.status == 412 || error.code == "NoSuchUpload") &&
+      CompletedAlready(key, parts, &etag)) {
+    // An earlier attempt completed the upload and its answer was lost.
+    spdlog::debug("{}: an earlier attempt completed the upload", Where(call));
+    return PutResult{etag};
+  }
+  Status status = ErrorFromResponse(call, response);
+  if (error.code == "NoSuchUpload" && exchange.earlier_outcome_unknown) {
+    return status.WithContext(
+        "an earlier attempt may have completed the upload: HEAD the key to find out");
+  }
+  return status;
+}
+
+Status S3Store::AbortMultipartUpload(std::string_view key, std::string_view upload_id) {
+  RETURN_IF_ERROR(ValidateKey(key));
+  if (upload_id.empty()) {
+    return InvalidArgument("AbortMultipartUpload of key '{}': empty upload id", key);
+  }
+  S3Call call{.operation = "AbortMultipartUpload", .method = "DELETE", .key = key};
+  call.query.emplace_back("uploadId", std::string(upload_id));
+  ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+  const HttpResponse& response = exchange.response;
+  if (response.status >= 200 && response.status < 300) return Status::OK();
+  return ErrorFromResponse(call, response);
+}
+
+Result<std::vector<MultipartUploadInfo>> S3Store::ListMultipartUploads(std::string_view prefix) {
+  std::vector<MultipartUploadInfo> uploads;
+  std::string key_marker;
+  std::string upload_id_marker;
+  for (;;) {
+    S3Call call{.operation = "ListMultipartUploads", .method = "GET"};
+    call.query.emplace_back("uploads", "");
+    if (!prefix.empty()) call.query.emplace_back("prefix", std::string(prefix));
+    if (!key_marker.empty()) call.query.emplace_back("key-marker", key_marker);
+    if (!upload_id_marker.empty()) call.query.emplace_back("upload-id-marker", upload_id_marker);
+    ASSIGN_OR_RETURN(Exchange exchange, Send(call));
+    const HttpResponse& response = exchange.response;
+    if (response.status != 200) return ErrorFromResponse(call, response);
+    Result<MultipartUploadsPage> page = ParseListMultipartUploads(response.body);
+    if (!page.ok()) {
+      return page.status().WithContext(fmt::format("{} at {}", Where(call), address_.endpoint()));
+    }
+    uploads.insert(uploads.end(), page->uploads.begin(), page->uploads.end());
+    if (!page->truncated) break;
+    if (page->next_key_marker == key_marker && page->next_upload_id_marker == upload_id_marker) {
+      return Corruption("{} at {}: the listing markers do not advance", Where(call),
+                        address_.endpoint());
+    }
+    key_marker = page->next_key_marker;
+    upload_id_marker = page->next_upload_id_marker;
+  }
+  // Ascending by key, then by initiation, as the interface promises.
+  std::stable_sort(uploads.begin(), uploads.end(),
+                   [](const MultipartUploadInfo& a, const MultipartUploadInfo& b) {
+                     return a.key != b.key ? a.key < b.key : a.initiated_ms < b.initiated_ms;
+                   });
+  return uploads;
+}
+
 // Splits "host", "host:port", "[v6]" or "[v6]:port" into host and port (0 = none).
 Status SplitAuthority(std::string_view authority, std::string* host, int* port) {
   std::string_view port_text;
@@ -483,9 +997,15 @@ Status SplitAuthority(std::string_view authority, std::string* host, int* port) 
 
 Result<BucketAddress> BucketAddress::Make(const StoreOptions& options) {
   if (options.bucket.empty()) return InvalidArgument("s3.bucket.name is empty");
-  const std::string url = options.url.empty()
+  // S3 Transfer Acceleration (s3.wan.mode) has one global endpoint and supports
+  // virtual-hosted addressing only (S3 user guide, "Configuring fast, secure file
+  // transfers using Amazon S3 Transfer Acceleration").
+  const bool accelerate = options.url.empty() && options.wan_mode;
+  const std::string url = accelerate ? std::string("https://s3-accelerate.amazonaws.com")
+                          : options.url.empty()
                               ? fmt::format("https://s3.{}.amazonaws.com", options.region)
                               : options.url;
+  const bool path_style = options.path_style && !accelerate;
   // A URL with user info may carry a password: never echo it.
   const bool has_user_info = url.find('@') != std::string::npos;
   const std::string shown = has_user_info ? "<URL with user info>" : url;
@@ -499,7 +1019,7 @@ Result<BucketAddress> BucketAddress::Make(const StoreOptions& options) {
 
   BucketAddress address;
   address.bucket_ = options.bucket;
-  address.path_style_ = options.path_style;
+  address.path_style_ = path_style;
   address.scheme_ = ToLower(std::string_view(url).substr(0, scheme_end));
   if (address.scheme_ != "http" && address.scheme_ != "https") {
     return bad("the scheme must be http or https");
@@ -520,7 +1040,7 @@ Result<BucketAddress> BucketAddress::Make(const StoreOptions& options) {
   if (port != 0 && port != default_port) host_and_port += fmt::format(":{}", port);
 
   address.endpoint_ = fmt::format("{}://{}{}", address.scheme_, host_and_port, address.base_path_);
-  if (options.path_style) {
+  if (path_style) {
     address.host_ = host_and_port;
   } else {
     if (host.front() == '[') return bad("virtual-hosted addressing needs a DNS name, not an IP");
@@ -550,35 +1070,139 @@ std::string BucketAddress::Url(std::string_view path, std::string_view canonical
   return url;
 }
 
+std::string RetryStats::ToString() const {
+  return fmt::format(
+      "retries={} (throttled={} server_errors={} timeouts={} connection_errors={} conflicts={}) "
+      "budget_exhausted={} gave_up={}",
+      retries.load(), throttled.load(), server_errors.load(), timeouts.load(),
+      connection_errors.load(), conflicts.load(), budget_exhausted.load(), gave_up.load());
+}
+
+const RetryStats& RetryCounters() { return MutableRetryCounters(); }
+
+int RetryBudgetTokens() { return GlobalRetryBudget().tokens(); }
+
+void ResetRetryStateForTesting() {
+  GlobalRetryBudget().Reset();
+  RetryStats& stats = MutableRetryCounters();
+  for (std::atomic<uint64_t>* counter :
+       {&stats.retries, &stats.throttled, &stats.server_errors, &stats.timeouts,
+        &stats.connection_errors, &stats.conflicts, &stats.budget_exhausted, &stats.gave_up}) {
+    counter->store(0);
+  }
+}
+
+namespace {
+
+// The headers the write options add, validated. Messages name the config key and never
+// show a secret value.
+Result<WriteHeaders> MakeWriteHeaders(const StoreOptions& options) {
+  WriteHeaders headers;
+  const std::string& sse = options.sse_algorithm;
+  if (!sse.empty() && sse != "AES256" && sse != "aws:kms" && sse != "aws:kms:dsse") {
+    return InvalidArgument("s3.ssea.name: expected AES256, aws:kms or aws:kms:dsse, got '{}'", sse);
+  }
+  const bool kms = sse == "aws:kms" || sse == "aws:kms:dsse";
+  if (!options.sse_kms_key_id.empty() && !kms) {
+    return InvalidArgument(
+        "s3.sse.kms.key.id is set but s3.ssea.name is '{}'; expected aws:kms or aws:kms:dsse", sse);
+  }
+  for (const auto& [key, value] : {std::pair<std::string_view, const std::string&>{
+                                       "s3.sse.kms.key.id", options.sse_kms_key_id},
+                                   {"s3.acl.canned", options.canned_acl},
+                                   {"s3.storage.class", options.storage_class}}) {
+    if (!IsSafeHeaderValue(value)) {
+      return InvalidArgument("{}: the value has control characters", key);
+    }
+  }
+  if (!sse.empty()) headers.object.emplace_back("x-amz-server-side-encryption", sse);
+  if (kms && !options.sse_kms_key_id.empty()) {
+    headers.object.emplace_back("x-amz-server-side-encryption-aws-kms-key-id",
+                                options.sse_kms_key_id);
+  }
+  if (!options.canned_acl.empty()) headers.object.emplace_back("x-amz-acl", options.canned_acl);
+  if (!options.storage_class.empty()) {
+    headers.object.emplace_back("x-amz-storage-class", options.storage_class);
+  }
+
+  if (!options.sse_customer_key.empty()) {
+    if (!sse.empty()) {
+      return InvalidArgument(
+          "s3.sse.customer.key (SSE-C) and s3.ssea.name '{}' exclude each other: set one", sse);
+    }
+    const std::optional<std::string> key = Base64Decode(options.sse_customer_key);
+    if (!key.has_value()) {
+      return InvalidArgument(
+          "s3.sse.customer.key: expected the base64 encoding of a 256-bit key; the value is "
+          "not valid base64 (the value is not shown: it is a secret)");
+    }
+    if (key->size() != kSseCustomerKeyBytes) {
+      return InvalidArgument(
+          "s3.sse.customer.key: expected the base64 encoding of a 256-bit key ({} bytes); "
+          "the value decodes to {} bytes (the value is not shown: it is a secret)",
+          kSseCustomerKeyBytes, key->size());
+    }
+    headers.sse_customer.emplace_back("x-amz-server-side-encryption-customer-algorithm", "AES256");
+    headers.sse_customer.emplace_back("x-amz-server-side-encryption-customer-key",
+                                      options.sse_customer_key);
+    headers.sse_customer.emplace_back("x-amz-server-side-encryption-customer-key-MD5",
+                                      Md5Base64(*key));
+  }
+
+  headers.send_digest = options.send_digest;
+  const std::string checksum = ToUpper(options.checksum_algorithm);
+  if (!checksum.empty() && checksum != "CRC32C") {
+    return InvalidArgument("s3.checksum.algorithm: expected CRC32C or nothing, got '{}'",
+                           options.checksum_algorithm);
+  }
+  headers.crc32c = checksum == "CRC32C";
+  return headers;
+}
+
+}  // namespace
+
 }  // namespace s3
 
 Result<std::unique_ptr<ObjectStore>> OpenS3Store(const StoreOptions& options) {
   if (options.region.empty()) return InvalidArgument("S3 region is empty");
-  ASSIGN_OR_RETURN(s3::BucketAddress address, s3::BucketAddress::Make(options));
-
-  s3::Credentials credentials;
-  std::string source;
-  if (!options.access_key_id.empty()) {
-    credentials = {options.access_key_id, options.secret_access_key, options.session_token};
-    source = "store option aws.access.key.id";
-    if (credentials.secret_access_key.empty()) {
-      return InvalidArgument("aws.access.key.id is set but aws.secret.access.key is empty");
-    }
-  } else {
-    // The rest of AWS's default chain (shared files, web identity, container and instance
-    // metadata) is not implemented yet.
-    credentials = {s3::GetEnv("AWS_ACCESS_KEY_ID"), s3::GetEnv("AWS_SECRET_ACCESS_KEY"),
-                   s3::GetEnv("AWS_SESSION_TOKEN")};
-    source = "environment variable AWS_ACCESS_KEY_ID";
-    if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-      return InvalidArgument(
-          "no S3 credentials for bucket '{}': set aws.access.key.id and "
-          "aws.secret.access.key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-          options.bucket);
-    }
+  if (options.part_retries < 0) {
+    return InvalidArgument("s3.part.retries: expected a number >= 0, got {}", options.part_retries);
   }
-  return std::unique_ptr<ObjectStore>(std::make_unique<s3::S3Store>(
-      std::move(address), std::move(credentials), std::move(source), options.region));
+  if (options.retry_backoff_ms < 0) {
+    return InvalidArgument("s3.retry.backoff.ms: expected a number >= 0, got {}",
+                           options.retry_backoff_ms);
+  }
+  ASSIGN_OR_RETURN(s3::BucketAddress address, s3::BucketAddress::Make(options));
+  ASSIGN_OR_RETURN(s3::WriteHeaders write_headers, s3::MakeWriteHeaders(options));
+
+  s3::HttpClientOptions http_options;
+  http_options.proxy_url = options.proxy_url;
+  http_options.proxy_user = options.proxy_user;
+  http_options.proxy_password = options.proxy_password;
+  http_options.ca_bundle = options.ca_bundle;
+  http_options.verify_tls = options.verify_tls;
+  if (options.proxy_url.find('@') != std::string::npos) {
+    return InvalidArgument(
+        "s3.proxy.url must not contain user info: use s3.proxy.user and s3.proxy.password");
+  }
+
+  s3::CredentialsOptions credentials_options;
+  credentials_options.access_key_id = options.access_key_id;
+  credentials_options.secret_access_key = options.secret_access_key;
+  credentials_options.session_token = options.session_token;
+  credentials_options.role_arn = options.sts_role_arn;
+  credentials_options.role_session_name = options.sts_session_name;
+  credentials_options.external_id = options.sts_external_id;
+  credentials_options.sts_region = options.sts_region;
+  credentials_options.sts_endpoint = options.sts_endpoint;
+  credentials_options.region = options.region;
+  // STS calls go through the same proxy and trust the same CAs as S3 calls.
+  credentials_options.http = http_options;
+  ASSIGN_OR_RETURN(std::shared_ptr<s3::CredentialsProvider> credentials,
+                   s3::MakeDefaultCredentialsChain(credentials_options));
+  return std::unique_ptr<ObjectStore>(
+      std::make_unique<s3::S3Store>(std::move(address), std::move(credentials), options.region,
+                                    options, std::move(write_headers), std::move(http_options)));
 }
 
 }  // namespace tributary

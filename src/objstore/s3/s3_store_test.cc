@@ -17,6 +17,9 @@
 
 #include <gtest/gtest.h>
 
+#include "objstore/s3/s3_protocol.h"
+#include "objstore/s3/sigv4.h"
+
 namespace tributary {
 namespace {
 
@@ -31,6 +34,7 @@ StoreOptions Options(std::string url, bool path_style = true) {
   options.access_key_id = "AKIDEXAMPLE";
   options.secret_access_key = "very-secret-key";
   options.session_token = "very-secret-token";
+  options.retry_backoff_ms = 1;  // keep the retry tests fast
   return options;
 }
 
@@ -91,7 +95,21 @@ TEST(BucketAddressTest, RejectsUnusableUrls) {
   EXPECT_FALSE(BucketAddress::Make(no_bucket).ok());
 }
 
-TEST(OpenS3StoreTest, TakesCredentialsFromOptionsThenEnvironment) {
+TEST(BucketAddressTest, WanModeUsesTheAccelerateEndpointVirtualHosted) {
+  StoreOptions options = Options("");
+  options.wan_mode = true;  // path_style stays true: acceleration overrides it
+  Result<BucketAddress> a = BucketAddress::Make(options);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->host(), "sink.s3-accelerate.amazonaws.com");
+  EXPECT_EQ(a->Path("k"), "/k");
+  // A custom endpoint wins over wan mode.
+  options.url = "http://127.0.0.1:7480";
+  a = BucketAddress::Make(options);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->host(), "127.0.0.1:7480");
+}
+
+TEST(OpenS3StoreTest, ChecksCredentialOptions) {
   Result<std::unique_ptr<ObjectStore>> store = OpenS3Store(Options("http://127.0.0.1:7480"));
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->Describe(), "s3://sink (endpoint http://127.0.0.1:7480)");
@@ -100,25 +118,62 @@ TEST(OpenS3StoreTest, TakesCredentialsFromOptionsThenEnvironment) {
   half.secret_access_key.clear();
   EXPECT_EQ(OpenS3Store(half).status().code(), StatusCode::kInvalidArgument);
 
-  StoreOptions from_env = Options("http://127.0.0.1:7480");
-  from_env.access_key_id.clear();
-  from_env.secret_access_key.clear();
-  from_env.session_token.clear();
-  unsetenv("AWS_ACCESS_KEY_ID");
-  unsetenv("AWS_SECRET_ACCESS_KEY");
-  Result<std::unique_ptr<ObjectStore>> missing = OpenS3Store(from_env);
-  EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(missing.status().message().find("AWS_ACCESS_KEY_ID"), std::string::npos);
-
-  setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
-  setenv("AWS_SECRET_ACCESS_KEY", "env-secret", 1);
-  EXPECT_TRUE(OpenS3Store(from_env).ok());
-  unsetenv("AWS_ACCESS_KEY_ID");
-  unsetenv("AWS_SECRET_ACCESS_KEY");
-
   StoreOptions no_region = Options("http://127.0.0.1:7480");
   no_region.region.clear();
   EXPECT_EQ(OpenS3Store(no_region).status().code(), StatusCode::kInvalidArgument);
+}
+
+StoreOptions WithWriteOptions(void (*set)(StoreOptions*)) {
+  StoreOptions options = Options("http://127.0.0.1:7480");
+  set(&options);
+  return options;
+}
+
+// base64 of the bytes 0..31, and base64 of its MD5.
+constexpr char kCustomerKey[] = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+constexpr char kCustomerKeyMd5[] = "tP/LI3N87DFaSk0aoqYgzg==";
+
+TEST(OpenS3StoreTest, RejectsBadWriteOptionsNamingTheKeyNotTheSecret) {
+  struct Case {
+    void (*set)(StoreOptions*);
+    const char* config_key;
+  };
+  const Case cases[] = {
+      {[](StoreOptions* o) { o->sse_algorithm = "aes256"; }, "s3.ssea.name"},
+      {[](StoreOptions* o) { o->sse_kms_key_id = "key-1"; }, "s3.sse.kms.key.id"},
+      {[](StoreOptions* o) { o->sse_customer_key = "c2hvcnQ="; }, "s3.sse.customer.key"},
+      {[](StoreOptions* o) { o->sse_customer_key = "not base64!!"; }, "s3.sse.customer.key"},
+      {[](StoreOptions* o) {
+         o->sse_customer_key = kCustomerKey;
+         o->sse_algorithm = "AES256";
+       },
+       "s3.sse.customer.key"},
+      {[](StoreOptions* o) { o->checksum_algorithm = "SHA1"; }, "s3.checksum.algorithm"},
+      {[](StoreOptions* o) { o->part_retries = -1; }, "s3.part.retries"},
+      {[](StoreOptions* o) { o->retry_backoff_ms = -5; }, "s3.retry.backoff.ms"},
+      {[](StoreOptions* o) { o->canned_acl = "private\r\nX: y"; }, "s3.acl.canned"},
+      {[](StoreOptions* o) { o->proxy_url = "http://u:pw@proxy:3128"; }, "s3.proxy.url"},
+  };
+  for (const Case& c : cases) {
+    Result<std::unique_ptr<ObjectStore>> store = OpenS3Store(WithWriteOptions(c.set));
+    EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument) << c.config_key;
+    const std::string& message = store.status().message();
+    EXPECT_NE(message.find(c.config_key), std::string::npos) << message;
+    EXPECT_EQ(message.find("c2hvcnQ"), std::string::npos) << message;
+    EXPECT_EQ(message.find("not base64!!"), std::string::npos) << message;
+    EXPECT_EQ(message.find(":pw@"), std::string::npos) << message;
+  }
+  for (void (*set)(StoreOptions*) : {
+           +[](StoreOptions* o) { o->sse_customer_key = kCustomerKey; },
+           +[](StoreOptions* o) {
+             o->sse_algorithm = "aws:kms";
+             o->sse_kms_key_id = "arn:aws:kms:us-west-2:1:key/k";
+           },
+           +[](StoreOptions* o) { o->sse_algorithm = "aws:kms:dsse"; },
+           +[](StoreOptions* o) { o->checksum_algorithm = "crc32c"; },
+       }) {
+    EXPECT_TRUE(OpenS3Store(WithWriteOptions(set)).ok());
+  }
 }
 
 // A scripted HTTP/1.1 server: answers each request with the next canned response (the
@@ -259,13 +314,15 @@ TEST(S3StoreRetryTest, RetriesSlowDownThenSucceeds) {
   }
 }
 
-TEST(S3StoreRetryTest, GivesUpAfterFiveAttemptsWithUnavailable) {
+TEST(S3StoreRetryTest, GivesUpAfterOnePlusPartRetriesAttemptsWithUnavailable) {
   ScriptedServer server({kSlowDown});
-  auto store = OpenAt(server.url());
+  auto store = OpenAt(server.url());  // s3.part.retries = 3 (the default)
   Result<std::string> got = store->Get("k");
   EXPECT_EQ(got.status().code(), StatusCode::kUnavailable);
   EXPECT_TRUE(got.status().IsRetriable());
-  EXPECT_EQ(server.requests().size(), 5u);
+  EXPECT_EQ(server.requests().size(), 4u);
+  EXPECT_NE(got.status().message().find("gave up after 4 attempts"), std::string::npos)
+      << got.status().message();
   const std::string message = got.status().message();
   EXPECT_NE(message.find("SlowDown"), std::string::npos) << message;
   EXPECT_NE(message.find("'k'"), std::string::npos) << message;
@@ -298,7 +355,7 @@ TEST(S3StoreRetryTest, RetriesTransportFailuresThenReportsUnavailable) {
   auto store = OpenAt(url);
   Result<ObjectInfo> head = store->Head("k");
   EXPECT_EQ(head.status().code(), StatusCode::kUnavailable) << head.status().ToString();
-  EXPECT_NE(head.status().message().find("5 attempts"), std::string::npos)
+  EXPECT_NE(head.status().message().find("4 attempts"), std::string::npos)
       << head.status().message();
 }
 
@@ -325,14 +382,27 @@ TEST(S3StoreErrorTest, MapsStatusesToInterfaceCodes) {
     EXPECT_NE(server.requests()[0].find("If-None-Match: *\r\n"), std::string::npos);
   }
   {
+    // 409 ConditionalRequestConflict on a conditional write is retried; when it persists
+    // the condition was never decided: kUnavailable, not a lost condition.
     ScriptedServer server({ScriptedServer::Response(
         409, "Conflict", "<Error><Code>ConditionalRequestConflict</Code></Error>")});
     auto store = OpenAt(server.url());
     PutOptions options;
     options.condition = PutOptions::Condition::kIfMatch;
     options.if_match_etag = "abc";
-    EXPECT_EQ(store->Put("k", "x", options).status().code(), StatusCode::kPreconditionFailed);
+    EXPECT_EQ(store->Put("k", "x", options).status().code(), StatusCode::kUnavailable);
+    EXPECT_EQ(server.requests().size(), 4u);
     EXPECT_NE(server.requests()[0].find("If-Match: \"abc\"\r\n"), std::string::npos);
+  }
+  {
+    // AWS answers If-Match on a missing key with 404.
+    ScriptedServer server(
+        {ScriptedServer::Response(404, "Not Found", "<Error><Code>NoSuchKey</Code></Error>")});
+    auto store = OpenAt(server.url());
+    PutOptions options;
+    options.condition = PutOptions::Condition::kIfMatch;
+    options.if_match_etag = "abc";
+    EXPECT_EQ(store->Put("k", "x", options).status().code(), StatusCode::kPreconditionFailed);
   }
   {
     ScriptedServer server(
@@ -463,6 +533,417 @@ TEST(S3StoreTest, RejectsBadKeysAndMetadataBeforeSending) {
   options.metadata["ok"] = "line\r\nInjected: yes";
   EXPECT_EQ(store->Put("k", "x", options).status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(server.requests().empty());
+}
+
+// The request line of a recorded request head.
+std::string RequestLine(const std::string& head) { return head.substr(0, head.find("\r\n")); }
+
+// The value of header `name` (as the store spells it) in a recorded head; "" if absent.
+std::string HeaderValue(const std::string& head, const std::string& name) {
+  const std::string needle = "\r\n" + name + ": ";
+  const size_t at = head.find(needle);
+  if (at == std::string::npos) return "";
+  const size_t begin = at + needle.size();
+  return head.substr(begin, head.find("\r\n", begin) - begin);
+}
+
+const std::string kOk = ScriptedServer::Response(200, "OK", "", "ETag: \"e\"\r\n");
+
+TEST(S3StoreRetryTest, CountsRetriesByReasonAndRetriesConflictsOnConditionalWrites) {
+  s3::ResetRetryStateForTesting();
+  ScriptedServer server(
+      {kSlowDown,
+       ScriptedServer::Response(500, "Internal Server Error",
+                                "<Error><Code>InternalError</Code></Error>"),
+       ScriptedServer::Response(409, "Conflict",
+                                "<Error><Code>ConditionalRequestConflict</Code></Error>"),
+       kOk});
+  auto store = OpenAt(server.url());
+  PutOptions options;
+  options.condition = PutOptions::Condition::kIfNoneMatch;
+  Result<PutResult> put = store->Put("k", "x", options);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_EQ(server.requests().size(), 4u);
+  const s3::RetryStats& stats = s3::RetryCounters();
+  EXPECT_EQ(stats.retries.load(), 3u);
+  EXPECT_EQ(stats.throttled.load(), 1u);
+  EXPECT_EQ(stats.server_errors.load(), 1u);
+  EXPECT_EQ(stats.conflicts.load(), 1u);
+  EXPECT_EQ(stats.gave_up.load(), 0u);
+  // The last retry's 5 tokens came back with the success.
+  EXPECT_EQ(s3::RetryBudgetTokens(), 500 - 3 * 5 + 5);
+  EXPECT_NE(stats.ToString().find("retries=3 (throttled=1 server_errors=1"), std::string::npos)
+      << stats.ToString();
+
+  // An unconditional write does not retry 409.
+  ScriptedServer conflict({ScriptedServer::Response(
+      409, "Conflict", "<Error><Code>ConditionalRequestConflict</Code></Error>")});
+  EXPECT_FALSE(OpenAt(conflict.url())->Put("k", "x").ok());
+  EXPECT_EQ(conflict.requests().size(), 1u);
+  s3::ResetRetryStateForTesting();
+}
+
+TEST(S3StoreRetryTest, AnEmptyRetryBudgetStopsRetrying) {
+  s3::ResetRetryStateForTesting();
+  ScriptedServer server({ScriptedServer::Response(503, "Service Unavailable")});
+  StoreOptions options = Options(server.url());
+  options.part_retries = 1000;
+  options.retry_backoff_ms = 0;
+  auto store = std::move(OpenS3Store(options)).value();
+  Result<std::string> got = store->Get("k");
+  EXPECT_EQ(got.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(got.status().message().find("retry budget is exhausted"), std::string::npos)
+      << got.status().message();
+  // 500 tokens at 5 a retry: 100 retries after the first attempt.
+  EXPECT_EQ(server.requests().size(), 101u);
+  EXPECT_EQ(s3::RetryCounters().budget_exhausted.load(), 1u);
+  EXPECT_EQ(s3::RetryBudgetTokens(), 0);
+  // With the budget empty, a failing request is tried once only.
+  EXPECT_FALSE(store->Get("k").ok());
+  EXPECT_EQ(server.requests().size(), 102u);
+  s3::ResetRetryStateForTesting();
+}
+
+TEST(S3StoreWriteOptionsTest, PutSendsEncryptionAclStorageClassTagsAndDigests) {
+  ScriptedServer server({kOk});
+  StoreOptions options = Options(server.url());
+  options.sse_customer_key = kCustomerKey;
+  options.canned_acl = "bucket-owner-full-control";
+  options.storage_class = "STANDARD_IA";
+  options.send_digest = true;
+  options.checksum_algorithm = "CRC32C";
+  auto store = std::move(OpenS3Store(options)).value();
+  PutOptions put;
+  put.tags = {{"team", "data eng"}, {"env", "prod"}};
+  put.metadata = {{"Topic", "orders"}};
+  ASSERT_TRUE(store->Put("k", "123456789", put).ok());
+  ASSERT_TRUE(store->Get("k").ok());
+  ASSERT_TRUE(store->Head("k").ok());
+  const std::vector<std::string> requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  const std::string& r = requests[0];
+  EXPECT_EQ(HeaderValue(r, "x-amz-server-side-encryption-customer-algorithm"), "AES256");
+  EXPECT_EQ(HeaderValue(r, "x-amz-server-side-encryption-customer-key"), kCustomerKey);
+  EXPECT_EQ(HeaderValue(r, "x-amz-server-side-encryption-customer-key-MD5"), kCustomerKeyMd5);
+  EXPECT_EQ(HeaderValue(r, "x-amz-acl"), "bucket-owner-full-control");
+  EXPECT_EQ(HeaderValue(r, "x-amz-storage-class"), "STANDARD_IA");
+  EXPECT_EQ(HeaderValue(r, "x-amz-tagging"), "env=prod&team=data%20eng");
+  EXPECT_EQ(HeaderValue(r, "x-amz-meta-topic"), "orders");
+  EXPECT_EQ(HeaderValue(r, "Content-MD5"), s3::Md5Base64("123456789"));
+  EXPECT_EQ(HeaderValue(r, "x-amz-checksum-crc32c"), "4waSgw==");  // CRC32C 0xE3069283
+  EXPECT_EQ(HeaderValue(r, "x-amz-sdk-checksum-algorithm"), "CRC32C");
+  // Every header the store sets is signed.
+  EXPECT_NE(r.find("x-amz-server-side-encryption-customer-key-md5;"), std::string::npos) << r;
+  for (size_t i : {1u, 2u}) {  // GET and HEAD carry SSE-C, nothing else of the above
+    EXPECT_EQ(HeaderValue(requests[i], "x-amz-server-side-encryption-customer-key-MD5"),
+              kCustomerKeyMd5);
+    EXPECT_EQ(HeaderValue(requests[i], "x-amz-acl"), "");
+  }
+}
+
+TEST(S3StoreWriteOptionsTest, KmsHeaders) {
+  ScriptedServer server({kOk});
+  StoreOptions options = Options(server.url());
+  options.sse_algorithm = "aws:kms";
+  options.sse_kms_key_id = "arn:aws:kms:us-west-2:111122223333:key/k1";
+  auto store = std::move(OpenS3Store(options)).value();
+  ASSERT_TRUE(store->Put("k", "x").ok());
+  ASSERT_TRUE(store->Get("k").ok());
+  const std::vector<std::string> requests = server.requests();
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-server-side-encryption"), "aws:kms");
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-server-side-encryption-aws-kms-key-id"),
+            "arn:aws:kms:us-west-2:111122223333:key/k1");
+  EXPECT_EQ(HeaderValue(requests[1], "x-amz-server-side-encryption"), "");
+}
+
+const std::string kInitiated =
+    ScriptedServer::Response(200, "OK",
+                             "<InitiateMultipartUploadResult><Bucket>sink</Bucket><Key>k</Key>"
+                             "<UploadId>up/1+2</UploadId></InitiateMultipartUploadResult>");
+
+TEST(S3StoreMultipartTest, RequestsHaveS3sShape) {
+  ScriptedServer server({kInitiated, ScriptedServer::Response(200, "OK", "", "ETag: \"p1\"\r\n"),
+                         ScriptedServer::Response(204, "No Content")});
+  StoreOptions options = Options(server.url());
+  options.sse_customer_key = kCustomerKey;
+  options.storage_class = "GLACIER_IR";
+  options.send_digest = true;
+  auto store = std::move(OpenS3Store(options)).value();
+  PutOptions put;
+  put.content_type = "application/json";
+  put.metadata = {{"topic", "orders"}};
+  put.tags = {{"a", "b"}};
+  Result<std::string> id = store->CreateMultipartUpload("dir/k", put);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(*id, "up/1+2");
+  Result<PartInfo> part = store->UploadPart("dir/k", *id, 7, "hello");
+  ASSERT_TRUE(part.ok()) << part.status().ToString();
+  EXPECT_EQ(part->part_number, 7);
+  EXPECT_EQ(part->etag, "p1");
+  EXPECT_EQ(part->size, 5u);
+  EXPECT_TRUE(store->AbortMultipartUpload("dir/k", *id).ok());
+
+  const std::vector<std::string> requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(RequestLine(requests[0]), "POST /sink/dir/k?uploads= HTTP/1.1");
+  EXPECT_EQ(HeaderValue(requests[0], "Content-Type"), "application/json");
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-meta-topic"), "orders");
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-tagging"), "a=b");
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-storage-class"), "GLACIER_IR");
+  EXPECT_EQ(HeaderValue(requests[0], "x-amz-server-side-encryption-customer-key-MD5"),
+            kCustomerKeyMd5);
+  EXPECT_EQ(RequestLine(requests[1]), "PUT /sink/dir/k?partNumber=7&uploadId=up%2F1%2B2 HTTP/1.1");
+  EXPECT_EQ(HeaderValue(requests[1], "Content-MD5"), "XUFAKrxLKna5cZ2REBfFkg==");  // MD5("hello")
+  EXPECT_EQ(HeaderValue(requests[1], "x-amz-server-side-encryption-customer-key-MD5"),
+            kCustomerKeyMd5);
+  EXPECT_EQ(HeaderValue(requests[1], "x-amz-storage-class"), "");  // object options: Create only
+  EXPECT_EQ(RequestLine(requests[2]), "DELETE /sink/dir/k?uploadId=up%2F1%2B2 HTTP/1.1");
+
+  EXPECT_EQ(store->UploadPart("dir/k", *id, 0, "x").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->UploadPart("dir/k", *id, 10'001, "x").status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(server.requests().size(), 3u);
+}
+
+TEST(S3StoreMultipartTest, CompleteSendsPartsAndIfNoneMatch) {
+  ScriptedServer server(
+      {ScriptedServer::Response(200, "OK",
+                                "<CompleteMultipartUploadResult><Key>k</Key><ETag>\"abc-2\"</ETag>"
+                                "</CompleteMultipartUploadResult>")});
+  auto store = OpenAt(server.url());
+  Result<PutResult> done = store->CompleteMultipartUpload("k", "u1", {{1, "e1", 5}, {2, "e2", 1}},
+                                                          PutOptions::Condition::kIfNoneMatch);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->etag, "abc-2");
+  const std::string r = server.requests().at(0);
+  EXPECT_EQ(RequestLine(r), "POST /sink/k?uploadId=u1 HTTP/1.1");
+  EXPECT_EQ(HeaderValue(r, "If-None-Match"), "*");
+  EXPECT_EQ(HeaderValue(r, "Content-Type"), "application/xml");
+  const std::string body = s3::BuildCompleteMultipartUpload({{1, "e1", 5}, {2, "e2", 1}});
+  EXPECT_EQ(HeaderValue(r, "Content-Length"), std::to_string(body.size()));
+  EXPECT_EQ(HeaderValue(r, "x-amz-content-sha256"), s3::Sha256Hex(body));
+
+  // Parts out of order, none, or an If-Match condition are refused before sending.
+  EXPECT_EQ(store->CompleteMultipartUpload("k", "u1", {{2, "e", 1}, {1, "e", 1}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->CompleteMultipartUpload("k", "u1", {}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      store->CompleteMultipartUpload("k", "u1", {{1, "e", 1}}, PutOptions::Condition::kIfMatch)
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(S3StoreMultipartTest, CompleteRetriesAnErrorInA200AndFailsOnAFatalOne) {
+  const std::string internal_error_in_200 = ScriptedServer::Response(
+      200, "OK",
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code>"
+      "<Message>We encountered an internal error.</Message><RequestId>r1</RequestId></Error>");
+  {
+    ScriptedServer server({internal_error_in_200,
+                           ScriptedServer::Response(200, "OK",
+                                                    "<CompleteMultipartUploadResult><ETag>\"x-1\""
+                                                    "</ETag></CompleteMultipartUploadResult>")});
+    auto store = OpenAt(server.url());
+    Result<PutResult> done = store->CompleteMultipartUpload("k", "u1", {{1, "e1", 5}});
+    ASSERT_TRUE(done.ok()) << done.status().ToString();
+    EXPECT_EQ(done->etag, "x-1");
+    EXPECT_EQ(server.requests().size(), 2u);
+  }
+  {
+    ScriptedServer server({ScriptedServer::Response(
+        200, "OK",
+        "<Error><Code>InvalidPart</Code><Message>One or more of the specified parts could not "
+        "be found.</Message></Error>")});
+    auto store = OpenAt(server.url());
+    Result<PutResult> done = store->CompleteMultipartUpload("k", "u1", {{1, "e1", 5}});
+    EXPECT_EQ(done.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(done.status().message().find("InvalidPart"), std::string::npos);
+    EXPECT_EQ(server.requests().size(), 1u);
+  }
+}
+
+TEST(S3StoreMultipartTest, UnknownUploadIsNotFoundOrAHeadHint) {
+  {
+    ScriptedServer server(
+        {ScriptedServer::Response(404, "Not Found", "<Error><Code>NoSuchUpload</Code></Error>")});
+    auto store = OpenAt(server.url());
+    Result<PutResult> done = store->CompleteMultipartUpload("k", "u1", {{1, "e1", 5}});
+    EXPECT_EQ(done.status().code(), StatusCode::kNotFound);
+    EXPECT_NE(done.status().message().find("no such upload"), std::string::npos);
+    EXPECT_EQ(store->AbortMultipartUpload("k", "u1").code(), StatusCode::kNotFound);
+  }
+  const std::string rgw_500 = ScriptedServer::Response(
+      500, "Internal Server Error",
+      "<Error><Code>InternalError</Code><Message>This multipart completion is already in "
+      "progress</Message></Error>");
+  {
+    // radosgw: 500 for an unknown upload id. After the retries the store HEADs the key;
+    // nothing there: the caller is told to HEAD the key itself later.
+    ScriptedServer server(
+        {rgw_500, rgw_500, rgw_500, rgw_500, ScriptedServer::Response(404, "Not Found")});
+    auto store = OpenAt(server.url());
+    Result<PutResult> done =
+        store->CompleteMultipartUpload("k", "u1", {{1, "0cc175b9c0f1b6a831c399e269772661", 1}});
+    EXPECT_EQ(done.status().code(), StatusCode::kUnavailable);
+    EXPECT_NE(done.status().message().find("HEAD the key"), std::string::npos)
+        << done.status().message();
+    const std::vector<std::string> requests = server.requests();
+    ASSERT_EQ(requests.size(), 5u);
+    EXPECT_EQ(RequestLine(requests[4]), "HEAD /sink/k HTTP/1.1");
+  }
+  {
+    // ... and when the key holds the object these parts make, the upload had completed.
+    const std::vector<PartInfo> parts = {{1, "0cc175b9c0f1b6a831c399e269772661", 1},
+                                         {2, "92eb5ffee6ae2fec3ad71c777531578f", 1}};
+    ScriptedServer server(
+        {rgw_500, rgw_500, rgw_500, rgw_500,
+         ScriptedServer::Response(200, "OK", "ab",
+                                  "ETag: \"96e024ba2074fe77e8e965ba43a704be-2\"\r\n")});
+    auto store = OpenAt(server.url());
+    Result<PutResult> done = store->CompleteMultipartUpload("k", "u1", parts);
+    ASSERT_TRUE(done.ok()) << done.status().ToString();
+    EXPECT_EQ(done->etag, "96e024ba2074fe77e8e965ba43a704be-2");
+  }
+}
+
+TEST(S3StoreMultipartTest, EmptyEtagInTheResultIsComputedFromTheParts) {
+  // radosgw 16.2 answers a first completion with <ETag></ETag>.
+  ScriptedServer server({ScriptedServer::Response(
+      200, "OK", "<CompleteMultipartUploadResult><ETag></ETag></CompleteMultipartUploadResult>")});
+  auto store = OpenAt(server.url());
+  Result<PutResult> done = store->CompleteMultipartUpload(
+      "k", "u1",
+      {{1, "0cc175b9c0f1b6a831c399e269772661", 1}, {2, "92eb5ffee6ae2fec3ad71c777531578f", 1}});
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->etag, "96e024ba2074fe77e8e965ba43a704be-2");
+}
+
+TEST(S3StoreMultipartTest, ListsFollowPages) {
+  ScriptedServer server(
+      {ScriptedServer::Response(
+           200, "OK",
+           "<ListMultipartUploadsResult><IsTruncated>true</IsTruncated>"
+           "<NextKeyMarker>b</NextKeyMarker><NextUploadIdMarker>u/2</NextUploadIdMarker>"
+           "<Upload><Key>b</Key><UploadId>u/2</UploadId>"
+           "<Initiated>2024-01-01T00:00:01Z</Initiated></Upload></ListMultipartUploadsResult>"),
+       ScriptedServer::Response(
+           200, "OK",
+           "<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>"
+           "<Upload><Key>a</Key><UploadId>u/1</UploadId></Upload></ListMultipartUploadsResult>"),
+       ScriptedServer::Response(
+           200, "OK",
+           "<ListPartsResult><IsTruncated>true</IsTruncated>"
+           "<NextPartNumberMarker>2</NextPartNumberMarker>"
+           "<Part><PartNumber>2</PartNumber><ETag>\"e2\"</ETag><Size>1</Size></Part>"
+           "</ListPartsResult>"),
+       ScriptedServer::Response(
+           200, "OK",
+           "<ListPartsResult><IsTruncated>false</IsTruncated>"
+           "<Part><PartNumber>5</PartNumber><ETag>\"e5\"</ETag><Size>2</Size></Part>"
+           "</ListPartsResult>")});
+  auto store = OpenAt(server.url());
+  Result<std::vector<MultipartUploadInfo>> uploads = store->ListMultipartUploads("pre/");
+  ASSERT_TRUE(uploads.ok()) << uploads.status().ToString();
+  ASSERT_EQ(uploads->size(), 2u);
+  EXPECT_EQ((*uploads)[0].key, "a");  // ascending by key whatever the pages' order
+  EXPECT_EQ((*uploads)[1].upload_id, "u/2");
+  Result<std::vector<PartInfo>> parts = store->ListParts("k", "u/1");
+  ASSERT_TRUE(parts.ok()) << parts.status().ToString();
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ((*parts)[0].part_number, 2);
+  EXPECT_EQ((*parts)[1].etag, "e5");
+  const std::vector<std::string> r = server.requests();
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(RequestLine(r[0]), "GET /sink?prefix=pre%2F&uploads= HTTP/1.1");
+  EXPECT_EQ(RequestLine(r[1]),
+            "GET /sink?key-marker=b&prefix=pre%2F&upload-id-marker=u%2F2&uploads= HTTP/1.1");
+  EXPECT_EQ(RequestLine(r[2]), "GET /sink/k?uploadId=u%2F1 HTTP/1.1");
+  EXPECT_EQ(RequestLine(r[3]), "GET /sink/k?part-number-marker=2&uploadId=u%2F1 HTTP/1.1");
+}
+
+TEST(S3StoreDeleteManyTest, SendsBatchesOfAThousandWithContentMd5) {
+  ScriptedServer server({ScriptedServer::Response(
+      200, "OK",
+      "<DeleteResult><Error><Key>k7</Key><Code>NoSuchKey</Code></Error></DeleteResult>")});
+  auto store = OpenAt(server.url());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1500; ++i) keys.push_back("k" + std::to_string(i));
+  ASSERT_TRUE(store->DeleteMany(keys).ok());
+  const std::vector<std::string> r = server.requests();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(RequestLine(r[0]), "POST /sink?delete= HTTP/1.1");
+  const std::string first =
+      s3::BuildDeleteObjects(std::vector<std::string>(keys.begin(), keys.begin() + 1000));
+  const std::string second =
+      s3::BuildDeleteObjects(std::vector<std::string>(keys.begin() + 1000, keys.end()));
+  EXPECT_EQ(HeaderValue(r[0], "Content-MD5"), s3::Md5Base64(first));
+  EXPECT_EQ(HeaderValue(r[1], "Content-MD5"), s3::Md5Base64(second));
+  EXPECT_EQ(HeaderValue(r[0], "Content-Type"), "application/xml");
+  EXPECT_TRUE(store->DeleteMany({}).ok());
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(S3StoreDeleteManyTest, ReportsTheFirstKeyNotDeleted) {
+  ScriptedServer server({ScriptedServer::Response(
+      200, "OK",
+      "<DeleteResult><Error><Key>locked/a</Key><Code>AccessDenied</Code><Message>Access "
+      "Denied</Message></Error><Error><Key>locked/b</Key><Code>AccessDenied</Code></Error>"
+      "</DeleteResult>")});
+  auto store = OpenAt(server.url());
+  Status st = store->DeleteMany({"locked/a", "locked/b", "free"});
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(st.message().find("'locked/a'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("1 more"), std::string::npos) << st.message();
+  EXPECT_EQ(store->DeleteMany({"ok", ""}).code(), StatusCode::kInvalidArgument);
+}
+
+TEST(S3StoreTransportTest, SendsThroughTheConfiguredProxyWithCredentials) {
+  ScriptedServer proxy({kOk});
+  StoreOptions options = Options("http://s3.example.invalid:7480");
+  options.proxy_url = proxy.url();
+  options.proxy_user = "proxy-user";
+  options.proxy_password = "proxy:secret";
+  auto store = std::move(OpenS3Store(options)).value();
+  ASSERT_TRUE(store->Put("k", "x").ok());
+  const std::string r = proxy.requests().at(0);
+  // An HTTP proxy gets the absolute URL; the Host header (and the signature) stay S3's.
+  EXPECT_EQ(RequestLine(r), "PUT http://s3.example.invalid:7480/sink/k HTTP/1.1");
+  EXPECT_EQ(HeaderValue(r, "Host"), "s3.example.invalid:7480");
+  EXPECT_EQ(HeaderValue(r, "Proxy-Authorization"),
+            "Basic " + s3::Base64Encode("proxy-user:proxy:secret"));
+}
+
+TEST(S3StoreWriteOptionsTest, ErrorsNeverShowTheCustomerKey) {
+  ScriptedServer server({ScriptedServer::Response(
+      400, "Bad Request",
+      "<Error><Code>InvalidArgument</Code><Message>bad encryption key</Message></Error>")});
+  StoreOptions options = Options(server.url());
+  options.sse_customer_key = kCustomerKey;
+  auto store = std::move(OpenS3Store(options)).value();
+  for (const Status& st : {store->Put("k", "x").status(), store->Get("k").status(),
+                           store->CreateMultipartUpload("k", PutOptions{}).status()}) {
+    EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(st.message().find(kCustomerKey), std::string::npos) << st.message();
+    EXPECT_EQ(st.message().find(kCustomerKeyMd5), std::string::npos) << st.message();
+  }
+}
+
+TEST(S3StoreDeleteManyTest, SendsKeysThatFailedRetriablyAgain) {
+  ScriptedServer server(
+      {ScriptedServer::Response(
+           200, "OK",
+           "<DeleteResult><Deleted><Key>a</Key></Deleted><Error><Key>b &amp; c</Key>"
+           "<Code>InternalError</Code><Message>try again</Message></Error></DeleteResult>"),
+       ScriptedServer::Response(200, "OK", "<DeleteResult/>")});
+  auto store = OpenAt(server.url());
+  ASSERT_TRUE(store->DeleteMany({"a", "b & c"}).ok());
+  const std::vector<std::string> r = server.requests();
+  ASSERT_EQ(r.size(), 2u);
+  // The second request carries only the key that failed.
+  EXPECT_EQ(HeaderValue(r[1], "Content-MD5"), s3::Md5Base64(s3::BuildDeleteObjects({"b & c"})));
 }
 
 }  // namespace

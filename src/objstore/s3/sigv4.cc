@@ -13,7 +13,6 @@ namespace tributary::s3 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr std::string_view kService = "s3";
 constexpr std::string_view kTerminator = "aws4_request";
 
 bool IsUnreserved(unsigned char c) {
@@ -129,8 +128,17 @@ std::string FormatDateStamp(std::chrono::system_clock::time_point time) {
   return FormatAmzDate(time).substr(0, 8);
 }
 
+std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date_stamp,
+                             std::string_view region, std::string_view service) {
+  std::string key = HmacSha256("AWS4" + std::string(secret_access_key), date_stamp);
+  key = HmacSha256(key, region);
+  key = HmacSha256(key, service);
+  return HmacSha256(key, kTerminator);
+}
+
 SigningResult SignV4(const SigningInput& input, const Credentials& credentials,
-                     std::string_view region, std::chrono::system_clock::time_point time) {
+                     std::string_view region, std::chrono::system_clock::time_point time,
+                     std::string_view service) {
   const std::string amz_date = FormatAmzDate(time);
   const std::string date_stamp = amz_date.substr(0, 8);
 
@@ -171,14 +179,12 @@ SigningResult SignV4(const SigningInput& input, const Credentials& credentials,
                   CanonicalQueryString(input.query), canonical_headers, result.signed_headers,
                   input.payload_sha256);
 
-  const std::string scope = fmt::format("{}/{}/{}/{}", date_stamp, region, kService, kTerminator);
+  const std::string scope = fmt::format("{}/{}/{}/{}", date_stamp, region, service, kTerminator);
   result.string_to_sign = fmt::format("{}\n{}\n{}\n{}", kAlgorithm, amz_date, scope,
                                       Sha256Hex(result.canonical_request));
 
-  std::string key = HmacSha256("AWS4" + credentials.secret_access_key, date_stamp);
-  key = HmacSha256(key, region);
-  key = HmacSha256(key, kService);
-  key = HmacSha256(key, kTerminator);
+  const std::string key =
+      DeriveSigningKey(credentials.secret_access_key, date_stamp, region, service);
   result.signature = HexEncode(HmacSha256(key, result.string_to_sign));
 
   result.headers.emplace_back(

@@ -1,4 +1,5 @@
-// AWS Signature Version 4 for S3, header-based ("Authorization: AWS4-HMAC-SHA256 ...").
+// AWS Signature Version 4, header-based ("Authorization: AWS4-HMAC-SHA256 ..."), for S3
+// and, with the `service` argument, for the other AWS query APIs Tributary calls (STS).
 //
 // The rules implemented here are those of the S3 API reference, "Authenticating Requests:
 // Using the Authorization Header (AWS Signature Version 4)":
@@ -6,14 +7,17 @@
 //   CanonicalRequest = Method \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n
 //                      SignedHeaders \n HexSha256(payload)
 //   StringToSign     = "AWS4-HMAC-SHA256" \n AmzDate \n Scope \n HexSha256(CanonicalRequest)
-//   Scope            = <yyyymmdd>/<region>/s3/aws4_request
-//   SigningKey       = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, yyyymmdd), region), "s3"),
+//   Scope            = <yyyymmdd>/<region>/<service>/aws4_request
+//   SigningKey       = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, yyyymmdd), region), service),
 //                           "aws4_request")
 //   Signature        = Hex(HMAC(SigningKey, StringToSign))
 //
 // S3 differs from the other AWS services in two ways that matter here: the path is
 // URI-encoded once, not twice, and is not normalised ("a//b" and "./" are kept, since they
-// are legal in keys); and every request carries x-amz-content-sha256.
+// are legal in keys); and every request carries x-amz-content-sha256. The path rules are
+// S3's for every service; they agree with the general rules for the paths other services
+// use ("/" for STS). x-amz-content-sha256 is sent for every service too; outside S3 it is
+// just one more signed x-amz-* header (STS use is tested only against a local responder).
 //
 // Everything in this file is a pure function of its inputs (no clock, no environment), so
 // that sigv4_test.cc can check it against AWS's published examples.
@@ -103,8 +107,17 @@ struct SigningResult {
   std::string signature;       // 64 lowercase hex digits
 };
 
-// Signs `input` for service "s3" in `region` at `time` with `credentials`.
+// The service names of the scope ("<date>/<region>/<service>/aws4_request").
+inline constexpr std::string_view kS3Service = "s3";
+inline constexpr std::string_view kStsService = "sts";
+
+// The raw 32-byte signing key for `date_stamp` ("20130524"), `region` and `service`.
+std::string DeriveSigningKey(std::string_view secret_access_key, std::string_view date_stamp,
+                             std::string_view region, std::string_view service);
+
+// Signs `input` for `service` ("s3" unless told) in `region` at `time` with `credentials`.
 SigningResult SignV4(const SigningInput& input, const Credentials& credentials,
-                     std::string_view region, std::chrono::system_clock::time_point time);
+                     std::string_view region, std::chrono::system_clock::time_point time,
+                     std::string_view service = kS3Service);
 
 }  // namespace tributary::s3

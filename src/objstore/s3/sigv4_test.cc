@@ -141,6 +141,44 @@ TEST(SigV4Test, SigningKeyDerivationMatchesAwsExample) {
   EXPECT_EQ(HexEncode(key), "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378");
 }
 
+TEST(SigV4Test, DeriveSigningKeyMatchesAwsExampleForAnotherService) {
+  // AWS General Reference, "Examples of how to derive a signing key for Signature
+  // Version 4": secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20120215, us-east-1, iam.
+  EXPECT_EQ(HexEncode(DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215",
+                                       "us-east-1", "iam")),
+            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
+  // And the S3 key of the test above, through the same function.
+  EXPECT_EQ(HexEncode(DeriveSigningKey(kExampleCredentials.secret_access_key, "20130524",
+                                       "us-east-1", kS3Service)),
+            "dbb893acc010964918f1fd433add87c70e8b0db6be30c1fbeafefa5ec6ba8378");
+}
+
+TEST(SigV4Test, ServiceNameGoesIntoScopeAndSigningKey) {
+  SigningInput input;
+  input.method = "POST";
+  input.path = "/";
+  input.headers = {{"Host", "sts.eu-west-1.amazonaws.com"},
+                   {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  const std::string body = "Action=AssumeRole&Version=2011-06-15";
+  input.payload_sha256 = Sha256Hex(body);
+  const SigningResult sts =
+      SignV4(input, kExampleCredentials, "eu-west-1", kExampleTime, kStsService);
+  const SigningResult s3_default = SignV4(input, kExampleCredentials, "eu-west-1", kExampleTime);
+  const SigningResult s3 =
+      SignV4(input, kExampleCredentials, "eu-west-1", kExampleTime, kS3Service);
+
+  EXPECT_EQ(s3_default.signature, s3.signature);  // the default service is S3
+  EXPECT_NE(sts.signature, s3.signature);
+  EXPECT_EQ(sts.canonical_request, s3.canonical_request);  // only scope and key differ
+  EXPECT_NE(sts.string_to_sign.find("\n20130524/eu-west-1/sts/aws4_request\n"), std::string::npos);
+  const std::string key =
+      DeriveSigningKey(kExampleCredentials.secret_access_key, "20130524", "eu-west-1", "sts");
+  EXPECT_EQ(sts.signature, HexEncode(HmacSha256(key, sts.string_to_sign)));
+  EXPECT_NE(sts.headers.back().second.find(
+                "Credential=AKIAIOSFODNN7EXAMPLE/20130524/eu-west-1/sts/aws4_request,"),
+            std::string::npos);
+}
+
 TEST(SigV4Test, Sha256OfEmptyAndKnownInputs) {
   EXPECT_EQ(Sha256Hex(""), kEmptyPayloadSha256);
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
