@@ -19,6 +19,11 @@ class OutputStream {
   virtual Status Append(std::string_view bytes) = 0;
   // Bytes appended so far.
   virtual uint64_t Size() const = 0;
+  // Writes whatever trailer this stream owns (a compression frame's end) and flushes it
+  // to the stream below. A stream that has no trailer does nothing. Called once, after
+  // the RecordWriter's Close(); Append() after Close() is an error for streams with a
+  // trailer. Close() never finishes the object upload below: its owner does that.
+  virtual Status Close() { return Status::OK(); }
 };
 
 class StringOutputStream final : public OutputStream {

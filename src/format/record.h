@@ -8,18 +8,28 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "common/types.h"
 
 namespace tributary {
 
+// One Kafka record header: a name and an optional (nullable) value.
+struct RecordHeader {
+  std::string_view name;
+  std::optional<std::string_view> value;  // nullopt: null header value
+};
+
 struct Record {
   std::string_view topic;
   Partition partition;
   Offset offset;
-  int64_t timestamp_ms = -1;            // -1 when the record has no timestamp
-  std::optional<std::string_view> key;  // nullopt: null key
+  int64_t timestamp_ms = -1;              // -1 when the record has no timestamp
+  std::optional<std::string_view> key;    // nullopt: null key
   std::optional<std::string_view> value;  // nullopt: null value (a tombstone)
+  // Kafka record headers in the order the producer set them. Names may repeat; a header
+  // value may be null. Borrowed like the rest of the record.
+  std::vector<RecordHeader> headers;
 
   // "orders-2@1041", how errors name a record.
   std::string Where() const {

@@ -21,8 +21,12 @@ class RecordWriter {
  public:
   virtual ~RecordWriter() = default;
   virtual Status Write(const Record& record) = 0;
-  // Writes any trailer. The stream holds the whole file afterwards.
+  // Writes any trailer. The stream holds the whole file afterwards (a compressing stream
+  // still needs its own Close()).
   virtual Status Close() = 0;
+  // Records this writer accepted but did not write because a filter rejected them (the
+  // text format's regex). Zero for writers without a filter.
+  virtual uint64_t filtered() const { return 0; }
 };
 
 // How the value bytes of a record are interpreted (Connect's value.converter).

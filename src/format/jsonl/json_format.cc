@@ -1,72 +1,94 @@
 #include "format/jsonl/json_format.h"
 
-#include <simdjson.h>
+#include "format/envelope/envelope.h"
 
 namespace tributary {
 namespace {
 
 class JsonWriter final : public RecordWriter {
  public:
-  JsonWriter(OutputStream* out, ValueEncoding encoding) : out_(out), encoding_(encoding) {}
+  JsonWriter(OutputStream* out, const FormatOptions& options)
+      : out_(out),
+        array_(options.kind == FormatKind::kJsonArray),
+        envelope_(options.envelope),
+        encoding_(options.value_encoding),
+        key_encoding_(options.key_encoding),
+        fields_(options.json_fields),
+        fields_envelope_(options.json_fields_envelope),
+        envelopes_(options.key_encoding, options.value_encoding) {}
 
   Status Write(const Record& record) override {
-    if (!record.value) return Internal("{}: null value reached the JSON writer", record.Where());
-    std::string_view value = *record.value;
+    if (closed_) return Internal("{}: write after the JSON writer was closed", record.Where());
     line_.clear();
-    switch (encoding_) {
-      case ValueEncoding::kJson: {
-        // Validate: one bad value would make the whole object unreadable to lake engines.
-        simdjson::dom::element doc;
-        if (auto err = parser_.parse(value.data(), value.size()).get(doc); err) {
-          return InvalidArgument("{}: value is not valid JSON ({}); with "
-                                 "value.converter=JsonConverter every value must be JSON",
-                                 record.Where(), simdjson::error_message(err));
-        }
-        if (value.find_first_of("\r\n") == std::string_view::npos) {
-          line_.append(value);
-        } else {
-          line_ = simdjson::minify(doc);
-        }
-        break;
-      }
-      case ValueEncoding::kString:
-        AppendJsonString(value, &line_);
-        break;
-      case ValueEncoding::kBytes:
-        line_ += '"';
-        AppendBase64(value, &line_);
-        line_ += '"';
-        break;
+    if (array_) {
+      line_.append(written_ == 0 ? "[\n" : ",\n");
+    } else if (!fields_.empty() && written_ > 0) {
+      line_ += '\n';  // Aiven's jsonl separates records: no newline after the last
     }
-    line_ += '\n';
-    return out_->Append(line_);
+    if (!fields_.empty()) {
+      RETURN_IF_ERROR(AppendAivenRecord(record, fields_, fields_envelope_, key_encoding_, encoding_,
+                                        &values_, &line_));
+    } else if (envelope_) {
+      RETURN_IF_ERROR(envelopes_.Append(record, &line_));
+    } else {
+      if (!record.value) {
+        return Internal("{}: null value reached the JSON writer", record.Where());
+      }
+      RETURN_IF_ERROR(values_.Append(record, "value", *record.value, encoding_, &line_));
+    }
+    if (!array_ && fields_.empty()) line_ += '\n';
+    RETURN_IF_ERROR(out_->Append(line_));
+    ++written_;
+    return Status::OK();
   }
 
-  Status Close() override { return Status::OK(); }
+  Status Close() override {
+    if (closed_) return Status::OK();
+    closed_ = true;
+    if (!array_) return Status::OK();
+    // Aiven's bytes: "\n]" without a final newline. Aiven never writes an empty file; an
+    // empty one here is the empty array.
+    return out_->Append(written_ == 0 ? "[]" : "\n]");
+  }
 
  private:
   OutputStream* out_;
-  ValueEncoding encoding_;
-  simdjson::dom::parser parser_;
+  const bool array_;
+  const bool envelope_;
+  const ValueEncoding encoding_;
+  const ValueEncoding key_encoding_;
+  const std::vector<OutputField> fields_;  // Aiven's record shape when not empty
+  const bool fields_envelope_;
+  EnvelopeEncoder envelopes_;
+  JsonValueEncoder values_;
   std::string line_;  // reused across records
+  uint64_t written_ = 0;
+  bool closed_ = false;
 };
 
 class JsonFormat final : public Format {
  public:
-  explicit JsonFormat(ValueEncoding encoding) : encoding_(encoding) {}
+  explicit JsonFormat(FormatOptions options) : options_(std::move(options)) {}
   std::string Extension() const override { return ".json"; }
   std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const override {
-    return std::make_unique<JsonWriter>(out, encoding_);
+    return std::make_unique<JsonWriter>(out, options_);
   }
 
  private:
-  ValueEncoding encoding_;
+  FormatOptions options_;
 };
 
 }  // namespace
 
 std::unique_ptr<Format> MakeJsonFormat(ValueEncoding encoding) {
-  return std::make_unique<JsonFormat>(encoding);
+  FormatOptions options;
+  options.kind = FormatKind::kJson;
+  options.value_encoding = encoding;
+  return MakeJsonFormat(options);
+}
+
+std::unique_ptr<Format> MakeJsonFormat(const FormatOptions& options) {
+  return std::make_unique<JsonFormat>(options);
 }
 
 void AppendJsonString(std::string_view s, std::string* out) {
@@ -74,13 +96,27 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default:
         if (c < 0x20) {
           out->append("\\u00");
@@ -95,8 +131,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
 }
 
 void AppendBase64(std::string_view s, std::string* out) {
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   size_t i = 0;
   auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k])); };
   for (; i + 3 <= s.size(); i += 3) {

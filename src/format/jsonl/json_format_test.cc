@@ -6,8 +6,8 @@ namespace tributary {
 namespace {
 
 Record R(std::optional<std::string_view> value, int64_t offset = 7) {
-  return Record{.topic = "orders", .partition = Partition(2), .offset = Offset(offset),
-                .value = value};
+  return Record{
+      .topic = "orders", .partition = Partition(2), .offset = Offset(offset), .value = value};
 }
 
 std::string WriteAll(ValueEncoding enc, std::vector<std::string_view> values) {
@@ -20,8 +20,9 @@ std::string WriteAll(ValueEncoding enc, std::vector<std::string_view> values) {
 }
 
 TEST(JsonFormatTest, WritesOneCompactValuePerLine) {
-  EXPECT_EQ(WriteAll(ValueEncoding::kJson, {R"({"id":1})", "{\n  \"id\": 2,\n  \"a\": [1, 2]\n}", "3"}),
-            "{\"id\":1}\n{\"id\":2,\"a\":[1,2]}\n3\n");
+  EXPECT_EQ(
+      WriteAll(ValueEncoding::kJson, {R"({"id":1})", "{\n  \"id\": 2,\n  \"a\": [1, 2]\n}", "3"}),
+      "{\"id\":1}\n{\"id\":2,\"a\":[1,2]}\n3\n");
   EXPECT_EQ(MakeJsonFormat(ValueEncoding::kJson)->Extension(), ".json");
 }
 
@@ -36,7 +37,8 @@ TEST(JsonFormatTest, InvalidJsonNamesTheRecord) {
 }
 
 TEST(JsonFormatTest, StringsAreEscaped) {
-  EXPECT_EQ(WriteAll(ValueEncoding::kString, {"say \"hi\"\n\x01"}), "\"say \\\"hi\\\"\\n\\u0001\"\n");
+  EXPECT_EQ(WriteAll(ValueEncoding::kString, {"say \"hi\"\n\x01"}),
+            "\"say \\\"hi\\\"\\n\\u0001\"\n");
 }
 
 TEST(JsonFormatTest, BytesAreBase64) {
