@@ -56,6 +56,20 @@ Record Message::record() const {
   if (m_->payload != nullptr) {
     r.value = std::string_view(static_cast<const char*>(m_->payload), m_->len);
   }
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(m_, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+    const char* name;
+    const void* value;
+    size_t size;
+    r.headers.reserve(rd_kafka_header_cnt(headers));
+    for (size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      RecordHeader h{name, std::nullopt};
+      if (value != nullptr) h.value = std::string_view(static_cast<const char*>(value), size);
+      r.headers.push_back(h);
+    }
+  }
   return r;
 }
 
@@ -113,10 +127,9 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
   std::unique_ptr<Consumer> self(new Consumer());
   self->listener_ = listener;
   rd_kafka_conf_set_opaque(conf, self.get());
-  rd_kafka_conf_set_rebalance_cb(conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                                          rd_kafka_topic_partition_list_t* parts, void* opaque) {
-    RebalanceCallback(rk, err, parts, opaque);
-  });
+  rd_kafka_conf_set_rebalance_cb(
+      conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
+               void* opaque) { RebalanceCallback(rk, err, parts, opaque); });
   char errstr[512];
   self->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
   if (self->rk_ == nullptr) {
@@ -133,9 +146,10 @@ Consumer::~Consumer() {
 }
 
 Status Consumer::Subscribe(const std::vector<std::string>& topics) {
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(
-      static_cast<int>(topics.size()));
-  for (const auto& t : topics) rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
+  for (const auto& t : topics)
+    rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
   rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_, list);
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return InvalidArgument("subscribe to topics: {}", rd_kafka_err2str(err));
@@ -207,7 +221,8 @@ Result<std::map<TopicPartition, Offset>> Consumer::CommittedOffsets(
   return out;
 }
 
-Result<Offset> Consumer::HighWatermark(const TopicPartition& tp, std::chrono::milliseconds timeout) {
+Result<Offset> Consumer::HighWatermark(const TopicPartition& tp,
+                                       std::chrono::milliseconds timeout) {
   int64_t low = 0, high = 0;
   rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
       rk_, tp.topic.c_str(), tp.partition.value(), &low, &high, static_cast<int>(timeout.count()));

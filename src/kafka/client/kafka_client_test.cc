@@ -32,13 +32,16 @@ TEST(KafkaClientTest, ProducesConsumesAndCommits) {
   auto producer = Producer::Create(bootstrap, {});
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE((*producer)->Produce("orders", Partition(i % 2), "k", fmt::format("{{\"i\":{}}}", i)).ok());
+    ASSERT_TRUE((*producer)
+                    ->Produce("orders", Partition(i % 2), "k", fmt::format("{{\"i\":{}}}", i),
+                              {{"trace", std::to_string(i)}, {"src", "test"}})
+                    .ok());
   }
   ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(10)).ok());
 
   RecordingListener listener;
-  auto consumer = Consumer::Create({.bootstrap_servers = bootstrap, .group_id = "connect-test"},
-                                   &listener);
+  auto consumer =
+      Consumer::Create({.bootstrap_servers = bootstrap, .group_id = "connect-test"}, &listener);
   ASSERT_TRUE(consumer.ok()) << consumer.status().ToString();
   ASSERT_TRUE((*consumer)->Subscribe({"orders"}).ok());
   std::map<TopicPartition, Offset> next;
@@ -52,6 +55,9 @@ TEST(KafkaClientTest, ProducesConsumesAndCommits) {
     EXPECT_EQ(r.topic, "orders");
     ASSERT_TRUE(r.value.has_value());
     EXPECT_EQ(r.key, std::optional<std::string_view>("k"));
+    ASSERT_EQ(r.headers.size(), 2u);
+    EXPECT_EQ(r.headers[0].name, "trace");
+    EXPECT_EQ(r.headers[1].value, std::optional<std::string_view>("test"));
     next[{std::string(r.topic), r.partition}] = r.offset.Next();
     ++seen;
   }
@@ -67,8 +73,8 @@ TEST(KafkaClientTest, ProducesConsumesAndCommits) {
 
   // A new member of the same group starts where the first one committed.
   RecordingListener listener2;
-  auto again = Consumer::Create({.bootstrap_servers = bootstrap, .group_id = "connect-test"},
-                                &listener2);
+  auto again =
+      Consumer::Create({.bootstrap_servers = bootstrap, .group_id = "connect-test"}, &listener2);
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE((*again)->Subscribe({"orders"}).ok());
   for (int i = 0; i < 30; ++i) {

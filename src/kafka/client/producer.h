@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "common/types.h"
@@ -26,7 +28,8 @@ class Producer {
   // Queues one record; `partition` nullopt lets the partitioner choose by key. Blocks
   // briefly when the local queue is full.
   Status Produce(const std::string& topic, std::optional<Partition> partition,
-                 std::optional<std::string_view> key, std::string_view value);
+                 std::optional<std::string_view> key, std::string_view value,
+                 const std::vector<std::pair<std::string, std::string>>& headers = {});
 
   // Waits until every queued record is acknowledged; returns the first delivery error.
   Status Flush(std::chrono::milliseconds timeout);

@@ -32,7 +32,8 @@ std::string MockCluster::bootstrap_servers() const {
 
 Status MockCluster::CreateTopic(const std::string& topic, int partitions) {
   rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);
-  if (err) return InvalidArgument("mock cluster: create topic '{}': {}", topic, rd_kafka_err2str(err));
+  if (err)
+    return InvalidArgument("mock cluster: create topic '{}': {}", topic, rd_kafka_err2str(err));
   return Status::OK();
 }
 
