@@ -1,9 +1,9 @@
 // tributary: Kafka to object storage and back, one binary.
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "cli/commands.h"
@@ -48,7 +48,8 @@ const std::atomic<bool>& StopRequested() { return g_stop; }
 int main(int argc, char** argv) {
   using namespace tributary;
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string level = std::getenv("TRIBUTARY_LOG_LEVEL") ? std::getenv("TRIBUTARY_LOG_LEVEL") : "info";
+  std::string level =
+      std::getenv("TRIBUTARY_LOG_LEVEL") ? std::getenv("TRIBUTARY_LOG_LEVEL") : "info";
   while (!args.empty() && args[0].rfind("--log-level", 0) == 0) {
     if (args[0] == "--log-level" && args.size() >= 2) {
       level = args[1];

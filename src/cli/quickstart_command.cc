@@ -80,8 +80,9 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
   const std::filesystem::path root = std::filesystem::absolute(opts.dir).lexically_normal();
 
   std::printf("Tributary quickstart\n\n");
-  std::printf("1. Kafka: starting librdkafka's mock cluster on 127.0.0.1 (an embedded,\n"
-              "   in-memory Kafka-protocol broker; `tributary broker` replaces it when it lands)\n");
+  std::printf(
+      "1. Kafka: starting librdkafka's mock cluster on 127.0.0.1 (an embedded,\n"
+      "   in-memory Kafka-protocol broker; `tributary broker` replaces it when it lands)\n");
   auto cluster = MockCluster::Start(1);
   if (!cluster.ok()) {
     std::fprintf(stderr, "tributary: %s\n", cluster.status().message().c_str());
@@ -122,8 +123,8 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
   config.bootstrap_servers = bootstrap;
   config.store = {.url = "file://" + root.string(), .bucket = kBucket};
   config.flush_size = opts.flush_size;
-  std::printf("\n3. Sink: flush.size=%d, store.url=file://%s, s3.bucket.name=%s\n",
-              opts.flush_size, root.c_str(), kBucket);
+  std::printf("\n3. Sink: flush.size=%d, store.url=file://%s, s3.bucket.name=%s\n", opts.flush_size,
+              root.c_str(), kBucket);
   auto task = SinkTask::Create(config);
   if (!task.ok()) {
     std::fprintf(stderr, "tributary: %s\n", task.status().message().c_str());
@@ -188,7 +189,8 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
   std::printf(
       "\nQuery it with DuckDB:\n"
       "   duckdb -c \"SELECT country, count(*) AS orders, sum(total_cents)/100 AS revenue\n"
-      "              FROM read_json_auto('%s/%s/topics/%s/*/*.json') GROUP BY ALL ORDER BY 2 DESC\"\n",
+      "              FROM read_json_auto('%s/%s/topics/%s/*/*.json') GROUP BY ALL ORDER BY 2 "
+      "DESC\"\n",
       opts.dir.c_str(), kBucket, kTopic);
   std::printf(
       "\nRun the same sink against your own cluster and bucket:\n"

@@ -64,5 +64,4 @@ int RunSinkCommand(const std::vector<std::string>& args) {
   return 0;
 }
 
-
 }  // namespace tributary

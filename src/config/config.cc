@@ -45,8 +45,10 @@ std::string Expected(const ConfigKey& key) {
       }
       if (key.min != INT64_MIN) return fmt::format("an integer >= {}", key.min);
       return "an integer";
-    case ConfigType::kBool: return "true or false";
-    case ConfigType::kList: return "a comma-separated list";
+    case ConfigType::kBool:
+      return "true or false";
+    case ConfigType::kList:
+      return "a comma-separated list";
     default:
       if (!key.allowed.empty()) {
         std::string out = "one of ";
@@ -94,12 +96,18 @@ Status ValidateValue(const ConfigKey& key, const std::string& value) {
 
 std::string_view ConfigTypeName(ConfigType type) {
   switch (type) {
-    case ConfigType::kString: return "string";
-    case ConfigType::kInt: return "int";
-    case ConfigType::kLong: return "long";
-    case ConfigType::kBool: return "boolean";
-    case ConfigType::kList: return "list";
-    case ConfigType::kPassword: return "password";
+    case ConfigType::kString:
+      return "string";
+    case ConfigType::kInt:
+      return "int";
+    case ConfigType::kLong:
+      return "long";
+    case ConfigType::kBool:
+      return "boolean";
+    case ConfigType::kList:
+      return "list";
+    case ConfigType::kPassword:
+      return "password";
   }
   return "?";
 }
@@ -107,8 +115,8 @@ std::string_view ConfigTypeName(ConfigType type) {
 bool LooksSecret(std::string_view key) {
   std::string lower(key);
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
-  for (const char* word : {"password", "secret", "token", "sasl.jaas", "key.pem",
-                           "credentials", "user.info", "private"}) {
+  for (const char* word : {"password", "secret", "token", "sasl.jaas", "key.pem", "credentials",
+                           "user.info", "private"}) {
     if (lower.find(word) != std::string::npos) return true;
   }
   return false;
@@ -132,19 +140,22 @@ std::string ConfigTable::ToMarkdown(std::string_view title, std::string_view int
     }
   }
   for (const auto& g : groups) {
-    out += fmt::format("\n## {}\n\n| key | type | default | valid values | description |\n"
-                       "|---|---|---|---|---|\n",
-                       g);
+    out += fmt::format(
+        "\n## {}\n\n| key | type | default | valid values | description |\n"
+        "|---|---|---|---|---|\n",
+        g);
     for (const auto& k : keys_) {
       if (k.group != g) continue;
-      std::string def = k.default_value ? (k.default_value->empty() ? "\"\"" : "`" + *k.default_value + "`")
-                                        : "required";
+      std::string def = k.default_value
+                            ? (k.default_value->empty() ? "\"\"" : "`" + *k.default_value + "`")
+                            : "required";
       std::string doc = k.doc;
       std::replace(doc.begin(), doc.end(), '\n', ' ');
       std::string expected = Expected(k);
       // Escape pipes so tables stay tables.
       for (std::string* s : {&doc, &expected, &def}) {
-        for (size_t p = 0; (p = s->find('|', p)) != std::string::npos; p += 2) s->replace(p, 1, "\\|");
+        for (size_t p = 0; (p = s->find('|', p)) != std::string::npos; p += 2)
+          s->replace(p, 1, "\\|");
       }
       out += fmt::format("| `{}` | {} | {} | {} | {} |\n", k.name, ConfigTypeName(k.type), def,
                          expected, doc);
@@ -198,10 +209,18 @@ Result<RawConfig> ParseProperties(std::string_view text) {
       }
       char c = s[++i];
       switch (c) {
-        case 't': r += '\t'; break;
-        case 'n': r += '\n'; break;
-        case 'r': r += '\r'; break;
-        case 'f': r += '\f'; break;
+        case 't':
+          r += '\t';
+          break;
+        case 'n':
+          r += '\n';
+          break;
+        case 'r':
+          r += '\r';
+          break;
+        case 'f':
+          r += '\f';
+          break;
         case 'u': {
           if (i + 4 >= s.size()) return InvalidArgument("bad \\u escape in '{}'", s);
           unsigned cp = 0;
@@ -223,7 +242,8 @@ Result<RawConfig> ParseProperties(std::string_view text) {
           }
           break;
         }
-        default: r += c;  // \\, \=, \:, \#, \! and any other escaped character
+        default:
+          r += c;  // \\, \=, \:, \#, \! and any other escaped character
       }
     }
     return r;
@@ -280,8 +300,7 @@ Result<RawConfig> ParseConnectJson(std::string_view text) {
     } else if (v.is_null()) {
       continue;
     } else if (v.is_object() || v.is_array()) {
-      return InvalidArgument("config JSON: value of '{}' must be a string, number or boolean",
-                             key);
+      return InvalidArgument("config JSON: value of '{}' must be a string, number or boolean", key);
     } else {
       out[key] = simdjson::minify(v);
     }
@@ -332,12 +351,16 @@ const std::string& Config::Lookup(std::string_view name) const {
   return *key->default_value;
 }
 
-std::string Config::GetString(std::string_view name) const { return std::string(Trim(Lookup(name))); }
+std::string Config::GetString(std::string_view name) const {
+  return std::string(Trim(Lookup(name)));
+}
 int32_t Config::GetInt(std::string_view name) const {
   return static_cast<int32_t>(ParseInt(Lookup(name)).value_or(0));
 }
 int64_t Config::GetLong(std::string_view name) const { return ParseInt(Lookup(name)).value_or(0); }
-bool Config::GetBool(std::string_view name) const { return ParseBool(Lookup(name)).value_or(false); }
+bool Config::GetBool(std::string_view name) const {
+  return ParseBool(Lookup(name)).value_or(false);
+}
 std::vector<std::string> Config::GetList(std::string_view name) const {
   return SplitList(Lookup(name));
 }

@@ -15,7 +15,8 @@ const std::vector<std::string>& SinkPassThroughPrefixes();
 
 // Canonical names for accepted class-name aliases ("JsonFormat" and
 // "io.confluent.connect.s3.format.json.JsonFormat" are the same format).
-inline constexpr std::string_view kJsonFormatClass = "io.confluent.connect.s3.format.json.JsonFormat";
+inline constexpr std::string_view kJsonFormatClass =
+    "io.confluent.connect.s3.format.json.JsonFormat";
 inline constexpr std::string_view kDefaultPartitionerClass =
     "io.confluent.connect.storage.partitioner.DefaultPartitioner";
 

@@ -10,7 +10,8 @@ namespace {
 bool EndsWith(std::string_view s, std::string_view suffix) {
   if (s.size() < suffix.size()) return false;
   return std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
 }
 
@@ -69,9 +70,10 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.store.send_digest = cfg.GetBool("s3.send.digest");
   c.store.checksum_algorithm = cfg.GetString("s3.checksum.algorithm");
   if (!c.store.sse_kms_key_id.empty() && c.store.sse_algorithm.rfind("aws:kms", 0) != 0) {
-    return InvalidArgument("s3.sse.kms.key.id is set but s3.ssea.name is '{}'; expected "
-                           "aws:kms or aws:kms:dsse",
-                           c.store.sse_algorithm);
+    return InvalidArgument(
+        "s3.sse.kms.key.id is set but s3.ssea.name is '{}'; expected "
+        "aws:kms or aws:kms:dsse",
+        c.store.sse_algorithm);
   }
   if (!c.store.sse_customer_key.empty() && !c.store.sse_algorithm.empty() &&
       c.store.sse_algorithm != "AES256") {

@@ -11,6 +11,13 @@ namespace {
 constexpr auto kPollTimeout = std::chrono::milliseconds(100);
 // How often progress is logged while records flow.
 constexpr auto kProgressInterval = std::chrono::seconds(10);
+// How long a failing store operation is retried before the sink stops (nothing is lost
+// when it does: offsets are committed only after objects exist).
+constexpr auto kStoreRetryWindow = std::chrono::minutes(5);
+// Uploader threads, and the parts each may hold in flight: parallel enough to fill a
+// link to S3 from one process, bounded so a slow store applies backpressure.
+constexpr int kUploadThreads = 4;
+constexpr uint64_t kPartsInFlightPerThread = 2;
 
 }  // namespace
 
@@ -20,7 +27,11 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
   for (const auto& key : self->config_.unused_keys) {
     spdlog::warn("config key '{}' is not used by this version of Tributary", key);
   }
-  ASSIGN_OR_RETURN(self->store_, OpenObjectStore(self->config_.store));
+  ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, OpenObjectStore(self->config_.store));
+  self->store_ = std::make_unique<RetryingStore>(
+      std::move(store), std::chrono::duration_cast<std::chrono::milliseconds>(kStoreRetryWindow));
+  self->pool_ = std::make_unique<UploadPool>(
+      kUploadThreads, kUploadThreads * kPartsInFlightPerThread * self->config_.part_size);
   Status st = self->store_->CheckBucket();
   if (!st.ok()) return st.WithContext(fmt::format("store {}", self->store_->Describe()));
   self->format_ = MakeJsonFormat(self->config_.value_encoding);
@@ -109,7 +120,8 @@ TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
   if (it == writers_.end()) {
     it = writers_
              .emplace(tp, std::make_unique<TopicPartitionWriter>(tp, &config_, format_.get(),
-                                                                 partitioner_.get(), store_.get()))
+                                                                 partitioner_.get(), store_.get(),
+                                                                 pool_.get()))
              .first;
   }
   return *it->second;
@@ -139,7 +151,9 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
 
 SinkProgress SinkTask::Progress() const {
   std::lock_guard<std::mutex> lock(progress_mu_);
-  return progress_;
+  SinkProgress p = progress_;
+  p.store_retries = store_ ? store_->retries() : 0;
+  return p;
 }
 
 void SinkTask::LogProgress(bool force) {
@@ -147,8 +161,10 @@ void SinkTask::LogProgress(bool force) {
   if (!force && now - last_log_ < kProgressInterval) return;
   SinkProgress p = Progress();
   if (!force && p.records_consumed == last_logged_records_) return;
-  spdlog::info("progress: {} records consumed, {} written in {} objects ({} bytes)",
-               p.records_consumed, p.records_written, p.objects_written, p.bytes_written);
+  spdlog::info(
+      "progress: {} records consumed, {} written in {} objects ({} bytes), {} store "
+      "retries",
+      p.records_consumed, p.records_written, p.objects_written, p.bytes_written, p.store_retries);
   last_log_ = now;
   last_logged_records_ = p.records_consumed;
 }

@@ -7,8 +7,10 @@
 // committed offsets on restart, as the Confluent connector does — commits
 // synchronously and leaves the group.
 //
-// This first version encodes and uploads on the poll thread; the worker and uploader
-// pools of DESIGN.md §3 come with streaming multipart uploads.
+// Records are encoded on the poll thread; full parts of large files upload on the
+// UploadPool's threads while encoding goes on. Store operations are retried by the
+// RetryingStore for up to kStoreRetryWindow before the sink stops. (The worker pool of
+// DESIGN.md §3 comes with the memory budget.)
 //
 // Thread safety: Run() owns the consumer and the writers on the calling thread.
 // Progress() may be called from any thread.
@@ -24,8 +26,10 @@
 #include "kafka/client/consumer.h"
 #include "objstore/object_store.h"
 #include "sink/partitioner.h"
+#include "sink/retrying_store.h"
 #include "sink/sink_config.h"
 #include "sink/topic_partition_writer.h"
+#include "sink/upload_pool.h"
 
 namespace tributary {
 
@@ -34,6 +38,7 @@ struct SinkProgress {
   uint64_t records_written = 0;
   uint64_t objects_written = 0;
   uint64_t bytes_written = 0;
+  uint64_t store_retries = 0;
   // Next offset to consume per partition, as committed after durable writes.
   std::map<TopicPartition, Offset> committed;
 };
@@ -63,7 +68,8 @@ class SinkTask final : public RebalanceListener {
   void LogProgress(bool force);
 
   SinkConfig config_;
-  std::unique_ptr<ObjectStore> store_;
+  std::unique_ptr<RetryingStore> store_;
+  std::unique_ptr<UploadPool> pool_;
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<Consumer> consumer_;

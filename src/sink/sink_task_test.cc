@@ -68,8 +68,10 @@ class SinkTaskTest : public ::testing::Test {
   void Produce(int per_partition) {
     for (int i = 0; i < per_partition; ++i) {
       for (int p = 0; p < 2; ++p) {
-        ASSERT_TRUE(producer_->Produce(kTopic, Partition(p), std::nullopt,
-                                       fmt::format("{{\"n\":{}}}", next_[p]++)).ok());
+        ASSERT_TRUE(producer_
+                        ->Produce(kTopic, Partition(p), std::nullopt,
+                                  fmt::format("{{\"n\":{}}}", next_[p]++))
+                        .ok());
       }
     }
     ASSERT_TRUE(producer_->Flush(10s).ok());
@@ -89,9 +91,9 @@ class SinkTaskTest : public ::testing::Test {
   }
 
   std::map<TopicPartition, Offset> GroupOffsets() {
-    auto c = Consumer::Create({.bootstrap_servers = cluster_->bootstrap_servers(),
-                               .group_id = "connect-rebalance"},
-                              nullptr);
+    auto c = Consumer::Create(
+        {.bootstrap_servers = cluster_->bootstrap_servers(), .group_id = "connect-rebalance"},
+        nullptr);
     EXPECT_TRUE(c.ok());
     auto offsets = (*c)->CommittedOffsets({{kTopic, Partition(0)}, {kTopic, Partition(1)}}, 10s);
     EXPECT_TRUE(offsets.ok()) << offsets.status().ToString();
@@ -120,7 +122,8 @@ TEST_F(SinkTaskTest, CommitsOnlyWrittenOffsetsAndResumesFromThem) {
   ASSERT_TRUE(WaitFor([&] { return sink.Progress().objects_written == 2; }, 60s));
   ASSERT_TRUE(sink.Stop().ok());
   // The records left open by the first run were re-read, not lost.
-  EXPECT_TRUE(std::filesystem::exists(root_ / "lake/topics/events/partition=0/events+0+0000000020.json"));
+  EXPECT_TRUE(
+      std::filesystem::exists(root_ / "lake/topics/events/partition=0/events+0+0000000020.json"));
   EXPECT_EQ((GroupOffsets()[{kTopic, Partition(1)}]), Offset(30));
 }
 

@@ -6,12 +6,13 @@ namespace tributary {
 
 TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* config,
                                            const Format* format, const Partitioner* partitioner,
-                                           ObjectStore* store)
+                                           ObjectStore* store, UploadPool* pool)
     : tp_(std::move(tp)),
       config_(config),
       format_(format),
       partitioner_(partitioner),
       store_(store),
+      pool_(pool),
       naming_{config->topics_dir, config->offset_pad_width} {}
 
 Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& record) {
@@ -24,10 +25,16 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
   }
   if (!writer_) {
     encoded_partition_ = partitioner_->Encode(record);
-    out_ = std::make_unique<StringOutputStream>();
-    writer_ = format_->NewWriter(out_.get());
     first_ = record.offset;
     records_ = 0;
+    PutOptions options;
+    options.content_type = "application/json";
+    options.metadata = {{"tributary-first-offset", std::to_string(first_.value())}};
+    upload_ = std::make_unique<ObjectUpload>(
+        store_, pool_,
+        DataObjectKey(naming_, tp_, encoded_partition_, first_, format_->Extension()),
+        std::move(options), config_->part_size);
+    writer_ = format_->NewWriter(upload_.get());
   }
   RETURN_IF_ERROR(writer_->Write(record));
   last_ = record.offset;
@@ -40,30 +47,26 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
 Result<WrittenObject> TopicPartitionWriter::Upload() {
   RETURN_IF_ERROR(writer_->Close());
   WrittenObject w;
-  w.key = DataObjectKey(naming_, tp_, encoded_partition_, first_, format_->Extension());
+  w.key = upload_->key();
   w.first = first_;
   w.last = last_;
   w.records = records_;
-  w.bytes = out_->Size();
-  PutOptions options;
-  options.content_type = "application/json";
-  options.metadata = {{"tributary-first-offset", std::to_string(first_.value())},
-                      {"tributary-last-offset", std::to_string(last_.value())},
-                      {"tributary-record-count", std::to_string(records_)}};
-  auto put = store_->Put(w.key, out_->buffer(), options);
+  w.bytes = upload_->Size();
+  auto put = upload_->Finish({{"tributary-last-offset", std::to_string(last_.value())},
+                              {"tributary-record-count", std::to_string(records_)}});
   if (!put.ok()) {
-    return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
-                                                 tp_.ToString(), first_.value(), last_.value(),
-                                                 w.key));
+    return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}", tp_.ToString(),
+                                                first_.value(), last_.value(), w.key));
   }
-  spdlog::debug("wrote {} ({} records, {} bytes)", w.key, w.records, w.bytes);
+  spdlog::debug("wrote {} ({} records, {} bytes, {} part(s))", w.key, w.records, w.bytes,
+                upload_->multipart() ? upload_->parts() : 1);
   Discard();
   return w;
 }
 
 void TopicPartitionWriter::Discard() {
   writer_.reset();
-  out_.reset();
+  upload_.reset();  // aborts a multipart upload that was not finished
   records_ = 0;
 }
 

@@ -25,11 +25,12 @@ class TopicPartitionWriterTest : public ::testing::Test {
 
   std::unique_ptr<TopicPartitionWriter> NewWriter() {
     return std::make_unique<TopicPartitionWriter>(TopicPartition{"orders", Partition(1)}, &config_,
-                                                  format_.get(), partitioner_.get(), store_.get());
+                                                  format_.get(), partitioner_.get(), store_.get(),
+                                                  &pool_);
   }
   static Record R(int64_t offset, std::optional<std::string_view> value) {
-    return Record{.topic = "orders", .partition = Partition(1), .offset = Offset(offset),
-                  .value = value};
+    return Record{
+        .topic = "orders", .partition = Partition(1), .offset = Offset(offset), .value = value};
   }
 
   std::filesystem::path root_;
@@ -37,6 +38,7 @@ class TopicPartitionWriterTest : public ::testing::Test {
   std::unique_ptr<ObjectStore> store_;
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
+  UploadPool pool_{2, 64 << 20};
 };
 
 TEST_F(TopicPartitionWriterTest, RotatesAfterFlushSizeRecords) {

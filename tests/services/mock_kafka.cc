@@ -5,10 +5,10 @@
 // Listens on 127.0.0.1 (ephemeral ports), prints "BOOTSTRAP=<host:port,...>" on one line
 // to stdout once ready, and runs until SIGTERM or SIGINT. Topics not created up front
 // are auto-created by the mock on first use.
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
 #include <string>
-#include <unistd.h>
 
 #include <vector>
 

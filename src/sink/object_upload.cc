@@ -1,0 +1,113 @@
+#include "sink/object_upload.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace tributary {
+
+ObjectUpload::ObjectUpload(ObjectStore* store, UploadPool* pool, std::string key,
+                           PutOptions options, uint64_t part_size)
+    : store_(store),
+      pool_(pool),
+      key_(std::move(key)),
+      options_(std::move(options)),
+      part_size_(part_size) {}
+
+ObjectUpload::~ObjectUpload() {
+  if (!finished_) Abort();
+}
+
+Status ObjectUpload::Append(std::string_view bytes) {
+  RETURN_IF_ERROR(CollectParts(/*wait=*/false));
+  buffer_.append(bytes);
+  total_ += bytes.size();
+  while (buffer_.size() >= part_size_) {
+    std::string part;
+    if (buffer_.size() == part_size_) {
+      part.swap(buffer_);
+    } else {
+      part.assign(buffer_, 0, part_size_);
+      buffer_.erase(0, part_size_);
+    }
+    RETURN_IF_ERROR(SendPart(std::move(part)));
+  }
+  return Status::OK();
+}
+
+Status ObjectUpload::SendPart(std::string data) {
+  if (next_part_ > kMaxParts) {
+    return InvalidArgument("{}: more than {} parts of s3.part.size={} bytes; raise s3.part.size",
+                           key_, kMaxParts, part_size_);
+  }
+  if (upload_id_.empty()) {
+    ASSIGN_OR_RETURN(upload_id_, store_->CreateMultipartUpload(key_, options_));
+  }
+  auto info = std::make_shared<PartInfo>();
+  const int number = next_part_++;
+  const uint64_t bytes = data.size();
+  auto shared = std::make_shared<std::string>(std::move(data));
+  std::future<Status> done = pool_->Submit(
+      [store = store_, key = key_, upload_id = upload_id_, number, shared, info]() -> Status {
+        ASSIGN_OR_RETURN(*info, store->UploadPart(key, upload_id, number, *shared));
+        return Status::OK();
+      },
+      bytes);
+  in_flight_.push_back({std::move(info), std::move(done)});
+  return Status::OK();
+}
+
+Status ObjectUpload::CollectParts(bool wait) {
+  Status first_error;
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    if (!wait && it->done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      ++it;
+      continue;
+    }
+    Status st = it->done.get();
+    if (st.ok()) {
+      done_parts_.push_back(*it->info);
+    } else if (first_error.ok()) {
+      first_error = st.WithContext(fmt::format("upload of {}", key_));
+    }
+    it = in_flight_.erase(it);
+  }
+  return first_error;
+}
+
+Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>& final_metadata) {
+  if (upload_id_.empty()) {
+    PutOptions options = options_;
+    for (const auto& [k, v] : final_metadata) options.metadata[k] = v;
+    auto put = store_->Put(key_, buffer_, options);
+    if (put.ok()) {
+      finished_ = true;
+      buffer_.clear();
+      buffer_.shrink_to_fit();
+    }
+    return put;
+  }
+  if (!buffer_.empty()) RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  buffer_.clear();
+  RETURN_IF_ERROR(CollectParts(/*wait=*/true));
+  std::sort(done_parts_.begin(), done_parts_.end(),
+            [](const PartInfo& a, const PartInfo& b) { return a.part_number < b.part_number; });
+  ASSIGN_OR_RETURN(PutResult result,
+                   store_->CompleteMultipartUpload(key_, upload_id_, done_parts_));
+  finished_ = true;
+  return result;
+}
+
+void ObjectUpload::Abort() {
+  finished_ = true;
+  (void)CollectParts(/*wait=*/true);
+  buffer_.clear();
+  if (!upload_id_.empty()) {
+    Status st = store_->AbortMultipartUpload(key_, upload_id_);
+    if (!st.ok() && st.code() != StatusCode::kNotFound) {
+      spdlog::warn("abort upload of {}: {}", key_, st.message());
+    }
+  }
+}
+
+}  // namespace tributary

@@ -1,0 +1,79 @@
+// ObjectUpload: one object being written, as an OutputStream (DESIGN.md §3, §5).
+//
+// Bytes appended are buffered until they fill a part (s3.part.size); each full part is
+// handed to the UploadPool and sent while the writer goes on encoding, so a file never
+// has to fit in memory. Finish() sends what is left and makes the object visible
+// atomically: with one PUT when the whole object fits in a part (the common small-file
+// case: one request instead of three), otherwise by completing the multipart upload.
+//
+// Metadata: S3 fixes an object's metadata when its upload starts, so a multipart
+// object carries only what is known then (`metadata_at_start`); a single-PUT object
+// gets `metadata_at_start` plus whatever Finish() adds.
+//
+// Errors from parts in flight surface from the next Append() or from Finish(). After an
+// error the caller calls Abort() (or lets the destructor do it): the multipart upload
+// is aborted and nothing becomes visible.
+//
+// Thread safety: used by one writer thread; parts run on the pool's threads.
+#pragma once
+
+#include <future>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "format/output_stream.h"
+#include "objstore/object_store.h"
+#include "sink/upload_pool.h"
+
+namespace tributary {
+
+class ObjectUpload final : public OutputStream {
+ public:
+  // Borrows `store` and `pool`, which must outlive the upload.
+  ObjectUpload(ObjectStore* store, UploadPool* pool, std::string key, PutOptions options,
+               uint64_t part_size);
+  ~ObjectUpload() override;
+
+  Status Append(std::string_view bytes) override;
+  uint64_t Size() const override { return total_; }
+
+  // Sends the rest and makes the object visible. `final_metadata` is added to the
+  // metadata of a single-PUT object (a multipart object's metadata was fixed at start).
+  Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata);
+
+  // Abandons the object: waits for parts in flight, aborts the multipart upload.
+  void Abort();
+
+  const std::string& key() const { return key_; }
+  bool multipart() const { return !upload_id_.empty(); }
+  int parts() const { return next_part_ - 1; }
+  // Bytes held by this writer, not yet handed to the pool.
+  uint64_t buffered_bytes() const { return buffer_.size(); }
+
+ private:
+  Status SendPart(std::string data);
+  // The first error among parts already finished; waits for all when `wait`.
+  Status CollectParts(bool wait);
+
+  ObjectStore* store_;
+  UploadPool* pool_;
+  const std::string key_;
+  PutOptions options_;
+  const uint64_t part_size_;
+
+  std::string buffer_;
+  uint64_t total_ = 0;
+  std::string upload_id_;  // set when the first part is sent
+  int next_part_ = 1;
+  struct InFlight {
+    std::shared_ptr<PartInfo> info;  // filled by the pool thread
+    std::future<Status> done;
+  };
+  std::vector<InFlight> in_flight_;
+  std::vector<PartInfo> done_parts_;
+  bool finished_ = false;
+};
+
+}  // namespace tributary
