@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "format/jsonl/json_format.h"
+#include "objstore/probe.h"
 
 namespace tributary {
 namespace {
@@ -18,6 +19,9 @@ constexpr auto kStoreRetryWindow = std::chrono::minutes(5);
 // link to S3 from one process, bounded so a slow store applies backpressure.
 constexpr int kUploadThreads = 4;
 constexpr uint64_t kPartsInFlightPerThread = 2;
+// Where the start-up probe of conditional writes puts its (deleted) object: beside the
+// journal (DESIGN.md §4), outside topics.dir, so lake readers never see it.
+constexpr std::string_view kProbePrefix = "_tributary/probe/";
 
 }  // namespace
 
@@ -34,6 +38,17 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
       kUploadThreads, kUploadThreads * kPartsInFlightPerThread * self->config_.part_size);
   Status st = self->store_->CheckBucket();
   if (!st.ok()) return st.WithContext(fmt::format("store {}", self->store_->Describe()));
+  // Conditional writes fence zombies in the exactly-once journal; find out now, on a
+  // probe object outside topics.dir, whether this store honours them.
+  Status probe = ProbeConditionalWrites(*self->store_, kProbePrefix);
+  if (probe.ok()) {
+    spdlog::info("store {} honours conditional writes (If-None-Match, If-Match)",
+                 self->store_->Describe());
+  } else {
+    spdlog::warn("{}. This version delivers at least once and does not rely on them; the "
+                 "exactly-once journal will refuse this store.",
+                 probe.message());
+  }
   self->format_ = MakeJsonFormat(self->config_.value_encoding);
   self->partitioner_ = MakeDefaultPartitioner();
   ConsumerOptions options;

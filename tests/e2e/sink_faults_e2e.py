@@ -65,6 +65,31 @@ class SinkFaultsTest(unittest.TestCase):
                              list_keys, lambda topic: os.path.join(root, "lake", "topics", topic))
         harness.remove_tree(root)
 
+    def test_store_ignoring_conditional_writes_is_detected_at_start(self):
+        topic = harness.fresh_name("probe")
+        for ignore, expected in (("false", "honours conditional writes"),
+                                 ("true", "does not honour conditional writes")):
+            root = harness.temp_dir("probe")
+            workdir = harness.temp_dir("probe-run")
+            with harness.MockKafka(topics={topic: 1}) as kafka:
+                harness.produce_with_kafka_python(kafka.bootstrap, topic, range(5), 1,
+                                                  lambda i: b"{}")
+                config = {"name": harness.fresh_name("sink"), "topics": topic,
+                          "bootstrap.servers": kafka.bootstrap, "format.class": "JsonFormat",
+                          "flush.size": 5, "store.url": f"file://{root}",
+                          "s3.bucket.name": "lake", "fault.ignore.conditions": ignore}
+                with harness.Sink(config, workdir) as sink:
+                    harness.wait_until(lambda: os.path.isdir(os.path.join(root, "lake", "topics")),
+                                       60, "an object", proc=sink.proc)
+                    self.assertEqual(sink.stop(), 0)
+                    log = sink.log_text()
+            self.assertIn(expected, log)
+            # The probe object is gone; lake readers never see it.
+            self.assertFalse(os.path.exists(os.path.join(root, "lake", "_tributary", "probe"))
+                             and os.listdir(os.path.join(root, "lake", "_tributary", "probe")))
+            harness.remove_tree(root)
+            harness.remove_tree(workdir)
+
 
 if __name__ == "__main__":
     unittest.main()
