@@ -76,7 +76,10 @@ class Config {
   // line.
   static Result<Config> Parse(const ConfigTable& table, RawConfig raw);
 
+  // Trimmed of surrounding whitespace, as Kafka's ConfigDef trims strings.
   std::string GetString(std::string_view name) const;
+  // Exactly as given, for values where whitespace is the point (separators).
+  std::string GetRawString(std::string_view name) const { return Lookup(name); }
   int32_t GetInt(std::string_view name) const;
   int64_t GetLong(std::string_view name) const;
   bool GetBool(std::string_view name) const;

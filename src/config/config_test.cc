@@ -119,6 +119,15 @@ TEST(SinkConfigTableTest, UnknownKeysAreReportedButPrefixesAreClaimed) {
   EXPECT_EQ(cfg->WithPrefix("consumer.override.").at("max.poll.records"), "500");
 }
 
+TEST(SinkConfigTableTest, RawStringsKeepWhitespace) {
+  RawConfig raw = ValidSink();
+  raw["format.bytearray.separator"] = "\r\n";
+  auto cfg = Config::Parse(SinkConfigTable(), raw);
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_EQ(cfg->GetRawString("format.bytearray.separator"), "\r\n");
+  EXPECT_EQ(cfg->GetString("format.bytearray.separator"), "");
+}
+
 TEST(SinkConfigTableTest, MarkdownListsEveryKey) {
   std::string md = SinkConfigTable().ToMarkdown("Configuration", "intro");
   for (const auto& k : SinkConfigTable().keys()) {

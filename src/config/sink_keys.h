@@ -17,6 +17,8 @@ const std::vector<std::string>& SinkPassThroughPrefixes();
 // "io.confluent.connect.s3.format.json.JsonFormat" are the same format).
 inline constexpr std::string_view kJsonFormatClass =
     "io.confluent.connect.s3.format.json.JsonFormat";
+inline constexpr std::string_view kByteArrayFormatClass =
+    "io.confluent.connect.s3.format.bytearray.ByteArrayFormat";
 inline constexpr std::string_view kDefaultPartitionerClass =
     "io.confluent.connect.storage.partitioner.DefaultPartitioner";
 

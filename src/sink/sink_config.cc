@@ -105,6 +105,26 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   } else {
     c.value_encoding = ValueEncoding::kJson;
   }
+  c.format.value_encoding = c.value_encoding;
+  if (EndsWith(cfg.GetString("format.class"), "ByteArrayFormat")) {
+    c.format.kind = FormatKind::kBytes;
+    c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
+    // Untrimmed: "\r\n" in a .properties file is already CR LF, and must stay so.
+    auto separator = UnescapeSeparator(cfg.GetRawString("format.bytearray.separator"));
+    if (!separator.ok()) return separator.status();
+    c.format.bytes_separator = *separator;
+  } else {
+    c.format.kind = FormatKind::kJson;
+  }
+  RETURN_IF_ERROR(MakeFormat(c.format).status());
+  ASSIGN_OR_RETURN(c.codec, ParseCodec(cfg.GetString("s3.compression.type")));
+  c.compression_level = cfg.GetInt("s3.compression.level");
+  {
+    // Validates the level against the codec now rather than at the first file.
+    StringOutputStream scratch;
+    RETURN_IF_ERROR(MakeCompressingStream(c.codec, c.compression_level, &scratch).status());
+  }
+
   std::string on_null = cfg.GetString("behavior.on.null.values");
   std::transform(on_null.begin(), on_null.end(), on_null.begin(), ::tolower);
   c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;

@@ -9,6 +9,8 @@
 
 #include "common/status.h"
 #include "config/config.h"
+#include "format/codec/codec.h"
+#include "format/format_options.h"
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
 
@@ -29,6 +31,9 @@ struct SinkConfig {
   int offset_pad_width = 10;
   uint64_t part_size = 25ull << 20;  // s3.part.size
   ValueEncoding value_encoding = ValueEncoding::kJson;
+  FormatOptions format;        // format.class and its keys; value_encoding copied in
+  Codec codec = Codec::kNone;  // s3.compression.type
+  int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
 
   // Keys given but not used by this version, for a warning at start-up.

@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "format/jsonl/json_format.h"
+#include "format/format_options.h"
 #include "objstore/probe.h"
 
 namespace tributary {
@@ -45,11 +45,12 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
     spdlog::info("store {} honours conditional writes (If-None-Match, If-Match)",
                  self->store_->Describe());
   } else {
-    spdlog::warn("{}. This version delivers at least once and does not rely on them; the "
-                 "exactly-once journal will refuse this store.",
-                 probe.message());
+    spdlog::warn(
+        "{}. This version delivers at least once and does not rely on them; the "
+        "exactly-once journal will refuse this store.",
+        probe.message());
   }
-  self->format_ = MakeJsonFormat(self->config_.value_encoding);
+  ASSIGN_OR_RETURN(self->format_, MakeFormat(self->config_.format));
   self->partitioner_ = MakeDefaultPartitioner();
   ConsumerOptions options;
   options.bootstrap_servers = self->config_.bootstrap_servers;

@@ -28,13 +28,21 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
     first_ = record.offset;
     records_ = 0;
     PutOptions options;
-    options.content_type = "application/json";
+    options.content_type =
+        config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
     options.metadata = {{"tributary-first-offset", std::to_string(first_.value())}};
     upload_ = std::make_unique<ObjectUpload>(
         store_, pool_,
-        DataObjectKey(naming_, tp_, encoded_partition_, first_, format_->Extension()),
+        DataObjectKey(naming_, tp_, encoded_partition_, first_,
+                      format_->Extension() + CodecExtension(config_->codec)),
         std::move(options), config_->part_size);
-    writer_ = format_->NewWriter(upload_.get());
+    OutputStream* out = upload_.get();
+    if (config_->codec != Codec::kNone) {
+      ASSIGN_OR_RETURN(compressor_,
+                       MakeCompressingStream(config_->codec, config_->compression_level, out));
+      out = compressor_.get();
+    }
+    writer_ = format_->NewWriter(out);
   }
   RETURN_IF_ERROR(writer_->Write(record));
   last_ = record.offset;
@@ -46,6 +54,7 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
 
 Result<WrittenObject> TopicPartitionWriter::Upload() {
   RETURN_IF_ERROR(writer_->Close());
+  if (compressor_) RETURN_IF_ERROR(compressor_->Close());
   WrittenObject w;
   w.key = upload_->key();
   w.first = first_;
@@ -66,6 +75,7 @@ Result<WrittenObject> TopicPartitionWriter::Upload() {
 
 void TopicPartitionWriter::Discard() {
   writer_.reset();
+  compressor_.reset();
   upload_.reset();  // aborts a multipart upload that was not finished
   records_ = 0;
 }

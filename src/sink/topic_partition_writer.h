@@ -70,6 +70,7 @@ class TopicPartitionWriter {
   // The open file, if any.
   std::string encoded_partition_;
   std::unique_ptr<ObjectUpload> upload_;
+  std::unique_ptr<OutputStream> compressor_;  // between writer_ and upload_, if a codec
   std::unique_ptr<RecordWriter> writer_;
   Offset first_;
   Offset last_;
