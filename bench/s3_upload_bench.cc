@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "objstore/s3/crc32c.h"
+#include "common/crc32c.h"
 #include "objstore/s3/s3_protocol.h"
 #include "objstore/s3/s3_store.h"
 #include "objstore/s3/sigv4.h"
@@ -117,7 +117,7 @@ int main() {
   const double md5 =
       CpuPerGb(parts, total, [](const std::string& p) { return tributary::s3::Md5Base64(p); });
   const double crc32c =
-      CpuPerGb(parts, total, [](const std::string& p) { return tributary::s3::Crc32cBase64(p); });
+      CpuPerGb(parts, total, [](const std::string& p) { return tributary::Crc32cBase64(p); });
 
   Result<std::string> upload_id = store.CreateMultipartUpload(key, PutOptions{});
   if (!upload_id.ok()) return Fail(upload_id.status());

@@ -1,15 +1,15 @@
-#include "objstore/s3/crc32c.h"
+#include "common/crc32c.h"
 
 #include <array>
 #include <cstring>
 
-#include "objstore/s3/s3_protocol.h"
+#include "common/base64.h"
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
 #endif
 
-namespace tributary::s3 {
+namespace tributary {
 namespace {
 
 constexpr uint32_t kReflectedPolynomial = 0x82F63B78;  // RFC 3720 §B.4
@@ -78,4 +78,4 @@ std::string Crc32cBase64(std::string_view data) {
   return Base64Encode(std::string_view(bytes, 4));
 }
 
-}  // namespace tributary::s3
+}  // namespace tributary

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace tributary::s3 {
+namespace tributary {
 
 // The CRC of `data`, continuing from `crc` (the result of a previous call over the bytes
 // before `data`; 0 to start): Crc32c(b, Crc32c(a)) == Crc32c(a + b).
@@ -27,4 +27,4 @@ uint32_t Crc32cPortable(std::string_view data, uint32_t crc = 0);
 // base64 of the big-endian bytes of Crc32c(data): the x-amz-checksum-crc32c value.
 std::string Crc32cBase64(std::string_view data);
 
-}  // namespace tributary::s3
+}  // namespace tributary

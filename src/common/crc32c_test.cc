@@ -1,10 +1,10 @@
-#include "objstore/s3/crc32c.h"
+#include "common/crc32c.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-namespace tributary::s3 {
+namespace tributary {
 namespace {
 
 TEST(Crc32cTest, StandardCheckValue) {
@@ -40,4 +40,4 @@ TEST(Crc32cTest, Base64IsOfTheBigEndianBytes) {
 }
 
 }  // namespace
-}  // namespace tributary::s3
+}  // namespace tributary

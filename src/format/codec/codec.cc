@@ -1,5 +1,7 @@
 #include "format/codec/codec.h"
 
+#include "common/crc32c.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -312,24 +314,7 @@ Status CheckLevel(Codec codec, int level, int min, int max) {
                          CodecName(codec), min, max);
 }
 
-std::array<uint32_t, 256> MakeCrc32cTable() {
-  std::array<uint32_t, 256> table{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;  // reflected
-    table[i] = c;
-  }
-  return table;
-}
-
 }  // namespace
-
-uint32_t Crc32c(std::string_view data) {
-  static const std::array<uint32_t, 256> kTable = MakeCrc32cTable();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char b : data) crc = kTable[(crc ^ b) & 0xff] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
 
 uint32_t MaskedCrc32c(std::string_view data) {
   // framing_format.txt §3: rotate right by 15 bits, then add a constant.

@@ -69,9 +69,7 @@ std::string CodecExtension(Codec codec);
 Result<std::unique_ptr<OutputStream>> MakeCompressingStream(Codec codec, int level,
                                                             OutputStream* inner);
 
-// CRC-32C (Castagnoli) of `data`, and the masked form snappy's framing stores. Exposed
-// for tests.
-uint32_t Crc32c(std::string_view data);
+// The masked CRC-32C (common/crc32c.h) that snappy's framing format stores per chunk.
 uint32_t MaskedCrc32c(std::string_view data);
 
 }  // namespace tributary

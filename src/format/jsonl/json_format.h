@@ -27,6 +27,7 @@
 
 #include <memory>
 
+#include "common/base64.h"  // AppendBase64, used by every writer
 #include "format/format_options.h"
 #include "format/record_writer.h"
 
@@ -39,7 +40,5 @@ std::unique_ptr<Format> MakeJsonFormat(const FormatOptions& options);
 
 // Appends `s` as a quoted JSON string with RFC 8259 escapes. Exposed for tests.
 void AppendJsonString(std::string_view s, std::string* out);
-// Standard base64 with padding. Exposed for tests.
-void AppendBase64(std::string_view s, std::string* out);
 
 }  // namespace tributary

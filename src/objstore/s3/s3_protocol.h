@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/status.h"
 #include "objstore/object_store.h"
 
@@ -131,12 +132,6 @@ Result<std::vector<DeleteFailure>> ParseDeleteObjectsResult(std::string_view xml
 
 // The x-amz-tagging value: "k1=v1&k2=v2", names and values URI-encoded, sorted by name.
 std::string EncodeTagging(const std::map<std::string, std::string>& tags);
-
-// Standard base64 with padding (RFC 4648 §4).
-std::string Base64Encode(std::string_view bytes);
-// Decodes standard base64 with padding; std::nullopt for anything else (wrong length,
-// characters outside the alphabet, misplaced padding). Whitespace is not allowed.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 // The raw 16-byte MD5 of `data`, and its lowercase hex and base64 forms. Base64 of the
 // MD5 is the Content-MD5 header value (RFC 1864).

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "objstore/s3/crc32c.h"
+#include "common/crc32c.h"
 #include "objstore/s3/credentials.h"
 #include "objstore/s3/http_client.h"
 #include "objstore/s3/s3_protocol.h"

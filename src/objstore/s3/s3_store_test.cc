@@ -913,7 +913,7 @@ TEST(S3StoreTransportTest, SendsThroughTheConfiguredProxyWithCredentials) {
   EXPECT_EQ(RequestLine(r), "PUT http://s3.example.invalid:7480/sink/k HTTP/1.1");
   EXPECT_EQ(HeaderValue(r, "Host"), "s3.example.invalid:7480");
   EXPECT_EQ(HeaderValue(r, "Proxy-Authorization"),
-            "Basic " + s3::Base64Encode("proxy-user:proxy:secret"));
+            "Basic " + Base64Encode("proxy-user:proxy:secret"));
 }
 
 TEST(S3StoreWriteOptionsTest, ErrorsNeverShowTheCustomerKey) {
