@@ -248,6 +248,27 @@ const ConfigTable& SinkConfigTable() {
        .group = "S3",
        .doc = "Storage class of written objects (`STANDARD`, `STANDARD_IA`, "
               "`INTELLIGENT_TIERING`, `GLACIER_IR`, ...). Empty: the bucket's default."},
+      {.name = "s3.object.tagging",
+       .type = ConfigType::kBool,
+       .default_value = "false",
+       .group = "S3",
+       .doc = "Tag each object with `startOffset`, `endOffset` and `recordCount`, as the "
+              "Confluent connector does. Tags travel with the write; an object uploaded in "
+              "parts gets its tags when the upload starts, so it carries `startOffset` (and "
+              "the extra pairs) only."},
+      {.name = "s3.object.tagging.key.value.pairs",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "S3",
+       .doc = "Extra tags for every object when `s3.object.tagging=true`: `key1:value1,"
+              "key2:value2` (S3 allows 10 tags an object; 3 are Tributary's)."},
+      {.name = "s3.object.behavior.on.tagging.error",
+       .type = ConfigType::kString,
+       .default_value = "ignore",
+       .group = "S3",
+       .doc = "Accepted for compatibility. Tags are sent with the write itself, so a tagging "
+              "error is a write error and is retried or stops the sink like one.",
+       .allowed = {"ignore", "fail"}},
       {.name = "s3.send.digest",
        .type = ConfigType::kBool,
        .default_value = "false",

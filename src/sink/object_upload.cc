@@ -75,10 +75,12 @@ Status ObjectUpload::CollectParts(bool wait) {
   return first_error;
 }
 
-Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>& final_metadata) {
+Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>& final_metadata,
+                                       const std::map<std::string, std::string>& final_tags) {
   if (upload_id_.empty()) {
     PutOptions options = options_;
     for (const auto& [k, v] : final_metadata) options.metadata[k] = v;
+    for (const auto& [k, v] : final_tags) options.tags[k] = v;
     auto put = store_->Put(key_, buffer_, options);
     if (put.ok()) {
       finished_ = true;

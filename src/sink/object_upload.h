@@ -39,9 +39,10 @@ class ObjectUpload final : public OutputStream {
   Status Append(std::string_view bytes) override;
   uint64_t Size() const override { return total_; }
 
-  // Sends the rest and makes the object visible. `final_metadata` is added to the
-  // metadata of a single-PUT object (a multipart object's metadata was fixed at start).
-  Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata);
+  // Sends the rest and makes the object visible. `final_metadata` and `final_tags` are
+  // added to a single-PUT object's (a multipart object's were fixed at start).
+  Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata,
+                           const std::map<std::string, std::string>& final_tags = {});
 
   // Abandons the object: waits for parts in flight, aborts the multipart upload.
   void Abort();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "config/sink_keys.h"
 
 namespace tributary {
@@ -92,6 +93,26 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.store.sts_endpoint = cfg.GetString("aws.sts.config.endpoint");
   c.store.fault = cfg.WithPrefix("fault.");
   c.part_size = static_cast<uint64_t>(cfg.GetInt("s3.part.size"));
+  c.object_tagging = cfg.GetBool("s3.object.tagging");
+  for (const auto& pair : SplitList(cfg.GetString("s3.object.tagging.key.value.pairs"))) {
+    size_t colon = pair.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return InvalidArgument(
+          "s3.object.tagging.key.value.pairs: expected key:value pairs "
+          "separated by commas, got '{}'",
+          pair);
+    }
+    c.extra_tags[std::string(Trim(pair.substr(0, colon)))] =
+        std::string(Trim(pair.substr(colon + 1)));
+  }
+  // S3 allows 10 tags an object; startOffset, endOffset and recordCount take 3.
+  constexpr size_t kMaxExtraTags = 7;
+  if (c.extra_tags.size() > kMaxExtraTags) {
+    return InvalidArgument(
+        "s3.object.tagging.key.value.pairs: at most {} pairs (S3 allows 10 "
+        "tags an object and Tributary sets 3), got {}",
+        kMaxExtraTags, c.extra_tags.size());
+  }
 
   c.topics_dir = cfg.GetString("topics.dir");
   c.flush_size = cfg.GetInt("flush.size");

@@ -29,7 +29,9 @@ struct SinkConfig {
   std::string topics_dir = "topics";
   int flush_size = 0;
   int offset_pad_width = 10;
-  uint64_t part_size = 25ull << 20;  // s3.part.size
+  uint64_t part_size = 25ull << 20;               // s3.part.size
+  bool object_tagging = false;                    // s3.object.tagging
+  std::map<std::string, std::string> extra_tags;  // s3.object.tagging.key.value.pairs
   ValueEncoding value_encoding = ValueEncoding::kJson;
   FormatOptions format;        // format.class and its keys; value_encoding copied in
   Codec codec = Codec::kNone;  // s3.compression.type

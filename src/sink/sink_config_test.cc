@@ -46,6 +46,22 @@ TEST(SinkConfigTest, RequiresBothOrNeitherCredential) {
   EXPECT_NE(c.status().message().find("aws.secret.access.key"), std::string::npos);
 }
 
+TEST(SinkConfigTest, ParsesTaggingPairsAndRejectsMalformedOnes) {
+  RawConfig raw = Valid();
+  raw["s3.object.tagging"] = "true";
+  raw["s3.object.tagging.key.value.pairs"] = "team:data, env : prod";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->object_tagging);
+  EXPECT_EQ(c->extra_tags, (std::map<std::string, std::string>{{"env", "prod"}, {"team", "data"}}));
+  raw["s3.object.tagging.key.value.pairs"] = "team=data";
+  auto bad = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("s3.object.tagging.key.value.pairs"), std::string::npos);
+  raw["s3.object.tagging.key.value.pairs"] = "a:1,b:2,c:3,d:4,e:5,f:6,g:7,h:8";
+  EXPECT_FALSE(SinkConfig::FromRaw(raw).ok());
+}
+
 TEST(SinkConfigTest, ReportsUnusedKeys) {
   RawConfig raw = Valid();
   raw["rotate.schedule.interval.ms"] = "60000";

@@ -31,6 +31,11 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
     options.content_type =
         config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
     options.metadata = {{"tributary-first-offset", std::to_string(first_.value())}};
+    if (config_->object_tagging) {
+      // Confluent's tag names (s3.object.tagging).
+      options.tags = config_->extra_tags;
+      options.tags["startOffset"] = std::to_string(first_.value());
+    }
     upload_ = std::make_unique<ObjectUpload>(
         store_, pool_,
         DataObjectKey(naming_, tp_, encoded_partition_, first_,
@@ -61,8 +66,14 @@ Result<WrittenObject> TopicPartitionWriter::Upload() {
   w.last = last_;
   w.records = records_;
   w.bytes = upload_->Size();
+  std::map<std::string, std::string> final_tags;
+  if (config_->object_tagging) {
+    final_tags = {{"endOffset", std::to_string(last_.value())},
+                  {"recordCount", std::to_string(records_)}};
+  }
   auto put = upload_->Finish({{"tributary-last-offset", std::to_string(last_.value())},
-                              {"tributary-record-count", std::to_string(records_)}});
+                              {"tributary-record-count", std::to_string(records_)}},
+                             final_tags);
   if (!put.ok()) {
     return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}", tp_.ToString(),
                                                 first_.value(), last_.value(), w.key));

@@ -111,6 +111,22 @@ class SinkS3FeaturesTest(unittest.TestCase):
             self.assertEqual([json.loads(line)["i"] for line in body.splitlines()],
                              list(range(10)))
 
+    def test_object_tagging(self):
+        topic = harness.fresh_name("tagged")
+        rgw = harness.radosgw_env()
+        with harness.S3Bucket() as bucket, harness.MockKafka(topics={topic: 1}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(20), 1,
+                                              lambda i: json.dumps({"i": i}).encode())
+            config = sink_config(kafka, topic, bucket, rgw, **{
+                "flush.size": 10, "s3.object.tagging": "true",
+                "s3.object.tagging.key.value.pairs": "team:data,env:test"})
+            self.run_sink_until(config, bucket, f"topics/{topic}/", 2)
+            key = f"topics/{topic}/partition=0/{topic}+0+0000000010.json"
+            tags = bucket.client.get_object_tagging(Bucket=bucket.name, Key=key)["TagSet"]
+            self.assertEqual({t["Key"]: t["Value"] for t in tags},
+                             {"startOffset": "10", "endOffset": "19", "recordCount": "10",
+                              "team": "data", "env": "test"})
+
 
 if __name__ == "__main__":
     unittest.main()
