@@ -77,7 +77,12 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
   // The quickstart narrates on stdout; routine sink logs would interleave with it.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   if (spdlog::get_level() == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
-  const std::filesystem::path root = std::filesystem::absolute(opts.dir).lexically_normal();
+  std::error_code ec;
+  const std::filesystem::path root = std::filesystem::absolute(opts.dir, ec).lexically_normal();
+  if (ec) {
+    std::fprintf(stderr, "tributary: --dir %s: %s\n", opts.dir.c_str(), ec.message().c_str());
+    return 2;
+  }
 
   std::printf("Tributary quickstart\n\n");
   std::printf(

@@ -222,11 +222,11 @@ Result<RawConfig> ParseProperties(std::string_view text) {
           r += '\f';
           break;
         case 'u': {
-          if (i + 4 >= s.size()) return InvalidArgument("bad \\u escape in '{}'", s);
+          if (i + 4 >= s.size()) return InvalidArgument("bad \\u escape");
           unsigned cp = 0;
           auto [p, ec] = std::from_chars(s.data() + i + 1, s.data() + i + 5, cp, 16);
           if (ec != std::errc() || p != s.data() + i + 5) {
-            return InvalidArgument("bad \\u escape in '{}'", s);
+            return InvalidArgument("bad \\u escape");
           }
           i += 4;
           // Encode as UTF-8 (BMP only, as Java's Properties does).
@@ -268,9 +268,13 @@ Result<RawConfig> ParseProperties(std::string_view text) {
     while (j < rest.size() && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\f')) ++j;
     if (j < rest.size() && (rest[j] == '=' || rest[j] == ':')) ++j;
     while (j < rest.size() && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\f')) ++j;
-    ASSIGN_OR_RETURN(std::string key, unescape(key_raw));
-    ASSIGN_OR_RETURN(std::string value, unescape(rest.substr(j)));
-    out[key] = value;
+    // Errors name the key, never the value: it may be a secret.
+    auto key = unescape(key_raw);
+    if (!key.ok())
+      return key.status().WithContext(fmt::format("line '{}...'", key_raw.substr(0, 40)));
+    auto value = unescape(rest.substr(j));
+    if (!value.ok()) return value.status().WithContext(fmt::format("value of '{}'", *key));
+    out[*key] = *value;
   }
   return out;
 }

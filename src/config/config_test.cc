@@ -32,6 +32,14 @@ TEST(PropertiesTest, ParsesSeparatorsCommentsContinuationsAndEscapes) {
   EXPECT_EQ(raw->size(), 8u);
 }
 
+TEST(PropertiesTest, BadEscapeNamesTheKeyNeverTheValue) {
+  auto raw = ParseProperties("aws.secret.access.key=SECRETVALUE\\u12\n");
+  ASSERT_FALSE(raw.ok());
+  EXPECT_NE(raw.status().message().find("aws.secret.access.key"), std::string::npos);
+  EXPECT_EQ(raw.status().message().find("SECRETVALUE"), std::string::npos)
+      << raw.status().message();
+}
+
 TEST(ConnectJsonTest, AcceptsRestFormAndFlatForm) {
   auto rest = ParseConnectJson(
       R"({"name": "s3-sink", "config": {"topics": "orders", "flush.size": 1000,

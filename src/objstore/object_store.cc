@@ -36,7 +36,13 @@ Result<std::unique_ptr<ObjectStore>> OpenUnwrapped(const StoreOptions& options) 
     // file:///abs/dir is the standard form; file://relative/dir is accepted for the
     // quickstart and resolved against the working directory.
     std::filesystem::path p(path);
-    if (p.is_relative()) p = std::filesystem::absolute(p);
+    if (p.is_relative()) {
+      std::error_code ec;
+      p = std::filesystem::absolute(p, ec);
+      if (ec) {
+        return InvalidArgument("store.url '{}': cannot resolve the path: {}", url, ec.message());
+      }
+    }
     return OpenLocalStore(p.lexically_normal().string(), options.bucket);
   }
   if (url.empty() || url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {

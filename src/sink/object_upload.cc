@@ -102,7 +102,10 @@ Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>&
 
 void ObjectUpload::Abort() {
   finished_ = true;
-  (void)CollectParts(/*wait=*/true);
+  // Parts still in flight are not waited for (that could take a store-retry window,
+  // inside a rebalance): once the upload is aborted they fail with NoSuchUpload, which
+  // is not retried. They keep their data alive through their own shared pointers.
+  in_flight_.clear();
   buffer_.clear();
   if (!upload_id_.empty()) {
     Status st = store_->AbortMultipartUpload(key_, upload_id_);

@@ -44,7 +44,8 @@ class ObjectUpload final : public OutputStream {
   Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata,
                            const std::map<std::string, std::string>& final_tags = {});
 
-  // Abandons the object: waits for parts in flight, aborts the multipart upload.
+  // Abandons the object: aborts the multipart upload without waiting for parts in
+  // flight (they fail once it is aborted).
   void Abort();
 
   const std::string& key() const { return key_; }

@@ -56,6 +56,9 @@ Status RetryingStore::CheckBucket() {
 
 Result<PutResult> RetryingStore::Put(std::string_view key, std::string_view body,
                                      const PutOptions& options) {
+  // A conditional write is not retried here: after an attempt that was applied but whose
+  // answer was lost, a retry would fail its own condition. The caller decides.
+  if (options.condition != PutOptions::Condition::kNone) return inner_->Put(key, body, options);
   return Retry("put", key, [&] { return inner_->Put(key, body, options); });
 }
 
@@ -104,6 +107,10 @@ Result<PutResult> RetryingStore::CompleteMultipartUpload(std::string_view key,
     if (listed.ok() || listed.status().code() != StatusCode::kNotFound) return std::nullopt;
     auto head = inner_->Head(key);
     if (!head.ok()) return std::nullopt;
+    // An older object at the key is not proof: the completed one has exactly our parts.
+    uint64_t size = 0;
+    for (const auto& p : parts) size += p.size;
+    if (head->size != size) return std::nullopt;
     spdlog::info("complete upload {}: an earlier attempt completed it", key);
     return PutResult{head->etag};
   };

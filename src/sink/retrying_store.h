@@ -11,7 +11,9 @@
 // CompleteMultipartUpload can find the upload gone. The key is then checked with HEAD:
 // if the object is there, the earlier attempt completed it.
 //
-// Only retriable statuses (Status::IsRetriable: kUnavailable, kIOError) are retried.
+// Only retriable statuses (Status::IsRetriable: kUnavailable, kIOError) are retried, and
+// conditional puts are not retried at all (their caller must interpret an ambiguous
+// outcome; the S3 client already resolves the ones it can).
 //
 // Thread safety: as the wrapped store; the retry counter is atomic.
 #pragma once

@@ -13,8 +13,13 @@ constexpr auto kPollTimeout = std::chrono::milliseconds(100);
 // How often progress is logged while records flow.
 constexpr auto kProgressInterval = std::chrono::seconds(10);
 // How long a failing store operation is retried before the sink stops (nothing is lost
-// when it does: offsets are committed only after objects exist).
-constexpr auto kStoreRetryWindow = std::chrono::minutes(5);
+// when it does: offsets are committed only after objects exist). It runs on the poll
+// thread, so it must stay well inside max.poll.interval.ms (the consumer's default is
+// 10 minutes, kafka/client/consumer.cc) or the group would evict this member.
+constexpr auto kStoreRetryWindow = std::chrono::minutes(2);
+// Durable offsets are re-sent this often, so an asynchronous commit that failed is
+// repaired without waiting for the partition's next object.
+constexpr auto kCommitInterval = std::chrono::seconds(5);
 // Uploader threads, and the parts each may hold in flight: parallel enough to fill a
 // link to S3 from one process, bounded so a slow store applies backpressure.
 constexpr int kUploadThreads = 4;
@@ -99,10 +104,14 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         progress_.bytes_written += w.bytes;
       }
     }
-    if (!to_commit_.empty()) {
-      Status st = consumer_->Commit(to_commit_, /*async=*/true);
-      if (!st.ok()) spdlog::warn("{}", st.message());  // retried with the next commit
+    const auto now = std::chrono::steady_clock::now();
+    if (!to_commit_.empty() || (!durable_.empty() && now - last_commit_ >= kCommitInterval)) {
+      // Every durable offset, not just the new ones: an asynchronous commit that failed
+      // is repaired by the next one.
+      Status st = consumer_->Commit(durable_, /*async=*/true);
+      if (!st.ok()) spdlog::warn("{}", st.message());
       to_commit_.clear();
+      last_commit_ = now;
     }
     LogProgress(false);
   }
@@ -112,6 +121,10 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
 }
 
 void SinkTask::Shutdown() {
+  // Commit first: aborting open files may wait on a slow store, and a stop that is
+  // killed meanwhile should still leave the group at the last durable offsets.
+  Status st = consumer_->Commit(durable_, /*async=*/false);
+  if (!st.ok()) spdlog::warn("final offset commit: {}", st.message());
   uint64_t dropped = 0;
   size_t open_files = 0;
   for (auto& [tp, w] : writers_) {
@@ -125,8 +138,6 @@ void SinkTask::Shutdown() {
         "offsets on restart",
         dropped, open_files);
   }
-  Status st = consumer_->Commit(durable_, /*async=*/false);
-  if (!st.ok()) spdlog::warn("final offset commit: {}", st.message());
   consumer_->Close();
   LogProgress(true);
 }

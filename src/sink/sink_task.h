@@ -82,6 +82,7 @@ class SinkTask final : public RebalanceListener {
   mutable std::mutex progress_mu_;
   SinkProgress progress_;  // guarded by progress_mu_
   std::chrono::steady_clock::time_point last_log_;
+  std::chrono::steady_clock::time_point last_commit_;
   uint64_t last_logged_records_ = 0;
 };
 

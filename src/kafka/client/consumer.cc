@@ -84,8 +84,8 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
     rd_kafka_error_t* e = nullptr;
     if (cooperative) {
       e = rd_kafka_incremental_assign(rk, partitions);
-    } else {
-      rd_kafka_assign(rk, partitions);
+    } else if (rd_kafka_resp_err_t aerr = rd_kafka_assign(rk, partitions); aerr) {
+      spdlog::error("assign failed: {}", rd_kafka_err2str(aerr));
     }
     if (e != nullptr) {
       spdlog::error("incremental assign failed: {}", rd_kafka_error_string(e));
@@ -120,6 +120,9 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
       {"auto.offset.reset", "earliest"},
       {"partition.assignment.strategy", DefaultAssignmentStrategy()},
       {"enable.partition.eof", "false"},
+      // The sink may spend up to a few minutes on the poll thread riding out a store
+      // outage (sink/sink_task.cc); Kafka's 5-minute default would evict it meanwhile.
+      {"max.poll.interval.ms", "600000"},
   };
   for (const auto& [k, v] : options.overrides) props[k] = v;
 
@@ -166,6 +169,11 @@ Result<std::optional<Message>> Consumer::Poll(std::chrono::milliseconds timeout)
     int32_t partition = m->partition;
     rd_kafka_message_destroy(m);
     if (err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return std::optional<Message>();
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+      char reason[512];
+      rd_kafka_fatal_error(rk_, reason, sizeof(reason));
+      return Internal("Kafka consumer fatal error: {}", reason);
+    }
     if (err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
         err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED) {
       return PermissionDenied("Kafka: {} (topic '{}')", what, topic);
