@@ -43,9 +43,14 @@ int RunConfigCommand(const std::vector<std::string>& args) {
       std::fprintf(stderr, "tributary: %s\n", raw.status().message().c_str());
       return 2;
     }
-    auto cfg = Config::Parse(SinkConfigTable(), *raw);
-    auto sink = LoadSinkConfig(args[2]);
-    if (!cfg.ok() || !sink) return 2;
+    auto sink = SinkConfig::FromRaw(*raw);
+    if (!sink.ok()) {
+      std::fprintf(stderr, "tributary: %s: %s\n", args[2].c_str(), sink.status().message().c_str());
+      return 2;
+    }
+    // Valid, as FromRaw just checked; parsed again only to print it with secrets hidden.
+    auto cfg = Config::Parse(SinkConfigTable(), std::move(raw).value());
+    if (!cfg.ok()) return 2;
     std::fputs(cfg->ToRedactedString().c_str(), stdout);
     for (const auto& k : sink->unused_keys) {
       std::fprintf(stderr, "warning: '%s' is not used by this version\n", k.c_str());

@@ -86,8 +86,15 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
     }
     if (polled->has_value()) {
       Record record = (*polled)->record();
-      TopicPartition tp{std::string(record.topic), record.partition};
-      auto written = WriterFor(tp).Write(record);
+      // Records arrive in runs of one partition: reuse the last writer without building
+      // a TopicPartition (a string) per record.
+      if (last_writer_ == nullptr ||
+          last_writer_->topic_partition().partition != record.partition ||
+          last_writer_->topic_partition().topic != record.topic) {
+        last_writer_ = &WriterFor({std::string(record.topic), record.partition});
+      }
+      const TopicPartition& tp = last_writer_->topic_partition();
+      auto written = last_writer_->Write(record);
       if (!written.ok()) {
         result = written.status();
         break;
@@ -166,6 +173,7 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
       spdlog::info("revoked {}: dropping {} unwritten record(s); the next owner re-reads them",
                    tp.ToString(), it->second->buffered_records());
     }
+    if (last_writer_ == it->second.get()) last_writer_ = nullptr;
     writers_.erase(it);
   }
   // Offsets already durable were sent with each upload; nothing more may be committed

@@ -76,8 +76,9 @@ class SinkTask final : public RebalanceListener {
   std::unordered_map<TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;
   // Offsets to commit, for assigned partitions only: a revoked partition's offset must
   // never be committed again, or it could move the new owner's progress backwards.
-  std::map<TopicPartition, Offset> to_commit_;  // durable, not yet sent to Kafka
-  std::map<TopicPartition, Offset> durable_;    // durable, for the final commit on stop
+  TopicPartitionWriter* last_writer_ = nullptr;  // the previous record's, into writers_
+  std::map<TopicPartition, Offset> to_commit_;   // durable, not yet sent to Kafka
+  std::map<TopicPartition, Offset> durable_;     // durable, for the final commit on stop
 
   mutable std::mutex progress_mu_;
   SinkProgress progress_;  // guarded by progress_mu_

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "common/strings.h"
@@ -121,9 +122,12 @@ TEST_F(SinkTaskTest, CommitsOnlyWrittenOffsetsAndResumesFromThem) {
   RunningSink sink(Config());
   ASSERT_TRUE(WaitFor([&] { return sink.Progress().objects_written == 2; }, 60s));
   ASSERT_TRUE(sink.Stop().ok());
-  // The records left open by the first run were re-read, not lost.
-  EXPECT_TRUE(
-      std::filesystem::exists(root_ / "lake/topics/events/partition=0/events+0+0000000020.json"));
+  // The records left open by the first run were re-read, not lost: the third file holds
+  // exactly offsets 20..29.
+  std::ifstream third(root_ / "lake/topics/events/partition=0/events+0+0000000020.json");
+  std::string expected;
+  for (int n = 20; n < 30; ++n) expected += fmt::format("{{\"n\":{}}}\n", n);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(third), {}), expected);
   EXPECT_EQ((GroupOffsets()[{kTopic, Partition(1)}]), Offset(30));
 }
 
