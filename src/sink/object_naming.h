@@ -2,6 +2,8 @@
 //
 //   [<topics.dir>/]<topic>/<encoded partition>/<topic>+<kafka partition>+<start offset><ext>
 //
+// where '/' is directory.delim and '+' is file.delim.
+//
 // with the start offset zero-padded to filename.offset.zero.pad.width digits, e.g.
 //   topics/orders/partition=2/orders+2+0000001000.json
 #pragma once
@@ -16,6 +18,8 @@ namespace tributary {
 struct NamingOptions {
   std::string topics_dir = "topics";
   int offset_pad_width = 10;
+  std::string directory_delim = "/";  // directory.delim
+  std::string file_delim = "+";       // file.delim
 };
 
 std::string DataObjectKey(const NamingOptions& options, const TopicPartition& tp,

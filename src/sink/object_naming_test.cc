@@ -23,5 +23,13 @@ TEST(ObjectNamingTest, HonoursTopicsDirAndPadWidth) {
             "topics/t/partition=0/t+0+12345.json");
 }
 
+TEST(ObjectNamingTest, HonoursDelimiters) {
+  NamingOptions options;
+  options.directory_delim = "_";
+  options.file_delim = "#";
+  EXPECT_EQ(DataObjectKey(options, {"t", Partition(3)}, "partition=3", Offset(5), ".json"),
+            "topics_t_partition=3_t#3#0000000005.json");
+}
+
 }  // namespace
 }  // namespace tributary

@@ -19,12 +19,38 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }  // namespace
 
 Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
-  ASSIGN_OR_RETURN(Config cfg, Config::Parse(SinkConfigTable(), std::move(raw)));
+  // Rules that span several keys join the per-key problems, so that every problem is
+  // reported at once.
+  std::vector<std::string> cross;
+  auto given = [&](const char* key) {
+    auto it = raw.find(key);
+    return it != raw.end() && !Trim(it->second).empty();
+  };
+  if (given("topics") == given("topics.regex")) {
+    cross.push_back(
+        "topics and topics.regex: set exactly one (a list of topic names, or a regular "
+        "expression that whole topic names match)");
+  }
+  auto parsed = Config::Parse(SinkConfigTable(), std::move(raw));
+  if (!parsed.ok() || !cross.empty()) {
+    std::string msg = parsed.ok() ? "invalid configuration:" : parsed.status().message();
+    for (const auto& p : cross) msg += "\n  " + p;
+    return InvalidArgument("{}", msg);
+  }
+  const Config& cfg = *parsed;
   SinkConfig c;
   c.name = cfg.GetString("name");
   if (c.name.empty()) return InvalidArgument("name: expected a non-empty connector name");
   c.topics = cfg.GetList("topics");
-  if (c.topics.empty()) return InvalidArgument("topics: expected at least one topic name");
+  c.topics_regex = cfg.GetString("topics.regex");
+  if (!c.topics_regex.empty()) {
+    // librdkafka treats a subscription that starts with '^' as a regular expression;
+    // Connect matches whole names, hence the anchors.
+    std::string anchored = c.topics_regex;
+    if (anchored.front() != '^') anchored.insert(0, "^");
+    if (anchored.back() != '$') anchored += '$';
+    c.topics = {anchored};
+  }
   c.bootstrap_servers = cfg.GetString("bootstrap.servers");
   if (cfg.GetList("bootstrap.servers").empty()) {
     return InvalidArgument("bootstrap.servers: expected a comma-separated list of host:port");
@@ -115,6 +141,11 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
 
   c.topics_dir = cfg.GetString("topics.dir");
+  c.directory_delim = cfg.GetRawString("directory.delim");
+  c.file_delim = cfg.GetRawString("file.delim");
+  if (c.directory_delim.empty() || c.file_delim.empty()) {
+    return InvalidArgument("directory.delim and file.delim: expected non-empty separators");
+  }
   c.flush_size = cfg.GetInt("flush.size");
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 

@@ -20,7 +20,10 @@ enum class NullValueBehavior { kFail, kIgnore };
 
 struct SinkConfig {
   std::string name;
-  std::vector<std::string> topics;
+  std::vector<std::string> topics;  // or the one anchored topics.regex subscription
+  std::string topics_regex;         // topics.regex; exactly one of topics and topics.regex
+  std::string directory_delim = "/";
+  std::string file_delim = "+";
   std::string bootstrap_servers;
   // librdkafka properties from consumer.* then consumer.override.* (the latter wins).
   std::map<std::string, std::string> consumer_overrides;

@@ -62,6 +62,25 @@ TEST(SinkConfigTest, ParsesTaggingPairsAndRejectsMalformedOnes) {
   EXPECT_FALSE(SinkConfig::FromRaw(raw).ok());
 }
 
+TEST(SinkConfigTest, TopicsOrTopicsRegexExactlyOne) {
+  RawConfig raw = Valid();
+  raw["topics.regex"] = "orders-.*";
+  auto both = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("topics and topics.regex"), std::string::npos);
+  raw.erase("topics");
+  auto regex = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(regex.ok()) << regex.status().ToString();
+  EXPECT_EQ(regex->topics, std::vector<std::string>{"^orders-.*$"});
+  raw.erase("topics.regex");
+  raw["flush.size"] = "0";
+  auto neither = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(neither.ok());
+  // Reported together with the per-key problems.
+  EXPECT_NE(neither.status().message().find("topics and topics.regex"), std::string::npos);
+  EXPECT_NE(neither.status().message().find("flush.size"), std::string::npos);
+}
+
 TEST(SinkConfigTest, ReportsUnusedKeys) {
   RawConfig raw = Valid();
   raw["rotate.schedule.interval.ms"] = "60000";

@@ -131,6 +131,27 @@ TEST_F(SinkTaskTest, CommitsOnlyWrittenOffsetsAndResumesFromThem) {
   EXPECT_EQ((GroupOffsets()[{kTopic, Partition(1)}]), Offset(30));
 }
 
+TEST_F(SinkTaskTest, TopicsRegexConsumesEveryMatchingTopic) {
+  ASSERT_TRUE(cluster_->CreateTopic("events-eu", 1).ok());
+  ASSERT_TRUE(cluster_->CreateTopic("audit", 1).ok());
+  for (const char* topic : {"events-eu", "audit"}) {
+    for (int i = 0; i < 10; ++i)
+      ASSERT_TRUE(producer_->Produce(topic, Partition(0), std::nullopt, "{}").ok());
+  }
+  ASSERT_TRUE(producer_->Flush(10s).ok());
+  Produce(10);
+  SinkConfig c = Config();
+  c.topics = {"^events.*$"};  // as SinkConfig::FromRaw builds it from topics.regex
+  c.topics_regex = "events.*";
+  RunningSink sink(c);
+  // events-0, events-1 and events-eu-0 each fill one file; audit is never read.
+  ASSERT_TRUE(WaitFor([&] { return sink.Progress().objects_written == 3; }, 60s));
+  ASSERT_TRUE(sink.Stop().ok());
+  EXPECT_TRUE(std::filesystem::exists(
+      root_ / "lake/topics/events-eu/partition=0/events-eu+0+0000000000.json"));
+  EXPECT_FALSE(std::filesystem::exists(root_ / "lake/topics/audit"));
+}
+
 TEST_F(SinkTaskTest, StoppedMemberNeverCommitsPartitionsItLost) {
   Produce(10);
   RunningSink a(Config());

@@ -13,7 +13,8 @@ TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* 
       partitioner_(partitioner),
       store_(store),
       pool_(pool),
-      naming_{config->topics_dir, config->offset_pad_width} {}
+      naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
+              config->file_delim} {}
 
 Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& record) {
   if (!record.value) {

@@ -62,8 +62,9 @@ class ConfigErrorsTest(unittest.TestCase):
         del config["topics"]
         out = self.run_sink(config)
         self.assertEqual(out.returncode, 2)
-        for key in ("flush.size", "format.class", "topics"):
-            self.assertIn(key + ":", out.stderr)
+        # A missing `topics` is the cross-key rule: exactly one of topics, topics.regex.
+        for problem in ("flush.size:", "format.class:", "topics and topics.regex:"):
+            self.assertIn(problem, out.stderr)
 
     def test_unreadable_file_and_bad_json(self):
         out = subprocess.run([harness.env_path("TRIBUTARY_BIN"), "sink", "-c", "/no/such/file"],
