@@ -1,5 +1,7 @@
 #include "common/logging.h"
 
+#include "common/strings.h"
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -9,8 +11,7 @@
 namespace tributary {
 
 Status SetUpLogging(std::string_view level) {
-  std::string lower(level);
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = ToLower(level);
   auto lvl = spdlog::level::from_str(lower);
   // from_str maps unknown names to "off"; only accept "off" when asked for.
   if (lvl == spdlog::level::off && lower != "off") {

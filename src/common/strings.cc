@@ -1,6 +1,12 @@
 #include "common/strings.h"
 
+#include <fcntl.h>
 #include <sys/random.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 
 #include <cerrno>
 #include <cstdlib>
@@ -25,6 +31,51 @@ std::vector<std::string> SplitList(std::string_view s, char sep) {
     if (!piece.empty()) out.emplace_back(piece);
     start = end + 1;
   }
+  return out;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsIgnoreCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  auto fail = [&](std::string_view what) -> Status {
+    const int err = errno;
+    if (err == ENOENT) return NotFound("{} {}: {}", what, path, std::strerror(err));
+    if (err == EACCES || err == EPERM) {
+      return PermissionDenied("{} {}: {}", what, path, std::strerror(err));
+    }
+    return IOError("{} {}: {}", what, path, std::strerror(err));
+  };
+  if (fd < 0) return fail("open");
+  std::string out;
+  char buf[8192];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status st = fail("read");
+      ::close(fd);
+      return st;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
   return out;
 }
 

@@ -12,13 +12,6 @@
 namespace tributary {
 namespace {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::optional<int64_t> ParseInt(std::string_view s) {
   s = Trim(s);
   int64_t v = 0;
@@ -113,8 +106,7 @@ std::string_view ConfigTypeName(ConfigType type) {
 }
 
 bool LooksSecret(std::string_view key) {
-  std::string lower(key);
-  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  const std::string lower = ToLower(key);
   for (const char* word : {"password", "secret", "token", "sasl.jaas", "key.pem", "credentials",
                            "user.info", "private"}) {
     if (lower.find(word) != std::string::npos) return true;

@@ -6,17 +6,6 @@
 #include "config/sink_keys.h"
 
 namespace tributary {
-namespace {
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  if (s.size() < suffix.size()) return false;
-  return std::equal(suffix.rbegin(), suffix.rend(), s.rbegin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
-  });
-}
-
-}  // namespace
 
 Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   // Rules that span several keys join the per-key problems, so that every problem is
@@ -150,15 +139,15 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 
   const std::string converter = cfg.GetString("value.converter");
-  if (EndsWith(converter, "StringConverter")) {
+  if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
-  } else if (EndsWith(converter, "ByteArrayConverter")) {
+  } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter")) {
     c.value_encoding = ValueEncoding::kBytes;
   } else {
     c.value_encoding = ValueEncoding::kJson;
   }
   c.format.value_encoding = c.value_encoding;
-  if (EndsWith(cfg.GetString("format.class"), "ByteArrayFormat")) {
+  if (EndsWithIgnoreCase(cfg.GetString("format.class"), "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
     // Untrimmed: "\r\n" in a .properties file is already CR LF, and must stay so.
@@ -177,8 +166,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     RETURN_IF_ERROR(MakeCompressingStream(c.codec, c.compression_level, &scratch).status());
   }
 
-  std::string on_null = cfg.GetString("behavior.on.null.values");
-  std::transform(on_null.begin(), on_null.end(), on_null.begin(), ::tolower);
+  const std::string on_null = ToLower(cfg.GetString("behavior.on.null.values"));
   c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());

@@ -162,23 +162,6 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Status::OK();
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoStatus("open", path, errno);
-  std::string out;
-  char buf[8192];
-  while (true) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoStatus("read", path, errno);
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
-}
-
 // A rename or link is durable only once the directory holding the new name is synced.
 Status FsyncDir(const std::string& dir) {
   Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -665,7 +648,7 @@ class LocalStore final : public ObjectStore {
          it.increment(ec)) {
       std::string id = it->path().filename().string();
       if (!IsUploadId(id)) continue;
-      auto text = ReadWholeFile(ManifestPath(it->path().string()));
+      auto text = ReadFile(ManifestPath(it->path().string()));
       if (!text.ok()) continue;  // being created or removed meanwhile
       auto m = DecodeManifest(*text, ManifestPath(it->path().string()));
       if (!m.ok()) return m.status();
@@ -751,7 +734,7 @@ class LocalStore final : public ObjectStore {
     struct stat sb;
     if (::fstat(u.lock.get(), &sb) != 0) return ErrnoStatus("stat", manifest, errno);
     if (sb.st_nlink == 0) return no_such();
-    ASSIGN_OR_RETURN(std::string text, ReadWholeFile(manifest));
+    ASSIGN_OR_RETURN(std::string text, ReadFile(manifest));
     ASSIGN_OR_RETURN(u.manifest, DecodeManifest(text, manifest));
     if (u.manifest.bucket != bucket_ || u.manifest.key != key) return no_such();
     return u;
@@ -766,7 +749,7 @@ class LocalStore final : public ObjectStore {
 
   static std::string PartEtag(const std::string& path) {
     if (auto md5 = GetXattr(path, kPartMd5Xattr)) return *md5;
-    auto body = ReadWholeFile(path);
+    auto body = ReadFile(path);
     return body.ok() ? Md5Hex(*body) : std::string();
   }
 

@@ -86,12 +86,9 @@ std::string EnvOr(const char* name, std::string fallback) {
 }
 
 Result<std::string> ReadWholeFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IOError("cannot open {} {}", what, path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return IOError("cannot read {} {}", what, path);
-  return text.str();
+  auto text = ReadFile(path);
+  if (!text.ok()) return IOError("{}", text.status().WithContext(what).message());
+  return text;
 }
 
 // "2026-11-22T07:00:00Z", with optional fractional seconds and a "+hh:mm" offset instead
@@ -144,8 +141,7 @@ Result<Url> ParseUrl(std::string_view url) {
   Url out;
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) return InvalidArgument("'{}' is not an absolute URL", url);
-  out.scheme = std::string(url.substr(0, sep));
-  for (char& c : out.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out.scheme = ToLower(url.substr(0, sep));
   if (out.scheme != "http" && out.scheme != "https") {
     return InvalidArgument("expected an http:// or https:// URL, got scheme '{}'", out.scheme);
   }
@@ -685,11 +681,7 @@ Detected DetectContainer(const ChainContext& ctx, std::string* why_not) {
       EnvOr("AWS_CONTAINER_AUTHORIZATION_TOKEN", ""), ctx.service_http));
 }
 
-bool ImdsDisabled() {
-  std::string value = EnvOr("AWS_EC2_METADATA_DISABLED", "");
-  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value == "true";
-}
+bool ImdsDisabled() { return EqualsIgnoreCase(EnvOr("AWS_EC2_METADATA_DISABLED", ""), "true"); }
 
 std::shared_ptr<CredentialsProvider> MakeImds(const ChainContext& ctx) {
   return Cached(std::make_unique<ImdsSource>(

@@ -1,5 +1,7 @@
 #include "objstore/s3/http_client.h"
 
+#include "common/strings.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstring>
@@ -67,8 +69,7 @@ size_t WriteHeader(char* data, size_t size, size_t nitems, void* userdata) {
   }
   const size_t colon = line.find(':');
   if (colon == std::string_view::npos) return size * nitems;
-  std::string name(line.substr(0, colon));
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string name = ToLower(line.substr(0, colon));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);

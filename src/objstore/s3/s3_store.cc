@@ -1,5 +1,7 @@
 #include "objstore/s3/s3_store.h"
 
+#include "common/strings.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -124,12 +126,6 @@ std::chrono::milliseconds BackoffDelay(int retry, std::chrono::milliseconds base
       std::min<std::chrono::milliseconds>(kMaxBackoff, base * (int64_t{1} << shift));
   std::uniform_int_distribution<int64_t> dist(0, std::max<int64_t>(0, ceiling.count()));
   return std::chrono::milliseconds(dist(rng));
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string ToUpper(std::string_view s) {

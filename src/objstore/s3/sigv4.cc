@@ -1,5 +1,7 @@
 #include "objstore/s3/sigv4.h"
 
+#include "common/strings.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -18,12 +20,6 @@ constexpr std::string_view kTerminator = "aws4_request";
 bool IsUnreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == '~';
-}
-
-std::string ToLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Trims the value and collapses each run of spaces and tabs into one space.
