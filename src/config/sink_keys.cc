@@ -2,8 +2,8 @@
 
 namespace tributary {
 
-const ConfigTable& SinkConfigTable() {
-  static const ConfigTable table({
+std::vector<ConfigKey> CoreSinkKeys() {
+  return {
       // --- Connector ---
       {.name = "name",
        .type = ConfigType::kString,
@@ -74,13 +74,6 @@ const ConfigTable& SinkConfigTable() {
        .doc = "Compression level; -1 is the codec's default. gzip 0..9, zstd 1..22, lz4 0..12.",
        .min = -1,
        .max = 22},
-      {.name = "partitioner.class",
-       .type = ConfigType::kString,
-       .default_value = std::string(kDefaultPartitionerClass),
-       .group = "Connector",
-       .doc = "How records map to directories. `DefaultPartitioner` writes "
-              "`partition=<kafka partition>`.",
-       .allowed = {std::string(kDefaultPartitionerClass), "DefaultPartitioner"}},
       {.name = "flush.size",
        .type = ConfigType::kInt,
        .default_value = std::nullopt,
@@ -340,7 +333,17 @@ const ConfigTable& SinkConfigTable() {
        .default_value = "",
        .group = "S3",
        .doc = "STS endpoint URL (Aiven's name). Empty: the regional endpoint."},
-  });
+  };
+}
+
+const ConfigTable& SinkConfigTable() {
+  static const ConfigTable table([] {
+    std::vector<ConfigKey> keys;
+    for (auto part : {CoreSinkKeys, PartitionerKeys}) {
+      for (auto& k : part()) keys.push_back(std::move(k));
+    }
+    return keys;
+  }());
   return table;
 }
 

@@ -10,6 +10,11 @@ namespace tributary {
 
 const ConfigTable& SinkConfigTable();
 
+// The table is assembled from one list per concern, each in its own file, in this order
+// (which is also the order of docs/CONFIGURATION.md's sections).
+std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
+std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
+
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();
 

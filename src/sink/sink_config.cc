@@ -135,6 +135,8 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   if (c.directory_delim.empty() || c.file_delim.empty()) {
     return InvalidArgument("directory.delim and file.delim: expected non-empty separators");
   }
+  ASSIGN_OR_RETURN(c.partitioner, ParsePartitionerOptions(cfg));
+  RETURN_IF_ERROR(MakePartitioner(c.partitioner).status());
   c.flush_size = cfg.GetInt("flush.size");
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 

@@ -13,6 +13,7 @@
 #include "format/format_options.h"
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
+#include "sink/partitioner.h"
 
 namespace tributary {
 
@@ -40,6 +41,7 @@ struct SinkConfig {
   Codec codec = Codec::kNone;  // s3.compression.type
   int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
+  PartitionerOptions partitioner;  // partitioner.class and its keys
 
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;

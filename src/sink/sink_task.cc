@@ -56,7 +56,7 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
         probe.message());
   }
   ASSIGN_OR_RETURN(self->format_, MakeFormat(self->config_.format));
-  self->partitioner_ = MakeDefaultPartitioner();
+  ASSIGN_OR_RETURN(self->partitioner_, MakePartitioner(self->config_.partitioner));
   ConsumerOptions options;
   options.bootstrap_servers = self->config_.bootstrap_servers;
   options.group_id = self->config_.GroupId();

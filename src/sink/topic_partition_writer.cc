@@ -2,7 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace tributary {
+namespace {
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* config,
                                            const Format* format, const Partitioner* partitioner,
@@ -25,7 +36,7 @@ Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& r
         record.Where());
   }
   if (!writer_) {
-    encoded_partition_ = partitioner_->Encode(record);
+    ASSIGN_OR_RETURN(encoded_partition_, partitioner_->Encode(record, NowMillis()));
     first_ = record.offset;
     records_ = 0;
     PutOptions options;

@@ -19,7 +19,7 @@ class TopicPartitionWriterTest : public ::testing::Test {
     store_ = std::move(OpenObjectStore(config_.store)).value();
     ASSERT_TRUE(store_->CheckBucket().ok());
     format_ = MakeJsonFormat(ValueEncoding::kJson);
-    partitioner_ = MakeDefaultPartitioner();
+    partitioner_ = MakePartitioner(PartitionerOptions{}).value();
   }
   void TearDown() override { std::filesystem::remove_all(root_); }
 
