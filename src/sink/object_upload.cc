@@ -15,7 +15,7 @@ ObjectUpload::ObjectUpload(ObjectStore* store, UploadPool* pool, std::string key
       part_size_(part_size) {}
 
 ObjectUpload::~ObjectUpload() {
-  if (!finished_) Abort();
+  if (!finished_ && !prepared_) Abort();
 }
 
 Status ObjectUpload::Append(std::string_view bytes) {
@@ -94,6 +94,32 @@ Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>&
   RETURN_IF_ERROR(CollectParts(/*wait=*/true));
   std::sort(done_parts_.begin(), done_parts_.end(),
             [](const PartInfo& a, const PartInfo& b) { return a.part_number < b.part_number; });
+  ASSIGN_OR_RETURN(PutResult result,
+                   store_->CompleteMultipartUpload(key_, upload_id_, done_parts_));
+  finished_ = true;
+  return result;
+}
+
+Result<std::vector<PartInfo>> ObjectUpload::Prepare(
+    const std::map<std::string, std::string>& final_metadata,
+    const std::map<std::string, std::string>& final_tags) {
+  if (upload_id_.empty()) {
+    for (const auto& [k, v] : final_metadata) options_.metadata[k] = v;
+    for (const auto& [k, v] : final_tags) options_.tags[k] = v;
+    ASSIGN_OR_RETURN(upload_id_, store_->CreateMultipartUpload(key_, options_));
+  }
+  // An empty last part only when there is no part at all (S3 accepts one empty part).
+  if (!buffer_.empty() || next_part_ == 1) RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  buffer_.clear();
+  buffer_.shrink_to_fit();
+  RETURN_IF_ERROR(CollectParts(/*wait=*/true));
+  std::sort(done_parts_.begin(), done_parts_.end(),
+            [](const PartInfo& a, const PartInfo& b) { return a.part_number < b.part_number; });
+  prepared_ = true;
+  return done_parts_;
+}
+
+Result<PutResult> ObjectUpload::Complete() {
   ASSIGN_OR_RETURN(PutResult result,
                    store_->CompleteMultipartUpload(key_, upload_id_, done_parts_));
   finished_ = true;

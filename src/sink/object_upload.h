@@ -44,9 +44,22 @@ class ObjectUpload final : public OutputStream {
   Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata,
                            const std::map<std::string, std::string>& final_tags = {});
 
+  // The journal's two-step finish (docs/journal-format.md). Prepare sends the rest as
+  // the last part of a multipart upload — creating the upload now, with
+  // `final_metadata` added, when no part has been sent yet — and waits for every part.
+  // The parts it returns are what the journal records. From then on the destructor no
+  // longer aborts the upload, because a journal may name it; Complete() makes the
+  // object visible, and only an explicit Abort() discards it.
+  Result<std::vector<PartInfo>> Prepare(const std::map<std::string, std::string>& final_metadata,
+                                        const std::map<std::string, std::string>& final_tags = {});
+  bool prepared() const { return prepared_; }
+  Result<PutResult> Complete();
+
   // Abandons the object: aborts the multipart upload without waiting for parts in
   // flight (they fail once it is aborted).
   void Abort();
+
+  const std::string& upload_id() const { return upload_id_; }
 
   const std::string& key() const { return key_; }
   bool multipart() const { return !upload_id_.empty(); }
@@ -76,6 +89,7 @@ class ObjectUpload final : public OutputStream {
   std::vector<InFlight> in_flight_;
   std::vector<PartInfo> done_parts_;
   bool finished_ = false;
+  bool prepared_ = false;  // Prepare() succeeded: the upload may be in a journal
 };
 
 }  // namespace tributary

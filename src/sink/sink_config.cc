@@ -171,8 +171,72 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   const std::string on_null = ToLower(cfg.GetString("behavior.on.null.values"));
   c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;
 
+  c.rotate_interval_ms = cfg.GetLong("rotate.interval.ms");
+  c.rotate_schedule_interval_ms = cfg.GetLong("rotate.schedule.interval.ms");
+  c.rotate_on_partition_change = cfg.GetBool("rotate.file.on.partition.change");
+  c.flush_bytes = cfg.GetLong("flush.bytes");
+  c.max_open_files = cfg.GetInt("partitioner.max.open.files");
+  for (const char* key : {"rotate.interval.ms", "rotate.schedule.interval.ms", "flush.bytes"}) {
+    if (cfg.GetLong(key) == 0) {
+      return InvalidArgument("{}: expected a positive number of {}, or -1 to disable it", key,
+                             std::string_view(key).ends_with(".ms") ? "milliseconds" : "bytes");
+    }
+  }
+  if (c.max_open_files == 0) {
+    return InvalidArgument("partitioner.max.open.files: expected at least 1, or -1 for no limit");
+  }
+  const std::string mode = ToLower(cfg.GetString("exactly.once.mode"));
+  c.exactly_once = mode == "journal"         ? ExactlyOnceMode::kJournal
+                   : mode == "deterministic" ? ExactlyOnceMode::kDeterministic
+                                             : ExactlyOnceMode::kAuto;
+  c.journal_prefix = cfg.GetString("journal.prefix");
+  while (!c.journal_prefix.empty() && c.journal_prefix.back() == '/') c.journal_prefix.pop_back();
+  if (c.journal_prefix.empty()) {
+    return InvalidArgument("journal.prefix: expected a key prefix such as _tributary/journal");
+  }
+  if (!c.topics_dir.empty() &&
+      (c.journal_prefix == c.topics_dir || c.journal_prefix.starts_with(c.topics_dir + "/"))) {
+    return InvalidArgument(
+        "journal.prefix={} is inside topics.dir={}: lake readers would see the journal; "
+        "choose a prefix outside it",
+        c.journal_prefix, c.topics_dir);
+  }
+  if (c.exactly_once == ExactlyOnceMode::kDeterministic) {
+    RETURN_IF_ERROR(c.CheckDeterministicRotation());
+  }
+
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
   return c;
+}
+
+Status SinkConfig::CheckDeterministicRotation() const {
+  std::vector<std::string> why;
+  if (rotate_schedule_interval_ms > 0) {
+    why.push_back(
+        "rotate.schedule.interval.ms closes files by the wall clock, so a replay after a "
+        "crash cuts them elsewhere and duplicates records");
+  }
+  auto partitioner = MakePartitioner(this->partitioner);
+  if (partitioner.ok()) {
+    if (!(*partitioner)->deterministic()) {
+      why.push_back(
+          "the partitioner uses the wall clock (timestamp.extractor=Wallclock), so a replay "
+          "writes records into other directories");
+    }
+    const TimestampExtractor* ex = (*partitioner)->timestamp_extractor();
+    if (rotate_interval_ms > 0 && (ex == nullptr || !ex->deterministic())) {
+      why.push_back(
+          "rotate.interval.ms measured with the Wallclock extractor depends on when records "
+          "are processed");
+    }
+  }
+  if (why.empty()) return Status::OK();
+  std::string msg =
+      "exactly.once.mode=deterministic is exactly-once only when file boundaries depend on "
+      "the data alone:";
+  for (const auto& w : why) msg += "\n  " + w;
+  msg += "\nuse exactly.once.mode=journal (the default on stores with conditional writes)";
+  return InvalidArgument("{}", msg);
 }
 
 }  // namespace tributary

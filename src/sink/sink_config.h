@@ -19,6 +19,10 @@ namespace tributary {
 
 enum class NullValueBehavior { kFail, kIgnore };
 
+// exactly.once.mode (docs/exactly-once.md). kAuto becomes kJournal or kDeterministic at
+// start-up, after the store's conditional-write probe.
+enum class ExactlyOnceMode { kAuto, kJournal, kDeterministic };
+
 struct SinkConfig {
   std::string name;
   std::vector<std::string> topics;  // or the one anchored topics.regex subscription
@@ -43,6 +47,15 @@ struct SinkConfig {
   NullValueBehavior on_null = NullValueBehavior::kFail;
   PartitionerOptions partitioner;  // partitioner.class and its keys
 
+  // Rotation (config/rotation_keys.cc); -1 disables a trigger.
+  int64_t rotate_interval_ms = -1;
+  int64_t rotate_schedule_interval_ms = -1;
+  bool rotate_on_partition_change = true;
+  int64_t flush_bytes = -1;
+  int max_open_files = -1;
+  ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
+  std::string journal_prefix = "_tributary/journal";
+
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;
 
@@ -50,6 +63,10 @@ struct SinkConfig {
   std::string GroupId() const { return "connect-" + name; }
 
   static Result<SinkConfig> FromRaw(RawConfig raw);
+
+  // OK when every file boundary depends on the records alone (what
+  // exactly.once.mode=deterministic needs); otherwise says which keys break it.
+  Status CheckDeterministicRotation() const;
 };
 
 }  // namespace tributary

@@ -83,10 +83,43 @@ TEST(SinkConfigTest, TopicsOrTopicsRegexExactlyOne) {
 
 TEST(SinkConfigTest, ReportsUnusedKeys) {
   RawConfig raw = Valid();
-  raw["rotate.schedule.interval.ms"] = "60000";
+  raw["schema.cache.size"] = "100";
   auto c = SinkConfig::FromRaw(raw);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->unused_keys, std::vector<std::string>{"rotate.schedule.interval.ms"});
+  EXPECT_EQ(c->unused_keys, std::vector<std::string>{"schema.cache.size"});
+}
+
+TEST(SinkConfigTest, RotationAndExactlyOnceKeys) {
+  RawConfig raw = Valid();
+  raw["rotate.schedule.interval.ms"] = "60000";
+  raw["rotate.interval.ms"] = "30000";
+  raw["flush.bytes"] = "134217728";
+  raw["exactly.once.mode"] = "journal";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->rotate_schedule_interval_ms, 60000);
+  EXPECT_EQ(c->rotate_interval_ms, 30000);
+  EXPECT_EQ(c->flush_bytes, 134217728);
+  EXPECT_EQ(c->exactly_once, ExactlyOnceMode::kJournal);
+  EXPECT_EQ(c->journal_prefix, "_tributary/journal");
+
+  // The Confluent method cannot be exactly-once with wall-clock boundaries: say so.
+  raw["exactly.once.mode"] = "deterministic";
+  auto det = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(det.ok());
+  EXPECT_NE(det.status().message().find("rotate.schedule.interval.ms"), std::string::npos);
+  EXPECT_NE(det.status().message().find("rotate.interval.ms"), std::string::npos);
+  raw.erase("rotate.schedule.interval.ms");
+  raw.erase("rotate.interval.ms");
+  EXPECT_TRUE(SinkConfig::FromRaw(raw).ok());
+
+  raw["journal.prefix"] = "topics/journal";
+  auto inside = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(inside.ok());
+  EXPECT_NE(inside.status().message().find("journal.prefix"), std::string::npos);
+  raw.erase("journal.prefix");
+  raw["flush.bytes"] = "0";
+  EXPECT_FALSE(SinkConfig::FromRaw(raw).ok());
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "sink/sink_task.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "common/strings.h"
 
 #include "format/format_options.h"
 #include "objstore/probe.h"
@@ -27,6 +30,22 @@ constexpr uint64_t kPartsInFlightPerThread = 2;
 // Where the start-up probe of conditional writes puts its (deleted) object: beside the
 // journal (DESIGN.md §4), outside topics.dir, so lake readers never see it.
 constexpr std::string_view kProbePrefix = "_tributary/probe/";
+// How often time-based rotation is checked on partitions that receive no records.
+constexpr auto kTickInterval = std::chrono::milliseconds(200);
+// How long the group's committed offsets may take to arrive on assignment.
+constexpr auto kCommittedTimeout = std::chrono::seconds(30);
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string HostName() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
+  return buf;
+}
 
 }  // namespace
 
@@ -46,15 +65,53 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
   // Conditional writes fence zombies in the exactly-once journal; find out now, on a
   // probe object outside topics.dir, whether this store honours them.
   Status probe = ProbeConditionalWrites(*self->store_, kProbePrefix);
+  SinkConfig& c = self->config_;
   if (probe.ok()) {
     spdlog::info("store {} honours conditional writes (If-None-Match, If-Match)",
                  self->store_->Describe());
-  } else {
-    spdlog::warn(
-        "{}. This version delivers at least once and does not rely on them; the "
-        "exactly-once journal will refuse this store.",
-        probe.message());
   }
+  switch (c.exactly_once) {
+    case ExactlyOnceMode::kJournal:
+      if (!probe.ok()) {
+        return Status(StatusCode::kInvalidArgument,
+                      fmt::format("exactly.once.mode=journal needs a store that honours "
+                                  "conditional writes, and this one does not: {}. Use "
+                                  "exactly.once.mode=deterministic with rotation that depends "
+                                  "on the data alone",
+                                  probe.message()));
+      }
+      self->mode_ = ExactlyOnceMode::kJournal;
+      break;
+    case ExactlyOnceMode::kDeterministic:
+      self->mode_ = ExactlyOnceMode::kDeterministic;
+      break;
+    case ExactlyOnceMode::kAuto:
+      if (probe.ok()) {
+        self->mode_ = ExactlyOnceMode::kJournal;
+      } else {
+        spdlog::warn("{}; using exactly.once.mode=deterministic", probe.message());
+        Status st = c.CheckDeterministicRotation();
+        if (!st.ok()) {
+          return st.WithContext(
+              "the store cannot fence writers (no conditional writes), so only the "
+              "deterministic mode is possible");
+        }
+        self->mode_ = ExactlyOnceMode::kDeterministic;
+      }
+      break;
+  }
+  if (self->mode_ == ExactlyOnceMode::kJournal) {
+    self->journal_ = std::make_unique<Journal>(self->store_.get(), c.journal_prefix, c.name);
+    self->identity_ = {RandomHex(16), HostName()};
+    spdlog::info("exactly.once.mode=journal: journals under {}/{}/, instance {}", c.journal_prefix,
+                 c.name, self->identity_.instance);
+  } else {
+    spdlog::info(
+        "exactly.once.mode=deterministic: offsets are committed after objects are written; "
+        "replays rewrite identical objects");
+  }
+  self->progress_.exactly_once =
+      self->mode_ == ExactlyOnceMode::kJournal ? "journal" : "deterministic";
   ASSIGN_OR_RETURN(self->format_, MakeFormat(self->config_.format));
   ASSIGN_OR_RETURN(self->partitioner_, MakePartitioner(self->config_.partitioner));
   ConsumerOptions options;
@@ -84,6 +141,10 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       result = polled.status();
       break;
     }
+    if (!assign_error_.ok()) {
+      result = assign_error_;
+      break;
+    }
     if (polled->has_value()) {
       Record record = (*polled)->record();
       // Records arrive in runs of one partition: reuse the last writer without building
@@ -91,24 +152,30 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       if (last_writer_ == nullptr ||
           last_writer_->topic_partition().partition != record.partition ||
           last_writer_->topic_partition().topic != record.topic) {
-        last_writer_ = &WriterFor({std::string(record.topic), record.partition});
+        TopicPartition tp{std::string(record.topic), record.partition};
+        if (!fenced_.empty() && fenced_.count(tp)) continue;  // fetched before the pause
+        last_writer_ = &WriterFor(tp);
       }
-      const TopicPartition& tp = last_writer_->topic_partition();
-      auto written = last_writer_->Write(record);
-      if (!written.ok()) {
-        result = written.status();
+      Status st = last_writer_->Write(record, NowMillis());
+      {
+        std::lock_guard<std::mutex> lock(progress_mu_);
+        ++progress_.records_consumed;
+      }
+      if (st.code() == StatusCode::kPreconditionFailed) {
+        Fence(last_writer_->topic_partition(), st);
+        continue;
+      }
+      if (!st.ok()) {
+        result = st;
         break;
       }
-      std::lock_guard<std::mutex> lock(progress_mu_);
-      ++progress_.records_consumed;
-      if (written->has_value()) {
-        const WrittenObject& w = **written;
-        to_commit_[tp] = w.last.Next();
-        durable_[tp] = w.last.Next();
-        progress_.committed[tp] = w.last.Next();
-        progress_.records_written += w.records;
-        progress_.objects_written += 1;
-        progress_.bytes_written += w.bytes;
+      if (last_writer_->has_flushes()) CollectFlushes(*last_writer_);
+    }
+    if (std::chrono::steady_clock::now() - last_tick_ >= kTickInterval) {
+      Status st = TickWriters();
+      if (!st.ok()) {
+        result = st;
+        break;
       }
     }
     const auto now = std::chrono::steady_clock::now();
@@ -153,16 +220,115 @@ TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
   auto it = writers_.find(tp);
   if (it == writers_.end()) {
     it = writers_
-             .emplace(tp, std::make_unique<TopicPartitionWriter>(tp, &config_, format_.get(),
-                                                                 partitioner_.get(), store_.get(),
-                                                                 pool_.get()))
+             .emplace(tp, std::make_unique<TopicPartitionWriter>(
+                              tp, &config_, format_.get(), partitioner_.get(), store_.get(),
+                              pool_.get(), journal_.get(), identity_))
              .first;
   }
   return *it->second;
 }
 
-void SinkTask::OnAssigned(const std::vector<TopicPartition>& partitions) {
-  for (const auto& tp : partitions) WriterFor(tp);
+void SinkTask::CollectFlushes(TopicPartitionWriter& writer) {
+  const TopicPartition& tp = writer.topic_partition();
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  for (Flush& f : writer.TakeFlushes()) {
+    to_commit_[tp] = f.next;
+    durable_[tp] = f.next;
+    progress_.committed[tp] = f.next;
+    ++progress_.flushes;
+    for (const auto& w : f.objects) {
+      progress_.records_written += w.records;
+      progress_.objects_written += 1;
+      progress_.bytes_written += w.bytes;
+    }
+  }
+}
+
+Status SinkTask::TickWriters() {
+  last_tick_ = std::chrono::steady_clock::now();
+  const int64_t now = NowMillis();
+  std::vector<TopicPartition> fenced;
+  for (auto& [tp, w] : writers_) {
+    Status st = w->Tick(now);
+    if (st.code() == StatusCode::kPreconditionFailed) {
+      spdlog::warn("{}", st.message());
+      fenced.push_back(tp);
+      continue;
+    }
+    RETURN_IF_ERROR(st);
+    if (w->has_flushes()) CollectFlushes(*w);
+  }
+  for (const auto& tp : fenced) Fence(tp, Status(StatusCode::kPreconditionFailed, "fenced"));
+  return Status::OK();
+}
+
+void SinkTask::Fence(const TopicPartition& tp, const Status& why) {
+  spdlog::warn(
+      "{}: fenced, another instance owns this partition now ({}); dropping its unwritten "
+      "records and pausing it until the group assigns it again",
+      tp.ToString(), why.message());
+  auto it = writers_.find(tp);
+  if (it != writers_.end()) {
+    if (last_writer_ == it->second.get()) last_writer_ = nullptr;
+    writers_.erase(it);  // aborts its unfinished uploads
+  }
+  consumer_->Pause({tp});
+  fenced_.insert(tp);
+  to_commit_.erase(tp);
+  durable_.erase(tp);
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  ++progress_.fenced;
+}
+
+std::map<TopicPartition, Offset> SinkTask::OnAssigned(
+    const std::vector<TopicPartition>& partitions) {
+  std::map<TopicPartition, Offset> start;
+  for (const auto& tp : partitions) {
+    if (fenced_.erase(tp)) consumer_->Resume({tp});
+    WriterFor(tp);
+  }
+  if (mode_ != ExactlyOnceMode::kJournal || !assign_error_.ok()) return start;
+
+  // Journal mode: recover and own every partition before any of its records is read.
+  std::map<TopicPartition, Offset> group;
+  auto committed = consumer_->CommittedOffsets(partitions, kCommittedTimeout);
+  if (committed.ok()) {
+    group = std::move(*committed);
+  } else {
+    spdlog::warn("reading the group's committed offsets: {}; partitions without a journal "
+                 "start at auto.offset.reset",
+                 committed.status().message());
+  }
+  std::map<std::string, std::vector<MultipartUploadInfo>> uploads;  // by topic
+  for (const auto& tp : partitions) {
+    if (uploads.count(tp.topic)) continue;
+    std::string prefix = config_.topics_dir.empty()
+                             ? tp.topic + config_.directory_delim
+                             : config_.topics_dir + config_.directory_delim + tp.topic +
+                                   config_.directory_delim;
+    auto listed = store_->ListMultipartUploads(prefix);
+    if (!listed.ok()) {
+      assign_error_ = listed.status().WithContext("listing unfinished uploads under " + prefix);
+      return start;
+    }
+    uploads[tp.topic] = std::move(*listed);
+  }
+  for (const auto& tp : partitions) {
+    std::optional<Offset> group_offset;
+    if (auto it = group.find(tp); it != group.end()) group_offset = it->second;
+    auto from = writers_[tp]->Recover(group_offset, uploads[tp.topic]);
+    if (!from.ok()) {
+      // Run() stops before any record of these partitions is consumed.
+      assign_error_ = from.status().WithContext(tp.ToString() + ": recovering the journal");
+      return start;
+    }
+    if (*from) {
+      start[tp] = **from;
+      std::lock_guard<std::mutex> lock(progress_mu_);
+      progress_.committed[tp] = **from;
+    }
+  }
+  return start;
 }
 
 void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
@@ -176,6 +342,7 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
     if (last_writer_ == it->second.get()) last_writer_ = nullptr;
     writers_.erase(it);
   }
+  for (const auto& tp : partitions) fenced_.erase(tp);
   // Offsets already durable were sent with each upload; nothing more may be committed
   // for these partitions by this member.
   for (const auto& tp : partitions) {

@@ -1,16 +1,21 @@
 // SinkTask: the sink runtime of one process (DESIGN.md §3).
 //
-// It consumes the configured topics in the group connect-<name>, hands each record to
-// the TopicPartitionWriter of its topic-partition, and commits a partition's offset to
-// Kafka only after the object holding the records before that offset exists
-// (at-least-once). On stop it drops files not yet written — they are re-read from the
-// committed offsets on restart, as the Confluent connector does — commits
-// synchronously and leaves the group.
+// It consumes the configured topics in the group connect-<name> and hands each record to
+// the TopicPartitionWriter of its topic-partition, which decides when files close and
+// makes each flush visible exactly once (docs/exactly-once.md):
+// - journal mode (the default on stores that honour conditional writes): on assignment
+//   each partition's journal is recovered and owned before its first record is read,
+//   and consumption starts at the journal's committed offset; a partition whose journal
+//   another instance has taken over is paused and dropped ("fenced").
+// - deterministic mode: offsets are committed to Kafka after the objects holding the
+//   records exist, and a replay rewrites identical objects (the Confluent method).
+// In both modes the Kafka group offset follows every flush (asynchronously), for lag
+// tools. On stop, files not yet flushed are dropped (their uploads aborted); their
+// records are re-read on restart.
 //
 // Records are encoded on the poll thread; full parts of large files upload on the
 // UploadPool's threads while encoding goes on. Store operations are retried by the
-// RetryingStore for up to kStoreRetryWindow before the sink stops. (The worker pool of
-// DESIGN.md §3 comes with the memory budget.)
+// RetryingStore for up to kStoreRetryWindow before the sink stops.
 //
 // Thread safety: Run() owns the consumer and the writers on the calling thread.
 // Progress() may be called from any thread.
@@ -20,11 +25,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <unordered_map>
 
 #include "common/status.h"
 #include "kafka/client/consumer.h"
 #include "objstore/object_store.h"
+#include "sink/journal.h"
 #include "sink/partitioner.h"
 #include "sink/retrying_store.h"
 #include "sink/sink_config.h"
@@ -39,6 +46,9 @@ struct SinkProgress {
   uint64_t objects_written = 0;
   uint64_t bytes_written = 0;
   uint64_t store_retries = 0;
+  uint64_t flushes = 0;
+  uint64_t fenced = 0;        // partitions given up because another instance took them
+  std::string exactly_once;   // "journal" or "deterministic"
   // Next offset to consume per partition, as committed after durable writes.
   std::map<TopicPartition, Offset> committed;
 };
@@ -58,12 +68,19 @@ class SinkTask final : public RebalanceListener {
   SinkProgress Progress() const;
 
   // RebalanceListener, called from the consumer's Poll on Run's thread.
-  void OnAssigned(const std::vector<TopicPartition>& partitions) override;
+  std::map<TopicPartition, Offset> OnAssigned(
+      const std::vector<TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<TopicPartition>& partitions) override;
 
  private:
   SinkTask() = default;
   TopicPartitionWriter& WriterFor(const TopicPartition& tp);
+  // Takes a writer's finished flushes into the offsets to commit and the progress.
+  void CollectFlushes(TopicPartitionWriter& writer);
+  // Another instance owns `tp` now: drop it and stop consuming it.
+  void Fence(const TopicPartition& tp, const Status& why);
+  // Writes due to time alone (scheduled rotation, idle partitions).
+  Status TickWriters();
   void Shutdown();
   void LogProgress(bool force);
 
@@ -73,6 +90,12 @@ class SinkTask final : public RebalanceListener {
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<Consumer> consumer_;
+  ExactlyOnceMode mode_ = ExactlyOnceMode::kJournal;  // resolved at Create
+  std::unique_ptr<Journal> journal_;                  // journal mode only
+  JournalIdentity identity_;
+  std::set<TopicPartition> fenced_;  // paused: another instance owns them
+  Status assign_error_;              // a recovery that failed inside OnAssigned
+  std::chrono::steady_clock::time_point last_tick_;
   std::unordered_map<TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;
   // Offsets to commit, for assigned partitions only: a revoked partition's offset must
   // never be committed again, or it could move the new owner's progress backwards.

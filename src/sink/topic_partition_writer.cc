@@ -2,10 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace tributary {
 namespace {
+
+// rotate.interval.ms needs a clock; a partitioner that is not time-based has none, so
+// the files' age is measured with the wall clock (the connector ignores the key then).
+class WallclockExtractor final : public TimestampExtractor {
+ public:
+  Result<int64_t> Extract(const Record&, int64_t now_ms) const override { return now_ms; }
+  bool deterministic() const override { return false; }
+};
+
+// The first slot of the rotate.schedule.interval.ms grid after `now_ms`.
+int64_t NextSlot(int64_t now_ms, int64_t interval_ms) {
+  return (now_ms / interval_ms + 1) * interval_ms;
+}
+
+std::string OffsetText(Offset o) { return std::to_string(o.value()); }
 
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -17,89 +33,384 @@ int64_t NowMillis() {
 
 TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* config,
                                            const Format* format, const Partitioner* partitioner,
-                                           ObjectStore* store, UploadPool* pool)
+                                           ObjectStore* store, UploadPool* pool, Journal* journal,
+                                           JournalIdentity identity)
     : tp_(std::move(tp)),
       config_(config),
       format_(format),
       partitioner_(partitioner),
       store_(store),
       pool_(pool),
+      journal_(journal),
+      identity_(std::move(identity)),
       naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
-              config->file_delim} {}
+              config->file_delim},
+      wallclock_(std::make_unique<WallclockExtractor>()) {}
 
-Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& record) {
+TopicPartitionWriter::~TopicPartitionWriter() { Discard(); }
+
+const TimestampExtractor* TopicPartitionWriter::rotation_clock() const {
+  const TimestampExtractor* ex = partitioner_->timestamp_extractor();
+  return ex != nullptr ? ex : wallclock_.get();
+}
+
+uint64_t TopicPartitionWriter::buffered_bytes() const {
+  uint64_t total = 0;
+  for (const auto& [encoded, f] : files_) total += f.upload->buffered_bytes();
+  return total;
+}
+
+Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   if (!record.value) {
-    if (config_->on_null == NullValueBehavior::kIgnore) return std::optional<WrittenObject>();
+    if (config_->on_null == NullValueBehavior::kIgnore) return Status::OK();
     return InvalidArgument(
         "{}: the value is null (a tombstone) and behavior.on.null.values=fail; set "
         "behavior.on.null.values=ignore to skip tombstones",
         record.Where());
   }
-  if (!writer_) {
-    ASSIGN_OR_RETURN(encoded_partition_, partitioner_->Encode(record, NowMillis()));
-    first_ = record.offset;
-    records_ = 0;
-    PutOptions options;
-    options.content_type =
-        config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
-    options.metadata = {{"tributary-first-offset", std::to_string(first_.value())}};
-    if (config_->object_tagging) {
-      // Confluent's tag names (s3.object.tagging).
-      options.tags = config_->extra_tags;
-      options.tags["startOffset"] = std::to_string(first_.value());
-    }
-    upload_ = std::make_unique<ObjectUpload>(
-        store_, pool_,
-        DataObjectKey(naming_, tp_, encoded_partition_, first_,
-                      format_->Extension() + CodecExtension(config_->codec)),
-        std::move(options), config_->part_size);
-    OutputStream* out = upload_.get();
-    if (config_->codec != Codec::kNone) {
-      ASSIGN_OR_RETURN(compressor_,
-                       MakeCompressingStream(config_->codec, config_->compression_level, out));
-      out = compressor_.get();
-    }
-    writer_ = format_->NewWriter(out);
+  ASSIGN_OR_RETURN(std::string encoded, partitioner_->Encode(record, now_ms));
+  int64_t ts = 0;
+  if (config_->rotate_interval_ms > 0) {
+    ASSIGN_OR_RETURN(ts, rotation_clock()->Extract(record, now_ms));
   }
-  RETURN_IF_ERROR(writer_->Write(record));
+
+  // Rules checked before the record is appended, in the connector's order.
+  if (records_ > 0) {
+    std::string reason;
+    if (config_->rotate_interval_ms > 0) {
+      if (ts - base_ts_ >= config_->rotate_interval_ms) {
+        reason = "rotate.interval.ms";
+      } else if (config_->rotate_on_partition_change && encoded != current_encoded_) {
+        reason = "rotate.interval.ms (encoded partition changed)";
+      }
+    }
+    if (reason.empty() && config_->rotate_schedule_interval_ms > 0 &&
+        now_ms >= next_scheduled_ms_) {
+      reason = "rotate.schedule.interval.ms";
+    }
+    if (reason.empty() && config_->max_open_files > 0 && !files_.count(encoded) &&
+        files_.size() >= static_cast<size_t>(config_->max_open_files)) {
+      reason = "partitioner.max.open.files";
+    }
+    if (!reason.empty()) RETURN_IF_ERROR(DoFlush(std::move(reason)));
+  }
+
+  if (records_ == 0) {
+    flush_first_ = record.offset;
+    base_ts_ = ts;
+    if (config_->rotate_schedule_interval_ms > 0) {
+      next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms);
+    }
+  }
+  ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));
+  RETURN_IF_ERROR(file->writer->Write(record));
+  file->last = record.offset;
+  ++file->records;
+  if (record.timestamp_ms >= 0) {
+    file->min_ts = std::min(file->min_ts, record.timestamp_ms);
+    file->max_ts = std::max(file->max_ts, record.timestamp_ms);
+  }
   last_ = record.offset;
+  last_ts_ = ts;
   ++records_;
-  if (records_ < static_cast<uint64_t>(config_->flush_size)) return std::optional<WrittenObject>();
-  ASSIGN_OR_RETURN(WrittenObject written, Upload());
-  return std::optional<WrittenObject>(std::move(written));
+  current_encoded_ = std::move(encoded);
+
+  if (records_ >= static_cast<uint64_t>(config_->flush_size)) return DoFlush("flush.size");
+  if (config_->flush_bytes > 0 &&
+      file->upload->Size() >= static_cast<uint64_t>(config_->flush_bytes)) {
+    return DoFlush("flush.bytes");
+  }
+  return Status::OK();
 }
 
-Result<WrittenObject> TopicPartitionWriter::Upload() {
-  RETURN_IF_ERROR(writer_->Close());
-  if (compressor_) RETURN_IF_ERROR(compressor_->Close());
-  WrittenObject w;
-  w.key = upload_->key();
-  w.first = first_;
-  w.last = last_;
-  w.records = records_;
-  w.bytes = upload_->Size();
-  std::map<std::string, std::string> final_tags;
+Status TopicPartitionWriter::Tick(int64_t now_ms) {
+  if (records_ == 0) return Status::OK();
+  if (config_->rotate_schedule_interval_ms > 0 && now_ms >= next_scheduled_ms_) {
+    return DoFlush("rotate.schedule.interval.ms");
+  }
+  // With the wall clock as the extractor, time passes without records: close the
+  // files when the interval is over instead of waiting for the next record.
+  if (config_->rotate_interval_ms > 0 && !rotation_clock()->deterministic() &&
+      now_ms - base_ts_ >= config_->rotate_interval_ms) {
+    return DoFlush("rotate.interval.ms");
+  }
+  return Status::OK();
+}
+
+Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std::string& encoded,
+                                                                      const Record& record) {
+  auto it = files_.find(encoded);
+  if (it != files_.end()) return &it->second;
+  OpenFile f;
+  f.first = record.offset;
+  PutOptions options;
+  options.content_type =
+      config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
+  options.metadata = {{"tributary-first-offset", OffsetText(f.first)}};
+  if (journal_ != nullptr) options.metadata["tributary-flush-first"] = OffsetText(flush_first_);
   if (config_->object_tagging) {
-    final_tags = {{"endOffset", std::to_string(last_.value())},
-                  {"recordCount", std::to_string(records_)}};
+    // Confluent's tag names (s3.object.tagging).
+    options.tags = config_->extra_tags;
+    options.tags["startOffset"] = OffsetText(f.first);
   }
-  auto put = upload_->Finish({{"tributary-last-offset", std::to_string(last_.value())},
-                              {"tributary-record-count", std::to_string(records_)}},
-                             final_tags);
-  if (!put.ok()) {
-    return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}", tp_.ToString(),
-                                                first_.value(), last_.value(), w.key));
+  f.upload = std::make_unique<ObjectUpload>(
+      store_, pool_,
+      DataObjectKey(naming_, tp_, encoded, f.first,
+                    format_->Extension() + CodecExtension(config_->codec)),
+      std::move(options), config_->part_size);
+  OutputStream* out = f.upload.get();
+  if (config_->codec != Codec::kNone) {
+    ASSIGN_OR_RETURN(f.compressor,
+                     MakeCompressingStream(config_->codec, config_->compression_level, out));
+    out = f.compressor.get();
   }
-  spdlog::debug("wrote {} ({} records, {} bytes, {} part(s))", w.key, w.records, w.bytes,
-                upload_->multipart() ? upload_->parts() : 1);
+  f.writer = format_->NewWriter(out);
+  return &files_.emplace(encoded, std::move(f)).first->second;
+}
+
+std::map<std::string, std::string> TopicPartitionWriter::FinalMetadata(const OpenFile& f) const {
+  std::map<std::string, std::string> m = {{"tributary-last-offset", OffsetText(f.last)},
+                                          {"tributary-record-count", std::to_string(f.records)}};
+  if (journal_ != nullptr) m["tributary-flush-next"] = OffsetText(last_.Next());
+  if (f.min_ts <= f.max_ts) {
+    m["tributary-min-timestamp"] = std::to_string(f.min_ts);
+    m["tributary-max-timestamp"] = std::to_string(f.max_ts);
+  }
+  return m;
+}
+
+Status TopicPartitionWriter::DoFlush(std::string reason) {
+  if (records_ == 0) return Status::OK();
+  for (auto& [encoded, f] : files_) {
+    Status st = f.writer->Close();
+    if (st.ok() && f.compressor) st = f.compressor->Close();
+    if (!st.ok()) {
+      return st.WithContext(fmt::format("{}: closing {}", tp_.ToString(), f.upload->key()));
+    }
+  }
+  Flush flush;
+  flush.next = last_.Next();
+  flush.reason = std::move(reason);
+  for (const auto& [encoded, f] : files_) {
+    flush.objects.push_back({f.upload->key(), f.first, f.last, f.records, f.upload->Size()});
+  }
+  Status st = journal_ != nullptr ? FlushJournaled(&flush) : FlushDirect(&flush);
+  if (!st.ok()) return st;
+  for (const auto& w : flush.objects) {
+    spdlog::debug("wrote {} (offsets {}..{}, {} records, {} bytes; {})", w.key, w.first.value(),
+                  w.last.value(), w.records, w.bytes, flush.reason);
+  }
+  files_.clear();
+  records_ = 0;
+  flushes_.push_back(std::move(flush));
+  return Status::OK();
+}
+
+Status TopicPartitionWriter::FlushDirect(Flush* flush) {
+  (void)flush;
+  for (auto& [encoded, f] : files_) {
+    std::map<std::string, std::string> final_tags;
+    if (config_->object_tagging) {
+      final_tags = {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
+    }
+    auto put = f.upload->Finish(FinalMetadata(f), final_tags);
+    if (!put.ok()) {
+      return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
+                                                  tp_.ToString(), f.first.value(), f.last.value(),
+                                                  f.upload->key()));
+    }
+  }
+  return Status::OK();
+}
+
+Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
+  if (!journal_state_) {
+    return Status(StatusCode::kInternal,
+                  fmt::format("{}: flush before the journal was recovered", tp_.ToString()));
+  }
+  // 1. The last part of every file.
+  PendingFlush pending;
+  pending.first = flush_first_.value();
+  pending.next = flush->next.value();
+  for (auto& [encoded, f] : files_) {
+    std::map<std::string, std::string> final_tags;
+    if (config_->object_tagging) {
+      final_tags = {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
+    }
+    auto parts = f.upload->Prepare(FinalMetadata(f), final_tags);
+    if (!parts.ok()) {
+      return CheckFenced(parts.status().WithContext(
+          fmt::format("{}: uploading offsets {}..{} to {}", tp_.ToString(), f.first.value(),
+                      f.last.value(), f.upload->key())));
+    }
+    JournalFile jf;
+    jf.key = f.upload->key();
+    jf.upload_id = f.upload->upload_id();
+    jf.first = f.first.value();
+    jf.last = f.last.value();
+    jf.records = f.records;
+    jf.bytes = f.upload->Size();
+    jf.parts = *parts;
+    pending.files.push_back(std::move(jf));
+  }
+  // 2. The journal names the flush: from now on it is rolled forward, never lost.
+  JournalRecord record = journal_state_->record;
+  record.pending = pending;
+  record.updated_ms = NowMillis();
+  auto etag = journal_->Write(tp_, record, journal_state_->etag);
+  if (!etag.ok()) {
+    if (etag.status().code() == StatusCode::kPreconditionFailed) {
+      for (auto& [encoded, f] : files_) f.upload->Abort();
+    }
+    return etag.status();
+  }
+  journal_state_ = VersionedJournal{record, *etag};
+  // 3. Every object becomes visible.
+  for (auto& [encoded, f] : files_) {
+    auto done = f.upload->Complete();
+    if (!done.ok()) {
+      return CheckFenced(done.status().WithContext(fmt::format(
+          "{}: completing {} (offsets {}..{}); the journal's pending flush completes it on "
+          "restart",
+          tp_.ToString(), f.upload->key(), f.first.value(), f.last.value())));
+    }
+  }
+  // 4. The journal moves on.
+  record.pending.reset();
+  record.committed = pending.next;
+  ++record.flushes;
+  record.updated_ms = NowMillis();
+  ASSIGN_OR_RETURN(std::string committed_etag,
+                   journal_->Write(tp_, record, journal_state_->etag));
+  journal_state_ = VersionedJournal{std::move(record), std::move(committed_etag)};
+  return Status::OK();
+}
+
+Status TopicPartitionWriter::CheckFenced(Status error) {
+  if (journal_ == nullptr || !journal_state_) return error;
+  auto current = journal_->Read(tp_);
+  if (current.ok() && current->has_value() &&
+      ((*current)->record.owner.instance != identity_.instance ||
+       (*current)->record.owner.epoch != journal_state_->record.owner.epoch)) {
+    return Status(StatusCode::kPreconditionFailed,
+                  fmt::format("{}: taken over by instance {} (epoch {}) while this one was "
+                              "writing ({})",
+                              tp_.ToString(), (*current)->record.owner.instance,
+                              (*current)->record.owner.epoch, error.message()));
+  }
+  return error;
+}
+
+Status TopicPartitionWriter::RollForward(const PendingFlush& pending) {
+  for (const auto& f : pending.files) {
+    auto done = store_->CompleteMultipartUpload(f.key, f.upload_id, f.parts);
+    if (done.ok()) {
+      spdlog::info("{}: completed {} (offsets {}..{}) left pending by the previous owner",
+                   tp_.ToString(), f.key, f.first, f.last);
+      continue;
+    }
+    // Completed already (by the previous owner, or by an earlier attempt of ours)? The
+    // upload is then gone, and radosgw reports that as a 500, not a 404: the object
+    // itself decides.
+    auto head = store_->Head(f.key);
+    if (head.ok() && head->size == f.bytes &&
+        head->metadata["tributary-first-offset"] == std::to_string(f.first) &&
+        head->metadata["tributary-flush-first"] == std::to_string(pending.first)) {
+      continue;
+    }
+    return Status(StatusCode::kCorruption,
+                  fmt::format("{}: the journal's pending flush names {} (offsets {}..{}, upload "
+                              "{}), but the upload cannot be completed ({}) and the object is "
+                              "not there; stopping rather than losing these records",
+                              tp_.ToString(), f.key, f.first, f.last, f.upload_id,
+                              done.status().message()));
+  }
+  return Status::OK();
+}
+
+Result<std::optional<Offset>> TopicPartitionWriter::Recover(
+    std::optional<Offset> group_committed, const std::vector<MultipartUploadInfo>& uploads) {
+  if (journal_ == nullptr) return group_committed;
   Discard();
-  return w;
+  std::vector<std::string> named;  // upload ids a journal names
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > 20) {
+      return Unavailable("{}: the journal {} keeps changing; another instance is writing it",
+                         tp_.ToString(), journal_->Key(tp_));
+    }
+    ASSIGN_OR_RETURN(std::optional<VersionedJournal> current, journal_->Read(tp_));
+    JournalRecord record;
+    std::string etag;
+    if (current) {
+      record = std::move(current->record);
+      etag = std::move(current->etag);
+      if (record.pending) {
+        for (const auto& f : record.pending->files) named.push_back(f.upload_id);
+        RETURN_IF_ERROR(RollForward(*record.pending));
+        record.committed = record.pending->next;
+        ++record.flushes;
+        record.pending.reset();
+      }
+    } else {
+      record.sink = journal_->sink();
+      record.topic = tp_.topic;
+      record.partition = tp_.partition.value();
+      if (group_committed) record.committed = group_committed->value();
+    }
+    const int64_t previous_epoch = record.owner.epoch;
+    const std::string previous_owner = record.owner.instance;
+    record.owner = {identity_.instance, previous_epoch + 1, identity_.host, NowMillis()};
+    record.updated_ms = record.owner.since_ms;
+    auto written = journal_->Write(tp_, record, etag);
+    if (!written.ok()) {
+      if (written.status().code() == StatusCode::kPreconditionFailed) continue;
+      return written.status();
+    }
+    if (!current) {
+      spdlog::info("{}: created journal {}; starting at {}", tp_.ToString(), journal_->Key(tp_),
+                   record.committed ? std::to_string(*record.committed)
+                                    : "auto.offset.reset (no committed offset)");
+    } else {
+      spdlog::info("{}: took over journal {} from {} (epoch {}); committed offset {}",
+                   tp_.ToString(), journal_->Key(tp_),
+                   previous_owner.empty() ? "nobody" : previous_owner, record.owner.epoch,
+                   record.committed ? std::to_string(*record.committed) : "none yet");
+    }
+    journal_state_ = VersionedJournal{std::move(record), *written};
+    break;
+  }
+  // Unfinished uploads of this topic-partition that no journal names belong to a writer
+  // that crashed or was fenced: nothing will complete them.
+  const std::string marker = fmt::format("{}{}{}{}", tp_.topic, config_->file_delim,
+                                         tp_.partition.value(), config_->file_delim);
+  for (const auto& u : uploads) {
+    const size_t slash = u.key.rfind(config_->directory_delim);
+    const std::string_view name =
+        slash == std::string::npos
+            ? std::string_view(u.key)
+            : std::string_view(u.key).substr(slash + config_->directory_delim.size());
+    if (!name.starts_with(marker)) continue;
+    if (std::find(named.begin(), named.end(), u.upload_id) != named.end()) continue;
+    Status st = store_->AbortMultipartUpload(u.key, u.upload_id);
+    if (st.ok() || st.code() == StatusCode::kNotFound) {
+      spdlog::info("{}: aborted a stray upload of {} (a previous writer's unfinished file)",
+                   tp_.ToString(), u.key);
+    } else {
+      spdlog::warn("{}: aborting a stray upload of {}: {}", tp_.ToString(), u.key, st.message());
+    }
+  }
+  const auto& committed = journal_state_->record.committed;
+  if (!committed) return std::optional<Offset>();
+  return std::optional<Offset>(Offset(*committed));
 }
 
 void TopicPartitionWriter::Discard() {
-  writer_.reset();
-  compressor_.reset();
-  upload_.reset();  // aborts a multipart upload that was not finished
+  // A prepared upload may be named by a pending flush in the journal (or its journal
+  // write's outcome is unknown): only the journal's next reader may decide its fate.
+  for (auto& [encoded, f] : files_) {
+    if (!f.upload->prepared()) f.upload->Abort();
+  }
+  files_.clear();
   records_ = 0;
 }
 

@@ -1,28 +1,41 @@
 // TopicPartitionWriter: turns the records of one Kafka topic-partition into objects.
 //
-// It keeps one open file per encoded partition (one, with the DefaultPartitioner),
-// appends each record through the Format's writer into an ObjectUpload (which streams
-// full parts to the store as it goes), and when the file holds flush.size records it
-// finishes the object and reports the offset that may now be committed: the offset
-// after the last record of the file. Records the writer has not yet uploaded are
-// not durable; if the partition is revoked or the process stops they are dropped and
-// re-read from the committed offset (at-least-once; the journal makes it exactly-once
-// in a later change).
+// It keeps one open file per encoded partition (the partitioner decides; one with the
+// DefaultPartitioner), appends each record through the Format's writer into an
+// ObjectUpload (which streams full parts to the store as it goes), and decides when the
+// open files close, following the Confluent connector's rules
+// (shared/reference/sink-anchors.md §1.5): before a record is appended, rotate.interval.ms
+// (in the timestamp extractor's time, or a change of encoded partition with
+// rotate.file.on.partition.change), rotate.schedule.interval.ms and
+// partitioner.max.open.files; after it, flush.size and flush.bytes. A rotation closes
+// every open file of the topic-partition at once: that set of objects is a *flush*.
 //
-// Each object carries user metadata tributary-first-offset and, when it was written in
-// one PUT, tributary-last-offset and tributary-record-count (docs/object-layout.md).
+// How a flush becomes visible depends on exactly.once.mode (docs/exactly-once.md):
+// - journal: every object is a multipart upload; the flush is recorded as pending in the
+//   partition's journal, the uploads are completed, and the journal's `committed`
+//   advances (docs/journal-format.md). Recover() runs that protocol's assignment side.
+// - deterministic: each object is written (one PUT when it fits in a part) and the
+//   caller commits the Kafka offset afterwards, as the Confluent connector does.
 //
-// Thread safety: owned by one thread (today the poll thread).
+// When another instance has taken the partition over (its journal write won), the
+// writer's journal writes fail: it aborts its uploads and reports kPreconditionFailed,
+// and the caller stops consuming the partition ("fenced").
+//
+// Thread safety: owned by one thread (the sink's poll thread).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/status.h"
 #include "common/types.h"
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
+#include "sink/journal.h"
 #include "sink/object_naming.h"
 #include "sink/object_upload.h"
 #include "sink/partitioner.h"
@@ -38,26 +51,84 @@ struct WrittenObject {
   uint64_t bytes = 0;
 };
 
+// What one flush made visible.
+struct Flush {
+  std::vector<WrittenObject> objects;
+  Offset next;  // every record before it is in a visible object
+  std::string reason;
+};
+
+// Who this process is, as written into journals it owns.
+struct JournalIdentity {
+  std::string instance;
+  std::string host;
+};
+
 class TopicPartitionWriter {
  public:
-  // Borrows every pointer; they must outlive the writer.
+  // Borrows every pointer; they must outlive the writer. `journal` is null in
+  // deterministic mode.
   TopicPartitionWriter(TopicPartition tp, const SinkConfig* config, const Format* format,
-                       const Partitioner* partitioner, ObjectStore* store, UploadPool* pool);
+                       const Partitioner* partitioner, ObjectStore* store, UploadPool* pool,
+                       Journal* journal, JournalIdentity identity);
+  ~TopicPartitionWriter();
 
-  // Appends `record`. When that completes a file, uploads it and returns what was
-  // written. Errors name the record; an upload error leaves the file open so the caller
-  // may stop without losing anything (the records are not committed).
-  Result<std::optional<WrittenObject>> Write(const Record& record);
+  // Journal mode, on assignment and before any record: reads the journal (creating it
+  // when there is none), rolls a pending flush forward, takes ownership and aborts the
+  // partition's stray uploads among `uploads` (the topic's unfinished multipart
+  // uploads). Returns the offset to consume from; nullopt when neither the journal nor
+  // `group_committed` knows one (auto.offset.reset applies).
+  Result<std::optional<Offset>> Recover(std::optional<Offset> group_committed,
+                                        const std::vector<MultipartUploadInfo>& uploads);
 
-  // Drops the open file without writing it.
+  // Appends `record` (its processing time is `now_ms`), flushing before or after it as
+  // the rotation rules say. Errors name the record; kPreconditionFailed means fenced.
+  // A failed upload leaves nothing half-visible; the caller may stop without losing
+  // anything (the records are not committed).
+  Status Write(const Record& record, int64_t now_ms);
+
+  // Flushes when a time-based rule is due on a partition that receives no records
+  // (rotate.schedule.interval.ms; rotate.interval.ms with the wall clock).
+  Status Tick(int64_t now_ms);
+
+  // Flushes made visible since the last call.
+  std::vector<Flush> TakeFlushes() { return std::exchange(flushes_, {}); }
+  bool has_flushes() const { return !flushes_.empty(); }
+
+  // Drops the open files without writing them (their uploads are aborted).
   void Discard();
 
   const TopicPartition& topic_partition() const { return tp_; }
   uint64_t buffered_records() const { return records_; }
-  uint64_t buffered_bytes() const { return upload_ ? upload_->buffered_bytes() : 0; }
+  uint64_t buffered_bytes() const;
+  size_t open_files() const { return files_.size(); }
+  // The journal's `committed` (journal mode), for status.
+  std::optional<int64_t> journal_committed() const {
+    return journal_state_ ? journal_state_->record.committed : std::nullopt;
+  }
 
  private:
-  Result<WrittenObject> Upload();
+  struct OpenFile {
+    std::unique_ptr<ObjectUpload> upload;
+    std::unique_ptr<OutputStream> compressor;  // between writer and upload, if a codec
+    std::unique_ptr<RecordWriter> writer;
+    Offset first;
+    Offset last;
+    uint64_t records = 0;
+    int64_t min_ts = INT64_MAX;
+    int64_t max_ts = INT64_MIN;
+  };
+
+  Result<OpenFile*> FileFor(const std::string& encoded, const Record& record);
+  Status DoFlush(std::string reason);
+  Status FlushJournaled(Flush* flush);
+  Status FlushDirect(Flush* flush);
+  Status RollForward(const PendingFlush& pending);
+  // After a store error in journal mode: if another instance owns the journal now, the
+  // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
+  Status CheckFenced(Status error);
+  std::map<std::string, std::string> FinalMetadata(const OpenFile& f) const;
+  const TimestampExtractor* rotation_clock() const;
 
   const TopicPartition tp_;
   const SinkConfig* config_;
@@ -65,16 +136,24 @@ class TopicPartitionWriter {
   const Partitioner* partitioner_;
   ObjectStore* store_;
   UploadPool* pool_;
+  Journal* journal_;  // null in deterministic mode
+  const JournalIdentity identity_;
   const NamingOptions naming_;
+  std::unique_ptr<TimestampExtractor> wallclock_;  // rotate.interval.ms without a time partitioner
 
-  // The open file, if any.
-  std::string encoded_partition_;
-  std::unique_ptr<ObjectUpload> upload_;
-  std::unique_ptr<OutputStream> compressor_;  // between writer_ and upload_, if a codec
-  std::unique_ptr<RecordWriter> writer_;
-  Offset first_;
+  std::optional<VersionedJournal> journal_state_;  // journal mode, after Recover
+
+  // The open files of the current flush, by encoded partition.
+  std::map<std::string, OpenFile> files_;
+  std::string current_encoded_;  // the previous record's
+  Offset flush_first_;
   Offset last_;
-  uint64_t records_ = 0;
+  uint64_t records_ = 0;           // in the current flush
+  int64_t base_ts_ = 0;            // rotate.interval.ms: extractor time of the first record
+  int64_t last_ts_ = 0;            // ... and of the latest
+  int64_t next_scheduled_ms_ = 0;  // rotate.schedule.interval.ms: when the files close
+
+  std::vector<Flush> flushes_;
 };
 
 }  // namespace tributary

@@ -10,53 +10,94 @@
 namespace tributary {
 namespace {
 
+// Routes a record by the first character of its value ("a..." to dir=a), so tests can
+// open several files in one topic-partition without the time and field partitioners.
+class FirstLetterPartitioner final : public Partitioner {
+ public:
+  Result<std::string> Encode(const Record& r, int64_t) const override {
+    return "dir=" + std::string(r.value->substr(0, 1));
+  }
+};
+
 class TopicPartitionWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = std::filesystem::temp_directory_path() / ("tributary-tpw-" + RandomHex(8));
+    config_.name = "s";
     config_.flush_size = 3;
     config_.store = {.url = "file://" + root_.string(), .bucket = "lake"};
     store_ = std::move(OpenObjectStore(config_.store)).value();
     ASSERT_TRUE(store_->CheckBucket().ok());
     format_ = MakeJsonFormat(ValueEncoding::kJson);
     partitioner_ = MakePartitioner(PartitionerOptions{}).value();
+    journal_ = std::make_unique<Journal>(store_.get(), "_tributary/journal", "s");
   }
   void TearDown() override { std::filesystem::remove_all(root_); }
 
+  // deterministic mode
   std::unique_ptr<TopicPartitionWriter> NewWriter() {
-    return std::make_unique<TopicPartitionWriter>(TopicPartition{"orders", Partition(1)}, &config_,
-                                                  format_.get(), partitioner_.get(), store_.get(),
-                                                  &pool_);
+    return std::make_unique<TopicPartitionWriter>(tp_, &config_, format_.get(), partitioner_.get(),
+                                                  store_.get(), &pool_, nullptr,
+                                                  JournalIdentity{});
+  }
+  // journal mode, recovered
+  std::unique_ptr<TopicPartitionWriter> NewJournaledWriter(const std::string& instance,
+                                                           std::optional<Offset>* start = nullptr) {
+    auto w = std::make_unique<TopicPartitionWriter>(tp_, &config_, format_.get(),
+                                                    partitioner_.get(), store_.get(), &pool_,
+                                                    journal_.get(), JournalIdentity{instance, "h"});
+    auto uploads = store_->ListMultipartUploads("topics/orders/");
+    EXPECT_TRUE(uploads.ok());
+    auto from = w->Recover(std::nullopt, *uploads);
+    EXPECT_TRUE(from.ok()) << from.status().ToString();
+    if (start != nullptr && from.ok()) *start = *from;
+    return w;
   }
   static Record R(int64_t offset, std::optional<std::string_view> value) {
     return Record{
         .topic = "orders", .partition = Partition(1), .offset = Offset(offset), .value = value};
   }
+  std::vector<WrittenObject> Objects(TopicPartitionWriter& w) {
+    std::vector<WrittenObject> out;
+    for (auto& f : w.TakeFlushes()) {
+      for (auto& o : f.objects) out.push_back(o);
+    }
+    return out;
+  }
+  JournalRecord ReadJournal() {
+    auto j = journal_->Read(tp_);
+    EXPECT_TRUE(j.ok() && j->has_value());
+    return (*j)->record;
+  }
 
+  const TopicPartition tp_{"orders", Partition(1)};
   std::filesystem::path root_;
   SinkConfig config_;
   std::unique_ptr<ObjectStore> store_;
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
+  std::unique_ptr<Journal> journal_;
   UploadPool pool_{2, 64 << 20};
 };
 
 TEST_F(TopicPartitionWriterTest, RotatesAfterFlushSizeRecords) {
   auto w = NewWriter();
-  std::vector<WrittenObject> written;
   for (int64_t off = 10; off < 17; ++off) {
-    auto r = w->Write(R(off, fmt::format("{{\"n\":{}}}", off)));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    if (r->has_value()) written.push_back(**r);
+    ASSERT_TRUE(w->Write(R(off, fmt::format("{{\"n\":{}}}", off)), 0).ok());
   }
-  ASSERT_EQ(written.size(), 2u);
-  EXPECT_EQ(written[0].key, "topics/orders/partition=1/orders+1+0000000010.json");
-  EXPECT_EQ(written[0].first, Offset(10));
-  EXPECT_EQ(written[0].last, Offset(12));
-  EXPECT_EQ(written[1].key, "topics/orders/partition=1/orders+1+0000000013.json");
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 2u);
+  EXPECT_EQ(flushes[0].next, Offset(13));
+  EXPECT_EQ(flushes[0].reason, "flush.size");
+  const WrittenObject& a = flushes[0].objects.at(0);
+  const WrittenObject& b = flushes[1].objects.at(0);
+  EXPECT_EQ(a.key, "topics/orders/partition=1/orders+1+0000000010.json");
+  EXPECT_EQ(a.first, Offset(10));
+  EXPECT_EQ(a.last, Offset(12));
+  EXPECT_EQ(b.key, "topics/orders/partition=1/orders+1+0000000013.json");
   EXPECT_EQ(w->buffered_records(), 1u);
-  EXPECT_EQ(*store_->Get(written[0].key), "{\"n\":10}\n{\"n\":11}\n{\"n\":12}\n");
-  auto head = store_->Head(written[1].key);
+  EXPECT_EQ(*store_->Get(a.key), "{\"n\":10}\n{\"n\":11}\n{\"n\":12}\n");
+  auto head = store_->Head(b.key);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->metadata["tributary-first-offset"], "13");
   EXPECT_EQ(head->metadata["tributary-last-offset"], "15");
@@ -65,45 +106,289 @@ TEST_F(TopicPartitionWriterTest, RotatesAfterFlushSizeRecords) {
 
 TEST_F(TopicPartitionWriterTest, NullValueFailsNamingTheRecordByDefault) {
   auto w = NewWriter();
-  auto r = w->Write(R(42, std::nullopt));
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("orders-1@42"), std::string::npos);
-  EXPECT_NE(r.status().message().find("behavior.on.null.values"), std::string::npos);
+  Status st = w->Write(R(42, std::nullopt), 0);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("orders-1@42"), std::string::npos);
+  EXPECT_NE(st.message().find("behavior.on.null.values"), std::string::npos);
 }
 
 TEST_F(TopicPartitionWriterTest, NullValueSkippedWhenIgnored) {
   config_.on_null = NullValueBehavior::kIgnore;
   auto w = NewWriter();
-  ASSERT_TRUE(w->Write(R(0, "1")).ok());
-  ASSERT_TRUE(w->Write(R(1, std::nullopt)).ok());
-  ASSERT_TRUE(w->Write(R(2, "2")).ok());
-  auto r = w->Write(R(3, "3"));
-  ASSERT_TRUE(r.ok());
-  ASSERT_TRUE(r->has_value());
-  EXPECT_EQ((*r)->records, 3u);
-  EXPECT_EQ(*store_->Get((*r)->key), "1\n2\n3\n");
+  for (auto [off, v] : std::vector<std::pair<int, std::optional<std::string_view>>>{
+           {0, "1"}, {1, std::nullopt}, {2, "2"}, {3, "3"}}) {
+    ASSERT_TRUE(w->Write(R(off, v), 0).ok());
+  }
+  auto objects = Objects(*w);
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0].records, 3u);
+  EXPECT_EQ(*store_->Get(objects[0].key), "1\n2\n3\n");
 }
 
 TEST_F(TopicPartitionWriterTest, InvalidJsonStopsWithoutWriting) {
   auto w = NewWriter();
-  ASSERT_TRUE(w->Write(R(0, "{}")).ok());
-  auto r = w->Write(R(1, "not json"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("orders-1@1"), std::string::npos);
+  ASSERT_TRUE(w->Write(R(0, "{}"), 0).ok());
+  Status st = w->Write(R(1, "not json"), 0);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("orders-1@1"), std::string::npos);
   EXPECT_TRUE(store_->ListAll("")->empty());
 }
 
 TEST_F(TopicPartitionWriterTest, DiscardDropsTheOpenFile) {
   auto w = NewWriter();
-  ASSERT_TRUE(w->Write(R(0, "{}")).ok());
+  ASSERT_TRUE(w->Write(R(0, "{}"), 0).ok());
   w->Discard();
   EXPECT_EQ(w->buffered_records(), 0u);
   // The next file starts at the next record it receives.
-  ASSERT_TRUE(w->Write(R(5, "{}")).ok());
-  ASSERT_TRUE(w->Write(R(6, "{}")).ok());
-  auto r = w->Write(R(7, "{}"));
-  ASSERT_TRUE(r.ok() && r->has_value());
-  EXPECT_EQ((*r)->first, Offset(5));
+  for (int off : {5, 6, 7}) ASSERT_TRUE(w->Write(R(off, "{}"), 0).ok());
+  auto objects = Objects(*w);
+  ASSERT_EQ(objects.size(), 1u);
+  EXPECT_EQ(objects[0].first, Offset(5));
+}
+
+TEST_F(TopicPartitionWriterTest, ScheduledRotationClosesAnIdlePartitionOnTheGrid) {
+  config_.flush_size = 1000;
+  config_.rotate_schedule_interval_ms = 10'000;
+  auto w = NewWriter();
+  ASSERT_TRUE(w->Write(R(0, "1"), 12'000).ok());
+  ASSERT_TRUE(w->Write(R(1, "2"), 15'000).ok());
+  ASSERT_TRUE(w->Tick(19'999).ok());
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Tick(20'000).ok());  // the next multiple of the interval
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].reason, "rotate.schedule.interval.ms");
+  EXPECT_EQ(flushes[0].next, Offset(2));
+  // A record after the slot starts a file with a new slot.
+  ASSERT_TRUE(w->Write(R(2, "3"), 21'000).ok());
+  ASSERT_TRUE(w->Tick(29'000).ok());
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Write(R(3, "4"), 30'500).ok());  // rotates before appending
+  flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].objects.at(0).last, Offset(2));
+}
+
+TEST_F(TopicPartitionWriterTest, RotateIntervalWithTheWallClock) {
+  config_.flush_size = 1000;
+  config_.rotate_interval_ms = 5'000;
+  config_.rotate_on_partition_change = false;
+  auto w = NewWriter();
+  ASSERT_TRUE(w->Write(R(0, "1"), 1'000).ok());
+  ASSERT_TRUE(w->Write(R(1, "2"), 5'999).ok());
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Write(R(2, "3"), 6'000).ok());  // 5 s after the file's first record
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].next, Offset(2));
+  // Idle: the wall clock alone closes the file.
+  ASSERT_TRUE(w->Tick(10'999).ok());
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Tick(11'000).ok());
+  EXPECT_EQ(w->TakeFlushes().size(), 1u);
+}
+
+TEST_F(TopicPartitionWriterTest, FlushBytesAndMaxOpenFiles) {
+  config_.flush_size = 1000;
+  config_.flush_bytes = 10;
+  auto w = NewWriter();
+  ASSERT_TRUE(w->Write(R(0, "\"abcd\""), 0).ok());  // 7 bytes with the newline
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Write(R(1, "\"ef\""), 0).ok());  // 12 bytes
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].reason, "flush.bytes");
+
+  config_.flush_bytes = -1;
+  config_.max_open_files = 2;
+  FirstLetterPartitioner letters;
+  TopicPartitionWriter w2(tp_, &config_, format_.get(), &letters, store_.get(), &pool_, nullptr,
+                          {});
+  ASSERT_TRUE(w2.Write(R(10, "1"), 0).ok());
+  ASSERT_TRUE(w2.Write(R(11, "2"), 0).ok());
+  ASSERT_TRUE(w2.Write(R(12, "1"), 0).ok());
+  EXPECT_EQ(w2.open_files(), 2u);
+  ASSERT_TRUE(w2.Write(R(13, "3"), 0).ok());  // a third path: the two open files close
+  flushes = w2.TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].reason, "partitioner.max.open.files");
+  ASSERT_EQ(flushes[0].objects.size(), 2u);
+  EXPECT_EQ(flushes[0].objects[0].key, "topics/orders/dir=1/orders+1+0000000010.json");
+  EXPECT_EQ(flushes[0].objects[1].key, "topics/orders/dir=2/orders+1+0000000011.json");
+  EXPECT_EQ(*store_->Get(flushes[0].objects[0].key), "1\n1\n");
+  EXPECT_EQ(w2.open_files(), 1u);
+}
+
+TEST_F(TopicPartitionWriterTest, JournalRecordsEachFlushAndObjectsCarryTheirFlush) {
+  std::optional<Offset> start;
+  FirstLetterPartitioner letters;
+  TopicPartitionWriter w(tp_, &config_, format_.get(), &letters, store_.get(), &pool_,
+                         journal_.get(), {"inst-a", "h"});
+  auto from = w.Recover(Offset(100), {});
+  ASSERT_TRUE(from.ok()) << from.status().ToString();
+  EXPECT_EQ(*from, std::optional<Offset>(Offset(100)));  // the group's offset, no journal yet
+  JournalRecord j = ReadJournal();
+  EXPECT_EQ(j.owner.instance, "inst-a");
+  EXPECT_EQ(j.owner.epoch, 1);
+  EXPECT_EQ(j.committed, std::optional<int64_t>(100));
+
+  ASSERT_TRUE(w.Write(R(100, "1"), 0).ok());
+  ASSERT_TRUE(w.Write(R(101, "2"), 0).ok());
+  ASSERT_TRUE(w.Write(R(102, "1"), 0).ok());
+  auto flushes = w.TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  ASSERT_EQ(flushes[0].objects.size(), 2u);
+  j = ReadJournal();
+  EXPECT_EQ(j.committed, std::optional<int64_t>(103));
+  EXPECT_FALSE(j.pending.has_value());
+  EXPECT_EQ(j.flushes, 1u);
+  auto head = store_->Head("topics/orders/dir=2/orders+1+0000000101.json");
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->metadata["tributary-first-offset"], "101");
+  EXPECT_EQ(head->metadata["tributary-last-offset"], "101");
+  EXPECT_EQ(head->metadata["tributary-flush-first"], "100");
+  EXPECT_EQ(head->metadata["tributary-flush-next"], "103");
+  EXPECT_EQ(*store_->Get("topics/orders/dir=1/orders+1+0000000100.json"), "1\n1\n");
+  // Nothing left unfinished.
+  EXPECT_TRUE(store_->ListMultipartUploads("")->empty());
+}
+
+TEST_F(TopicPartitionWriterTest, NewOwnerStartsAtTheJournalNotTheGroupOffset) {
+  {
+    auto w = NewJournaledWriter("inst-a");
+    for (int off : {0, 1, 2}) ASSERT_TRUE(w->Write(R(off, "{}"), 0).ok());
+  }
+  TopicPartitionWriter w(tp_, &config_, format_.get(), partitioner_.get(), store_.get(), &pool_,
+                         journal_.get(), {"inst-b", "h"});
+  // The group was reset to 0 by an operator: the journal wins.
+  auto from = w.Recover(Offset(0), {});
+  ASSERT_TRUE(from.ok());
+  EXPECT_EQ(*from, std::optional<Offset>(Offset(3)));
+  JournalRecord j = ReadJournal();
+  EXPECT_EQ(j.owner.instance, "inst-b");
+  EXPECT_EQ(j.owner.epoch, 2);
+}
+
+TEST_F(TopicPartitionWriterTest, ReplacedWriterIsFencedAndWritesNothing) {
+  auto zombie = NewJournaledWriter("inst-a");
+  ASSERT_TRUE(zombie->Write(R(0, "{\"old\":0}"), 0).ok());
+  ASSERT_TRUE(zombie->Write(R(1, "{\"old\":1}"), 0).ok());
+  auto owner = NewJournaledWriter("inst-b");  // takes over; the zombie does not know
+  Status st = zombie->Write(R(2, "{\"old\":2}"), 0);  // completes a file: must fail
+  ASSERT_EQ(st.code(), StatusCode::kPreconditionFailed) << st.ToString();
+  EXPECT_NE(st.message().find("fenced"), std::string::npos) << st.message();
+  EXPECT_FALSE(zombie->has_flushes());
+  EXPECT_TRUE(store_->ListAll("topics/")->empty());
+  EXPECT_TRUE(store_->ListMultipartUploads("")->empty());  // its upload was aborted
+  // The owner writes the same offsets normally.
+  for (int off : {0, 1, 2}) ASSERT_TRUE(owner->Write(R(off, "{}"), 0).ok());
+  EXPECT_EQ(owner->TakeFlushes().size(), 1u);
+  EXPECT_EQ(ReadJournal().committed, std::optional<int64_t>(3));
+}
+
+TEST_F(TopicPartitionWriterTest, PendingFlushIsRolledForwardByTheNextOwner) {
+  auto first = NewJournaledWriter("inst-a");
+  // A flush that crashed after its journal write: uploads prepared, journal pending.
+  const std::string key_a = "topics/orders/partition=1/orders+1+0000000000.json";
+  const std::string key_b = "topics/orders/partition=1/orders+1+0000000002.json";
+  PendingFlush pending{.first = 0, .next = 4};
+  for (auto [key, first_off, body] :
+       {std::tuple{key_a, 0, std::string("a\n")}, std::tuple{key_b, 2, std::string("bb\n")}}) {
+    PutOptions o;
+    o.metadata = {{"tributary-first-offset", std::to_string(first_off)},
+                  {"tributary-flush-first", "0"}};
+    auto id = store_->CreateMultipartUpload(key, o);
+    ASSERT_TRUE(id.ok());
+    auto part = store_->UploadPart(key, *id, 1, body);
+    ASSERT_TRUE(part.ok());
+    pending.files.push_back({.key = key, .upload_id = *id, .first = first_off,
+                             .last = first_off + 1, .records = 2, .bytes = body.size(),
+                             .parts = {*part}});
+  }
+  // One of them was completed before the crash.
+  ASSERT_TRUE(store_->CompleteMultipartUpload(key_a, pending.files[0].upload_id,
+                                              pending.files[0].parts)
+                  .ok());
+  auto j = journal_->Read(tp_);
+  ASSERT_TRUE(j.ok() && j->has_value());
+  JournalRecord rec = (*j)->record;
+  rec.pending = pending;
+  ASSERT_TRUE(journal_->Write(tp_, rec, (*j)->etag).ok());
+  // A stray upload of this partition (never journaled) and one of another partition.
+  auto stray = store_->CreateMultipartUpload(
+      "topics/orders/partition=1/orders+1+0000000004.json", PutOptions{});
+  auto other = store_->CreateMultipartUpload(
+      "topics/orders/partition=2/orders+2+0000000004.json", PutOptions{});
+  ASSERT_TRUE(stray.ok() && other.ok());
+
+  std::optional<Offset> start;
+  auto next = NewJournaledWriter("inst-b", &start);
+  EXPECT_EQ(start, std::optional<Offset>(Offset(4)));
+  EXPECT_EQ(*store_->Get(key_a), "a\n");
+  EXPECT_EQ(*store_->Get(key_b), "bb\n");
+  JournalRecord after = ReadJournal();
+  EXPECT_FALSE(after.pending.has_value());
+  EXPECT_EQ(after.committed, std::optional<int64_t>(4));
+  auto left = store_->ListMultipartUploads("");
+  ASSERT_TRUE(left.ok());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].key, "topics/orders/partition=2/orders+2+0000000004.json");
+}
+
+TEST_F(TopicPartitionWriterTest, PendingFlushWithAMissingObjectStopsTheSink) {
+  auto first = NewJournaledWriter("inst-a");
+  auto j = journal_->Read(tp_);
+  ASSERT_TRUE(j.ok() && j->has_value());
+  JournalRecord rec = (*j)->record;
+  rec.pending = PendingFlush{
+      .first = 0,
+      .next = 2,
+      .files = {{.key = "topics/orders/partition=1/orders+1+0000000000.json",
+                 .upload_id = "gone",
+                 .first = 0,
+                 .last = 1,
+                 .records = 2,
+                 .bytes = 4,
+                 .parts = {{.part_number = 1, .etag = "x", .size = 4}}}}};
+  ASSERT_TRUE(journal_->Write(tp_, rec, (*j)->etag).ok());
+  TopicPartitionWriter w(tp_, &config_, format_.get(), partitioner_.get(), store_.get(), &pool_,
+                         journal_.get(), {"inst-b", "h"});
+  auto from = w.Recover(std::nullopt, {});
+  ASSERT_FALSE(from.ok());
+  EXPECT_EQ(from.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(from.status().message().find("orders+1+0000000000.json"), std::string::npos);
+  EXPECT_TRUE(ReadJournal().pending.has_value());  // left for a person to look at
+}
+
+TEST(JournalFormatTest, RoundTripsAndRejectsUnknownVersions) {
+  JournalRecord r;
+  r.sink = "s\"1";
+  r.topic = "orders";
+  r.partition = 7;
+  r.owner = {"abc", 3, "host", 42};
+  r.committed = 1000;
+  r.flushes = 9;
+  r.pending = PendingFlush{.first = 1000, .next = 1100, .files = {{.key = "k", .upload_id = "u",
+                                                                    .first = 1000, .last = 1099,
+                                                                    .records = 100, .bytes = 5,
+                                                                    .parts = {{1, "e1", 5}}}}};
+  r.updated_ms = 77;
+  auto back = ParseJournal(SerializeJournal(r), "j");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, r);
+  r.pending.reset();
+  r.committed.reset();
+  back = ParseJournal(SerializeJournal(r), "j");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, r);
+
+  std::string v2 = SerializeJournal(r);
+  v2.replace(v2.find("\"version\":1"), 11, "\"version\":2");
+  auto bad = ParseJournal(v2, "_tributary/journal/s/orders/7.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(bad.status().message().find("version 2"), std::string::npos);
+  EXPECT_FALSE(ParseJournal("{\"version\":1}", "j").ok());
 }
 
 }  // namespace

@@ -81,6 +81,16 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
   std::vector<TopicPartition> tps = ToVector(partitions);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     spdlog::info("assigned {} partition(s): {}", tps.size(), Describe(tps));
+    if (self->listener_) {
+      // The listener decides where each partition starts (the sink's journal) before
+      // any of its records is fetched.
+      std::map<TopicPartition, Offset> start = self->listener_->OnAssigned(tps);
+      for (int i = 0; i < partitions->cnt; ++i) {
+        auto& elem = partitions->elems[i];
+        auto it = start.find(TopicPartition{elem.topic, Partition(elem.partition)});
+        if (it != start.end()) elem.offset = it->second.value();
+      }
+    }
     rd_kafka_error_t* e = nullptr;
     if (cooperative) {
       e = rd_kafka_incremental_assign(rk, partitions);
@@ -91,7 +101,6 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
       spdlog::error("incremental assign failed: {}", rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
     }
-    if (self->listener_) self->listener_->OnAssigned(tps);
   } else {
     spdlog::info("{} {} partition(s): {}", rd_kafka_assignment_lost(rk) ? "lost" : "revoked",
                  tps.size(), Describe(tps));
@@ -157,6 +166,35 @@ Status Consumer::Subscribe(const std::vector<std::string>& topics) {
   rd_kafka_topic_partition_list_destroy(list);
   if (err) return InvalidArgument("subscribe to topics: {}", rd_kafka_err2str(err));
   return Status::OK();
+}
+
+namespace {
+
+rd_kafka_topic_partition_list_t* ToList(const std::vector<TopicPartition>& tps) {
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(static_cast<int>(tps.size()));
+  for (const auto& tp : tps) {
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition.value());
+  }
+  return list;
+}
+
+}  // namespace
+
+void Consumer::Pause(const std::vector<TopicPartition>& tps) {
+  rd_kafka_topic_partition_list_t* list = ToList(tps);
+  if (rd_kafka_resp_err_t err = rd_kafka_pause_partitions(rk_, list); err) {
+    spdlog::warn("pausing {}: {}", Describe(tps), rd_kafka_err2str(err));
+  }
+  rd_kafka_topic_partition_list_destroy(list);
+}
+
+void Consumer::Resume(const std::vector<TopicPartition>& tps) {
+  rd_kafka_topic_partition_list_t* list = ToList(tps);
+  if (rd_kafka_resp_err_t err = rd_kafka_resume_partitions(rk_, list); err) {
+    spdlog::warn("resuming {}: {}", Describe(tps), rd_kafka_err2str(err));
+  }
+  rd_kafka_topic_partition_list_destroy(list);
 }
 
 Result<std::optional<Message>> Consumer::Poll(std::chrono::milliseconds timeout) {

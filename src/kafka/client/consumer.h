@@ -31,9 +31,11 @@ namespace tributary {
 class RebalanceListener {
  public:
   virtual ~RebalanceListener() = default;
-  // Newly assigned partitions; consumption starts at the group's committed offset, or
-  // auto.offset.reset when there is none.
-  virtual void OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
+  // Newly assigned partitions, before they are consumed. Consumption starts at the
+  // offset returned for a partition; for partitions not in the returned map, at the
+  // group's committed offset, or auto.offset.reset when there is none.
+  virtual std::map<TopicPartition, Offset> OnAssigned(
+      const std::vector<TopicPartition>& partitions) = 0;
   // Partitions being taken away (or lost). Records of these not yet durable must be
   // dropped: the next owner re-reads them from the committed offset.
   virtual void OnRevoked(const std::vector<TopicPartition>& partitions) = 0;
@@ -77,6 +79,10 @@ class Consumer {
   // itself (all brokers down, topic authorization) are returned; transient ones are
   // logged and reported as a timeout.
   Result<std::optional<Message>> Poll(std::chrono::milliseconds timeout);
+
+  // Stops (or resumes) fetching these assigned partitions.
+  void Pause(const std::vector<TopicPartition>& tps);
+  void Resume(const std::vector<TopicPartition>& tps);
 
   // Commits `next` offsets (the offset of the next record to read) for the partitions.
   Status Commit(const std::map<TopicPartition, Offset>& offsets, bool async);

@@ -13,13 +13,15 @@ namespace {
 
 class RecordingListener : public RebalanceListener {
  public:
-  void OnAssigned(const std::vector<TopicPartition>& tps) override {
+  std::map<TopicPartition, Offset> OnAssigned(const std::vector<TopicPartition>& tps) override {
     for (const auto& tp : tps) assigned.insert(tp);
+    return start;
   }
   void OnRevoked(const std::vector<TopicPartition>& tps) override {
     for (const auto& tp : tps) assigned.erase(tp);
   }
   std::set<TopicPartition> assigned;
+  std::map<TopicPartition, Offset> start;  // where OnAssigned says to start
 };
 
 TEST(KafkaClientTest, ProducesConsumesAndCommits) {
@@ -83,6 +85,37 @@ TEST(KafkaClientTest, ProducesConsumesAndCommits) {
     EXPECT_FALSE(m->has_value()) << "re-read offset " << (*m)->record().offset.value();
     if (listener2.assigned.size() == 2 && i > 10) break;
   }
+}
+
+// The sink's journal decides where an assigned partition starts, overriding the group's
+// committed offset (which may be older, or reset by an operator).
+TEST(KafkaClientTest, ListenerChoosesStartOffsets) {
+  auto cluster = MockCluster::Start(1);
+  ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+  ASSERT_TRUE((*cluster)->CreateTopic("events", 1).ok());
+  const std::string bootstrap = (*cluster)->bootstrap_servers();
+  auto producer = Producer::Create(bootstrap, {});
+  ASSERT_TRUE(producer.ok());
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE((*producer)->Produce("events", Partition(0), "k", std::to_string(i), {}).ok());
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(10)).ok());
+
+  RecordingListener listener;
+  listener.start[{"events", Partition(0)}] = Offset(7);
+  auto consumer =
+      Consumer::Create({.bootstrap_servers = bootstrap, .group_id = "connect-start"}, &listener);
+  ASSERT_TRUE(consumer.ok());
+  ASSERT_TRUE((*consumer)->Subscribe({"events"}).ok());
+  std::vector<int64_t> offsets;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (offsets.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+    auto m = (*consumer)->Poll(std::chrono::milliseconds(100));
+    ASSERT_TRUE(m.ok());
+    if (m->has_value()) offsets.push_back((*m)->record().offset.value());
+  }
+  EXPECT_EQ(offsets, (std::vector<int64_t>{7, 8, 9}));
+  (*consumer)->Close();
 }
 
 TEST(KafkaClientTest, BadPropertyIsNamed) {

@@ -1,0 +1,71 @@
+// Keys of the rotation and exactly-once group: when files close, and how a closed file
+// becomes visible exactly once (docs/exactly-once.md).
+#include "config/sink_keys.h"
+
+namespace tributary {
+
+std::vector<ConfigKey> RotationKeys() {
+  return {
+      {.name = "rotate.interval.ms",
+       .type = ConfigType::kLong,
+       .default_value = "-1",
+       .group = "Rotation",
+       .doc = "Close a topic-partition's files once their first and latest records are this "
+              "far apart, in the time of the timestamp extractor (the connector's meaning). "
+              "With the Wallclock extractor an idle partition's files also close when the "
+              "interval has passed (the connector waits for new data). -1 disables it.",
+       .min = -1},
+      {.name = "rotate.schedule.interval.ms",
+       .type = ConfigType::kLong,
+       .default_value = "-1",
+       .group = "Rotation",
+       .doc = "Close every open file on a wall-clock schedule, at multiples of this interval "
+              "from midnight UTC, including the files of partitions that receive no more "
+              "records. Exactly-once in `journal` mode; rejected in `deterministic` mode. -1 "
+              "disables it.",
+       .min = -1},
+      {.name = "rotate.file.on.partition.change",
+       .type = ConfigType::kBool,
+       .default_value = "true",
+       .group = "Rotation",
+       .doc = "With `rotate.interval.ms`: close all files of a topic-partition when a record "
+              "goes to a different encoded partition than the previous one (the connector's "
+              "behaviour; `false` avoids the small files it causes)."},
+      {.name = "flush.bytes",
+       .type = ConfigType::kLong,
+       .default_value = "-1",
+       .group = "Rotation",
+       .doc = "Close a topic-partition's files once one of them holds this many bytes of "
+              "output (after compression), so objects come out near a target size, e.g. "
+              "134217728 for about 128 MiB. -1 disables it.",
+       .min = -1},
+      {.name = "partitioner.max.open.files",
+       .type = ConfigType::kInt,
+       .default_value = "-1",
+       .group = "Rotation",
+       .doc = "At most this many open files per topic-partition: a record for a new encoded "
+              "partition beyond the limit closes the open ones first. -1: no limit.",
+       .min = -1},
+      {.name = "exactly.once.mode",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Rotation",
+       .doc = "`journal`: a conditional-write journal per topic-partition makes every rotation "
+              "setting exactly-once and fences zombies (needs a store that honours "
+              "If-Match/If-None-Match; Tributary refuses to start otherwise). "
+              "`deterministic`: the Confluent connector's method (no journal, offsets committed "
+              "after objects, identical rewrites) which is exactly-once only when file "
+              "boundaries depend on the data alone, so wall-clock rotation is rejected. Empty: "
+              "`journal` when the start-up probe shows the store honours conditional writes, "
+              "otherwise `deterministic`.",
+       .allowed = {"", "journal", "deterministic"}},
+      {.name = "journal.prefix",
+       .type = ConfigType::kString,
+       .default_value = "_tributary/journal",
+       .group = "Rotation",
+       .doc = "Where the journal objects live: `<journal.prefix>/<name>/<topic>/<partition>.json` "
+              "(docs/journal-format.md). Keep it outside `topics.dir`."},
+  };
+}
+
+}  // namespace tributary
