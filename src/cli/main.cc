@@ -26,6 +26,8 @@ commands:
   config [--markdown]  print every configuration key with its default and meaning
   config --validate -c FILE
                        check a sink config and print it with secrets hidden
+  verify -c FILE --topic T [--deep] [--json]
+                       audit a topic's objects: offsets covered, gaps, overlaps
   version              print the version
 
 LEVEL is trace, debug, info (default), warn or error; TRIBUTARY_LOG_LEVEL also sets it.
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   if (command == "sink") return RunSinkCommand(args);
   if (command == "quickstart") return RunQuickstartCommand(args);
   if (command == "config") return RunConfigCommand(args);
+  if (command == "verify") return RunVerifyCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("tributary %s\n", TRIBUTARY_VERSION);
     return 0;
