@@ -162,7 +162,8 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         ++progress_.records_consumed;
       }
       if (st.code() == StatusCode::kPreconditionFailed) {
-        Fence(last_writer_->topic_partition(), st);
+        const TopicPartition tp = last_writer_->topic_partition();  // Fence destroys the writer
+        Fence(tp, st);
         continue;
       }
       if (!st.ok()) {
@@ -262,7 +263,7 @@ Status SinkTask::TickWriters() {
   return Status::OK();
 }
 
-void SinkTask::Fence(const TopicPartition& tp, const Status& why) {
+void SinkTask::Fence(TopicPartition tp, const Status& why) {
   spdlog::warn(
       "{}: fenced, another instance owns this partition now ({}); dropping its unwritten "
       "records and pausing it until the group assigns it again",

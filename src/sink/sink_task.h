@@ -78,7 +78,7 @@ class SinkTask final : public RebalanceListener {
   // Takes a writer's finished flushes into the offsets to commit and the progress.
   void CollectFlushes(TopicPartitionWriter& writer);
   // Another instance owns `tp` now: drop it and stop consuming it.
-  void Fence(const TopicPartition& tp, const Status& why);
+  void Fence(TopicPartition tp, const Status& why);  // by value: it destroys the writer
   // Writes due to time alone (scheduled rotation, idle partitions).
   Status TickWriters();
   void Shutdown();
