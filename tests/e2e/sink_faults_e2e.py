@@ -84,11 +84,41 @@ class SinkFaultsTest(unittest.TestCase):
                     self.assertEqual(sink.stop(), 0)
                     log = sink.log_text()
             self.assertIn(expected, log)
+            if ignore == "true":
+                self.assertIn("exactly.once.mode=deterministic", log)
+            else:
+                self.assertIn("exactly.once.mode=journal", log)
             # The probe object is gone; lake readers never see it.
             self.assertFalse(os.path.exists(os.path.join(root, "lake", "_tributary", "probe"))
                              and os.listdir(os.path.join(root, "lake", "_tributary", "probe")))
             harness.remove_tree(root)
             harness.remove_tree(workdir)
+
+
+    def test_journal_mode_refused_on_a_store_without_conditional_writes(self):
+        root = harness.temp_dir("refuse")
+        workdir = harness.temp_dir("refuse-run")
+        config = {"name": "refuse", "topics": "t", "bootstrap.servers": "127.0.0.1:1",
+                  "format.class": "JsonFormat", "flush.size": 5, "store.url": f"file://{root}",
+                  "s3.bucket.name": "lake", "fault.ignore.conditions": "true",
+                  "exactly.once.mode": "journal"}
+        with harness.Sink(config, workdir) as sink:
+            code = sink.proc.wait(30)
+            sink.log.close()
+            log = sink.log_text()
+        self.assertEqual(code, 2, log)
+        self.assertIn("exactly.once.mode=journal needs a store that honours conditional writes",
+                      log)
+        # Auto mode falls back to deterministic, but not with wall-clock rotation.
+        del config["exactly.once.mode"]
+        config["rotate.schedule.interval.ms"] = "60000"
+        with harness.Sink(config, harness.temp_dir("refuse-run2")) as sink:
+            code = sink.proc.wait(30)
+            sink.log.close()
+            log = sink.log_text()
+        self.assertEqual(code, 2, log)
+        self.assertIn("rotate.schedule.interval.ms closes files by the wall clock", log)
+        harness.remove_tree(root)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ DuckDB check them. Runs against radosgw (real S3) and against the local store.""
 import json
 import os
 import re
+import subprocess
 import unittest
 
 import harness
@@ -83,6 +84,20 @@ class SinkJsonTest(unittest.TestCase):
         keys = sorted(list_keys(topic))
         self.assertEqual(keys, want)
         self.assertEqual(len(keys), 30)
+
+        # `tributary verify`, with the store, layout and journals from the sink's config,
+        # finds every offset once, and each journal at the end of its partition.
+        audit = subprocess.run([harness.env_path("TRIBUTARY_BIN"), "verify", "-c",
+                                os.path.join(workdir, "sink.properties"), "--topic", topic,
+                                "--deep", "--json"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(audit.returncode, 0, audit.stdout + audit.stderr)
+        report = json.loads(audit.stdout)
+        self.assertEqual([(p["partition"], p["objects"], p["records"], p["journal_committed"])
+                          for p in report["partitions"]],
+                         [(p, 10, RECORDS // PARTITIONS, RECORDS // PARTITIONS)
+                          for p in range(PARTITIONS)])
+        self.assertEqual([(s["first"], s["last"]) for s in report["partitions"][0]["segments"]],
+                         [(o, o + FLUSH_SIZE - 1) for o in range(0, 10_000, FLUSH_SIZE)])
 
         # DuckDB reads the objects: every produced value exactly once.
         glob = os.path.join(local_dir_for_duckdb(topic), "*", "*.json")
