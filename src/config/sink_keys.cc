@@ -339,7 +339,7 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys, RotationKeys}) {
+    for (auto part : {CoreSinkKeys, PartitionerKeys, RotationKeys, ErrorKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;
@@ -348,7 +348,7 @@ const ConfigTable& SinkConfigTable() {
 }
 
 const std::vector<std::string>& SinkPassThroughPrefixes() {
-  static const std::vector<std::string> prefixes = {"consumer.override.", "consumer.",
+  static const std::vector<std::string> prefixes = {"consumer.override.", "consumer.", "producer.override.",
                                                     "value.converter.", "key.converter.", "fault."};
   return prefixes;
 }

@@ -15,6 +15,7 @@ const ConfigTable& SinkConfigTable();
 std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
 std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
 std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
+std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();

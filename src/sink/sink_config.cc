@@ -205,6 +205,24 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     RETURN_IF_ERROR(c.CheckDeterministicRotation());
   }
 
+  c.tolerate_errors = ToLower(cfg.GetString("errors.tolerance")) == "all";
+  c.dlq_topic = cfg.GetString("errors.deadletterqueue.topic.name");
+  c.dlq_context_headers = cfg.GetBool("errors.deadletterqueue.context.headers.enable");
+  c.log_errors = cfg.GetBool("errors.log.enable");
+  c.log_error_messages = cfg.GetBool("errors.log.include.messages");
+  c.report_nulls_to_dlq = cfg.GetBool("report.null.values.to.dlq");
+  if (!c.dlq_topic.empty() && !c.tolerate_errors) {
+    return InvalidArgument(
+        "errors.deadletterqueue.topic.name is set but errors.tolerance=none: records are "
+        "only sent to the dead-letter topic with errors.tolerance=all");
+  }
+  for (const auto& [k, v] : c.consumer_overrides) {
+    if (k.starts_with("security.") || k.starts_with("sasl.") || k.starts_with("ssl.")) {
+      c.producer_overrides[k] = v;
+    }
+  }
+  for (const auto& [k, v] : cfg.WithPrefix("producer.override.")) c.producer_overrides[k] = v;
+
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
   return c;
 }

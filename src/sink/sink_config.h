@@ -56,6 +56,17 @@ struct SinkConfig {
   ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
   std::string journal_prefix = "_tributary/journal";
 
+  // Record errors (config/error_keys.cc).
+  bool tolerate_errors = false;  // errors.tolerance=all
+  std::string dlq_topic;         // errors.deadletterqueue.topic.name
+  bool dlq_context_headers = false;
+  bool log_errors = false;
+  bool log_error_messages = false;
+  bool report_nulls_to_dlq = true;
+  // librdkafka properties of the dead-letter producer: the consumer's security.*,
+  // sasl.* and ssl.* settings, then producer.override.* (which wins).
+  std::map<std::string, std::string> producer_overrides;
+
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;
 

@@ -114,6 +114,18 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
       self->mode_ == ExactlyOnceMode::kJournal ? "journal" : "deterministic";
   ASSIGN_OR_RETURN(self->format_, MakeFormat(self->config_.format));
   ASSIGN_OR_RETURN(self->partitioner_, MakePartitioner(self->config_.partitioner));
+  if (!c.dlq_topic.empty()) {
+    std::map<std::string, std::string> props = c.producer_overrides;
+    props.emplace("acks", "all");
+    props.emplace("client.id", "tributary-" + c.name + "-dlq");
+    ASSIGN_OR_RETURN(self->dlq_, Producer::Create(c.bootstrap_servers, props));
+    spdlog::info("errors.tolerance=all: records that cannot be written go to topic {}",
+                 c.dlq_topic);
+  } else if (c.tolerate_errors) {
+    spdlog::info("errors.tolerance=all without a dead-letter topic: records that cannot be "
+                 "written are skipped{}",
+                 c.log_errors ? " and logged" : " (set errors.log.enable=true to log them)");
+  }
   ConsumerOptions options;
   options.bootstrap_servers = self->config_.bootstrap_servers;
   options.group_id = self->config_.GroupId();
@@ -156,10 +168,18 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         if (!fenced_.empty() && fenced_.count(tp)) continue;  // fetched before the pause
         last_writer_ = &WriterFor(tp);
       }
-      Status st = last_writer_->Write(record, NowMillis());
       {
         std::lock_guard<std::mutex> lock(progress_mu_);
         ++progress_.records_consumed;
+      }
+      Status st;
+      if (!record.value && config_.on_null == NullValueBehavior::kIgnore) {
+        st = SkipRecord(record, nullptr);
+      } else {
+        st = last_writer_->Write(record, NowMillis());
+        if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
+          st = SkipRecord(record, &st);
+        }
       }
       if (st.code() == StatusCode::kPreconditionFailed) {
         const TopicPartition tp = last_writer_->topic_partition();  // Fence destroys the writer
@@ -225,6 +245,9 @@ TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
                               tp, &config_, format_.get(), partitioner_.get(), store_.get(),
                               pool_.get(), journal_.get(), identity_))
              .first;
+    if (dlq_) {
+      it->second->set_skip_barrier([this] { return dlq_->Flush(std::chrono::seconds(60)); });
+    }
   }
   return *it->second;
 }
@@ -243,6 +266,52 @@ void SinkTask::CollectFlushes(TopicPartitionWriter& writer) {
       progress_.bytes_written += w.bytes;
     }
   }
+}
+
+Status SinkTask::SkipRecord(const Record& record, const Status* error) {
+  TopicPartitionWriter& writer = *last_writer_;
+  const bool to_dlq = dlq_ && (error != nullptr || config_.report_nulls_to_dlq);
+  if (error != nullptr && config_.log_errors) {
+    if (config_.log_error_messages) {
+      const std::string_view v = record.value ? record.value->substr(0, 256) : "null";
+      spdlog::warn("skipping {}: {} (key {}, value {})", record.Where(), error->message(),
+                   record.key ? std::string(*record.key) : "null", v);
+    } else {
+      spdlog::warn("skipping {}: {}", record.Where(), error->message());
+    }
+  }
+  if (to_dlq) {
+    std::vector<Producer::Header> headers;
+    for (const auto& h : record.headers) {
+      headers.push_back({std::string(h.name),
+                         h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+    }
+    if (config_.dlq_context_headers) {
+      const std::string message =
+          error != nullptr ? error->message() : "null value (a tombstone) ignored";
+      headers.push_back({"__connect.errors.topic", std::string(record.topic)});
+      headers.push_back({"__connect.errors.partition", std::to_string(record.partition.value())});
+      headers.push_back({"__connect.errors.offset", std::to_string(record.offset.value())});
+      headers.push_back({"__connect.errors.connector.name", config_.name});
+      headers.push_back({"__connect.errors.task.id", "0"});
+      headers.push_back({"__connect.errors.stage", "TASK_PUT"});
+      headers.push_back({"__connect.errors.class.name", "tributary.SinkTask"});
+      headers.push_back({"__connect.errors.exception.class.name",
+                         error != nullptr ? "org.apache.kafka.connect.errors.DataException"
+                                          : "tributary.NullValue"});
+      headers.push_back({"__connect.errors.exception.message", message});
+    }
+    Status st = dlq_->Produce(config_.dlq_topic, std::nullopt, record.key, record.value, headers);
+    if (!st.ok()) {
+      return st.WithContext(
+          fmt::format("{}: sending to the dead-letter topic {}", record.Where(), config_.dlq_topic));
+    }
+  }
+  writer.Skip(record);
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  ++progress_.records_skipped;
+  if (to_dlq) ++progress_.records_to_dlq;
+  return Status::OK();
 }
 
 Status SinkTask::TickWriters() {
@@ -364,10 +433,16 @@ void SinkTask::LogProgress(bool force) {
   if (!force && now - last_log_ < kProgressInterval) return;
   SinkProgress p = Progress();
   if (!force && p.records_consumed == last_logged_records_) return;
+  std::string skipped;
+  if (p.records_skipped > 0) {
+    skipped = fmt::format(", {} skipped ({} to the dead-letter topic)", p.records_skipped,
+                          p.records_to_dlq);
+  }
   spdlog::info(
-      "progress: {} records consumed, {} written in {} objects ({} bytes), {} store "
+      "progress: {} records consumed, {} written in {} objects ({} bytes){}, {} store "
       "retries",
-      p.records_consumed, p.records_written, p.objects_written, p.bytes_written, p.store_retries);
+      p.records_consumed, p.records_written, p.objects_written, p.bytes_written, skipped,
+      p.store_retries);
   last_log_ = now;
   last_logged_records_ = p.records_consumed;
 }

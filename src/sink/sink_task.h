@@ -30,6 +30,7 @@
 
 #include "common/status.h"
 #include "kafka/client/consumer.h"
+#include "kafka/client/producer.h"
 #include "objstore/object_store.h"
 #include "sink/journal.h"
 #include "sink/partitioner.h"
@@ -48,6 +49,8 @@ struct SinkProgress {
   uint64_t store_retries = 0;
   uint64_t flushes = 0;
   uint64_t fenced = 0;        // partitions given up because another instance took them
+  uint64_t records_skipped = 0;  // tolerated record errors and ignored tombstones
+  uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
   std::string exactly_once;   // "journal" or "deterministic"
   // Next offset to consume per partition, as committed after durable writes.
   std::map<TopicPartition, Offset> committed;
@@ -79,6 +82,9 @@ class SinkTask final : public RebalanceListener {
   void CollectFlushes(TopicPartitionWriter& writer);
   // Another instance owns `tp` now: drop it and stop consuming it.
   void Fence(TopicPartition tp, const Status& why);  // by value: it destroys the writer
+  // A record that will not be written (a tolerated error, an ignored tombstone):
+  // logged, sent to the dead-letter topic as configured, and skipped by its writer.
+  Status SkipRecord(const Record& record, const Status* error);
   // Writes due to time alone (scheduled rotation, idle partitions).
   Status TickWriters();
   void Shutdown();
@@ -90,6 +96,7 @@ class SinkTask final : public RebalanceListener {
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<Consumer> consumer_;
+  std::unique_ptr<Producer> dlq_;  // errors.deadletterqueue.topic.name
   ExactlyOnceMode mode_ = ExactlyOnceMode::kJournal;  // resolved at Create
   std::unique_ptr<Journal> journal_;                  // journal mode only
   JournalIdentity identity_;

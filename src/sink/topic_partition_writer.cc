@@ -62,7 +62,10 @@ uint64_t TopicPartitionWriter::buffered_bytes() const {
 
 Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   if (!record.value) {
-    if (config_->on_null == NullValueBehavior::kIgnore) return Status::OK();
+    if (config_->on_null == NullValueBehavior::kIgnore) {
+      Skip(record);
+      return Status::OK();
+    }
     return InvalidArgument(
         "{}: the value is null (a tombstone) and behavior.on.null.values=fail; set "
         "behavior.on.null.values=ignore to skip tombstones",
@@ -95,15 +98,24 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     if (!reason.empty()) RETURN_IF_ERROR(DoFlush(std::move(reason)));
   }
 
-  if (records_ == 0) {
+  if (!flush_started_) {
     flush_first_ = record.offset;
+    flush_started_ = true;
+  }
+  if (records_ == 0) {
     base_ts_ = ts;
     if (config_->rotate_schedule_interval_ms > 0) {
       next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms);
     }
   }
   ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));
-  RETURN_IF_ERROR(file->writer->Write(record));
+  if (Status st = file->writer->Write(record); !st.ok()) {
+    if (file->records == 0) {  // a file opened for this record alone: nothing to keep
+      file->upload->Abort();
+      files_.erase(encoded);
+    }
+    return st;
+  }
   file->last = record.offset;
   ++file->records;
   if (record.timestamp_ms >= 0) {
@@ -121,6 +133,14 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     return DoFlush("flush.bytes");
   }
   return Status::OK();
+}
+
+void TopicPartitionWriter::Skip(const Record& record) {
+  if (!flush_started_) {
+    flush_first_ = record.offset;
+    flush_started_ = true;
+  }
+  ++skipped_;
 }
 
 Status TopicPartitionWriter::Tick(int64_t now_ms) {
@@ -147,7 +167,7 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
   options.content_type =
       config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
   options.metadata = {{"tributary-first-offset", OffsetText(f.first)}};
-  if (journal_ != nullptr) options.metadata["tributary-flush-first"] = OffsetText(flush_first_);
+  options.metadata["tributary-flush-first"] = OffsetText(flush_first_);
   if (config_->object_tagging) {
     // Confluent's tag names (s3.object.tagging).
     options.tags = config_->extra_tags;
@@ -171,7 +191,7 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
 std::map<std::string, std::string> TopicPartitionWriter::FinalMetadata(const OpenFile& f) const {
   std::map<std::string, std::string> m = {{"tributary-last-offset", OffsetText(f.last)},
                                           {"tributary-record-count", std::to_string(f.records)}};
-  if (journal_ != nullptr) m["tributary-flush-next"] = OffsetText(last_.Next());
+  m["tributary-flush-next"] = OffsetText(last_.Next());
   if (f.min_ts <= f.max_ts) {
     m["tributary-min-timestamp"] = std::to_string(f.min_ts);
     m["tributary-max-timestamp"] = std::to_string(f.max_ts);
@@ -181,6 +201,11 @@ std::map<std::string, std::string> TopicPartitionWriter::FinalMetadata(const Ope
 
 Status TopicPartitionWriter::DoFlush(std::string reason) {
   if (records_ == 0) return Status::OK();
+  if (skipped_ > 0 && skip_barrier_) {
+    RETURN_IF_ERROR(skip_barrier_().WithContext(
+        fmt::format("{}: making {} skipped record(s) durable before offset {} is committed",
+                    tp_.ToString(), skipped_, last_.Next().value())));
+  }
   for (auto& [encoded, f] : files_) {
     Status st = f.writer->Close();
     if (st.ok() && f.compressor) st = f.compressor->Close();
@@ -202,6 +227,8 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
   }
   files_.clear();
   records_ = 0;
+  flush_started_ = false;
+  skipped_ = 0;
   flushes_.push_back(std::move(flush));
   return Status::OK();
 }
@@ -405,6 +432,8 @@ Result<std::optional<Offset>> TopicPartitionWriter::Recover(
 }
 
 void TopicPartitionWriter::Discard() {
+  flush_started_ = false;
+  skipped_ = 0;
   // A prepared upload may be named by a pending flush in the journal (or its journal
   // write's outcome is unknown): only the journal's next reader may decide its fate.
   for (auto& [encoded, f] : files_) {

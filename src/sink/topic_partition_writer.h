@@ -24,6 +24,7 @@
 // Thread safety: owned by one thread (the sink's poll thread).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -87,6 +88,16 @@ class TopicPartitionWriter {
   // anything (the records are not committed).
   Status Write(const Record& record, int64_t now_ms);
 
+  // Records a consumed record that is not written (a tolerated error, an ignored
+  // tombstone): its offset belongs to the current flush's range, so the objects still
+  // account for every offset (tributary verify) and the committed offset moves past it.
+  void Skip(const Record& record);
+
+  // Called before a flush whose range holds skipped records is made visible: the
+  // dead-letter producer's flush, so a skipped record is durable before its offset is
+  // committed. An error stops the flush.
+  void set_skip_barrier(std::function<Status()> barrier) { skip_barrier_ = std::move(barrier); }
+
   // Flushes when a time-based rule is due on a partition that receives no records
   // (rotate.schedule.interval.ms; rotate.interval.ms with the wall clock).
   Status Tick(int64_t now_ms);
@@ -148,6 +159,9 @@ class TopicPartitionWriter {
   std::string current_encoded_;  // the previous record's
   Offset flush_first_;
   Offset last_;
+  bool flush_started_ = false;     // flush_first_ is set: a record was written or skipped
+  uint64_t skipped_ = 0;           // records skipped since the last flush
+  std::function<Status()> skip_barrier_;
   uint64_t records_ = 0;           // in the current flush
   int64_t base_ts_ = 0;            // rotate.interval.ms: extractor time of the first record
   int64_t last_ts_ = 0;            // ... and of the latest

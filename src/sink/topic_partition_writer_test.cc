@@ -360,6 +360,47 @@ TEST_F(TopicPartitionWriterTest, PendingFlushWithAMissingObjectStopsTheSink) {
   EXPECT_TRUE(ReadJournal().pending.has_value());  // left for a person to look at
 }
 
+// Skipped records (dead-lettered, ignored tombstones) stay inside the flush's range, so
+// the objects account for every consumed offset; the barrier runs before the flush.
+TEST_F(TopicPartitionWriterTest, SkippedRecordsBelongToTheFlushRange) {
+  int barriers = 0;
+  auto w = NewJournaledWriter("inst-a");
+  w->set_skip_barrier([&] {
+    ++barriers;
+    return Status::OK();
+  });
+  w->Skip(R(0, "bad"));
+  ASSERT_TRUE(w->Write(R(1, "{}"), 0).ok());
+  w->Skip(R(2, "bad"));
+  ASSERT_TRUE(w->Write(R(3, "{}"), 0).ok());
+  Status bad = w->Write(R(4, "not json"), 0);  // the writer rejects it and stays usable
+  ASSERT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  w->Skip(R(4, "not json"));
+  ASSERT_TRUE(w->Write(R(5, "{}"), 0).ok());
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(barriers, 1);
+  EXPECT_EQ(flushes[0].next, Offset(6));
+  const WrittenObject& o = flushes[0].objects.at(0);
+  EXPECT_EQ(o.first, Offset(1));
+  EXPECT_EQ(o.records, 3u);
+  auto head = store_->Head(o.key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->metadata["tributary-flush-first"], "0");
+  EXPECT_EQ(head->metadata["tributary-flush-next"], "6");
+  EXPECT_EQ(*store_->Get(o.key), "{}\n{}\n{}\n");
+
+  // A failing barrier stops the flush: nothing becomes visible.
+  w->set_skip_barrier([] { return Unavailable("dead-letter topic unreachable"); });
+  w->Skip(R(6, "bad"));
+  ASSERT_TRUE(w->Write(R(7, "{}"), 0).ok());
+  ASSERT_TRUE(w->Write(R(8, "{}"), 0).ok());
+  Status st = w->Write(R(9, "{}"), 0);
+  EXPECT_EQ(st.code(), StatusCode::kUnavailable);
+  EXPECT_NE(st.message().find("skipped record"), std::string::npos) << st.message();
+  EXPECT_EQ(ReadJournal().committed, std::optional<int64_t>(6));
+}
+
 TEST(JournalFormatTest, RoundTripsAndRejectsUnknownVersions) {
   JournalRecord r;
   r.sink = "s\"1";

@@ -38,16 +38,17 @@ Producer::~Producer() {
 }
 
 Status Producer::Produce(const std::string& topic, std::optional<Partition> partition,
-                         std::optional<std::string_view> key, std::string_view value,
-                         const std::vector<std::pair<std::string, std::string>>& headers) {
+                         std::optional<std::string_view> key,
+                         std::optional<std::string_view> value,
+                         const std::vector<Header>& headers) {
   while (true) {
     // producev takes ownership of the header list only when it succeeds.
     rd_kafka_headers_t* hdrs = nullptr;
     if (!headers.empty()) {
       hdrs = rd_kafka_headers_new(headers.size());
       for (const auto& [name, v] : headers) {
-        rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()), v.data(),
-                            static_cast<ssize_t>(v.size()));
+        rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()),
+                            v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
       }
     }
     rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -55,7 +56,9 @@ Status Producer::Produce(const std::string& topic, std::optional<Partition> part
         RD_KAFKA_V_PARTITION((partition ? partition->value() : RD_KAFKA_PARTITION_UA)),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY((key ? key->data() : nullptr), (key ? key->size() : 0)),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_END);
+        RD_KAFKA_V_VALUE((value ? const_cast<char*>(value->data()) : nullptr),
+                         (value ? value->size() : 0)),
+        RD_KAFKA_V_END);
     if (err && hdrs != nullptr) rd_kafka_headers_destroy(hdrs);
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       rd_kafka_poll(rk_, 50);

@@ -27,9 +27,14 @@ class Producer {
 
   // Queues one record; `partition` nullopt lets the partitioner choose by key. Blocks
   // briefly when the local queue is full.
+  // A null value is a tombstone; a header value may be null too.
+  struct Header {
+    std::string name;
+    std::optional<std::string> value;
+  };
   Status Produce(const std::string& topic, std::optional<Partition> partition,
-                 std::optional<std::string_view> key, std::string_view value,
-                 const std::vector<std::pair<std::string, std::string>>& headers = {});
+                 std::optional<std::string_view> key, std::optional<std::string_view> value,
+                 const std::vector<Header>& headers = {});
 
   // Waits until every queued record is acknowledged; returns the first delivery error.
   Status Flush(std::chrono::milliseconds timeout);
