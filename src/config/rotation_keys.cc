@@ -46,6 +46,17 @@ std::vector<ConfigKey> RotationKeys() {
        .doc = "At most this many open files per topic-partition: a record for a new encoded "
               "partition beyond the limit closes the open ones first. -1: no limit.",
        .min = -1},
+      {.name = "buffer.memory.bytes",
+       .type = ConfigType::kLong,
+       .default_value = "268435456",
+       .group = "Rotation",
+       .doc = "One budget for the bytes every open file holds in memory (data not yet sent "
+              "as a part, plus an estimate of each file's encoder and codec state). When a "
+              "record would exceed it, the topic-partition holding the most sends a part if a "
+              "file has at least 5 MiB, otherwise closes its files early (an exact rotation "
+              "in either exactly-once mode; counted and logged). Uploads in flight are "
+              "bounded separately. Default 256 MiB.",
+       .min = 1 << 20},
       {.name = "exactly.once.mode",
        .type = ConfigType::kString,
        .default_value = "",

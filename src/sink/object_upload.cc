@@ -32,7 +32,17 @@ Status ObjectUpload::Append(std::string_view bytes) {
     }
     RETURN_IF_ERROR(SendPart(std::move(part)));
   }
+  // What remains is smaller than a part: do not keep a part-sized allocation for it.
+  if (buffer_.capacity() > 2 * buffer_.size() + (1 << 20)) buffer_.shrink_to_fit();
   return Status::OK();
+}
+
+Result<uint64_t> ObjectUpload::SendBufferedPart() {
+  if (buffer_.size() < kMinPartSize) return uint64_t{0};
+  const uint64_t freed = buffer_.size();
+  RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  buffer_ = std::string();
+  return freed;
 }
 
 Status ObjectUpload::SendPart(std::string data) {

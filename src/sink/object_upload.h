@@ -44,6 +44,11 @@ class ObjectUpload final : public OutputStream {
   Result<PutResult> Finish(const std::map<std::string, std::string>& final_metadata,
                            const std::map<std::string, std::string>& final_tags = {});
 
+  // Sends what is buffered as a part now, to free memory (buffer.memory.bytes). Only
+  // when at least kMinPartSize is buffered: S3 rejects smaller parts except the last.
+  // Returns the bytes freed (0 when too little is buffered).
+  Result<uint64_t> SendBufferedPart();
+
   // The journal's two-step finish (docs/journal-format.md). Prepare sends the rest as
   // the last part of a multipart upload — creating the upload now, with
   // `final_metadata` added, when no part has been sent yet — and waits for every part.

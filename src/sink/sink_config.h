@@ -53,6 +53,7 @@ struct SinkConfig {
   bool rotate_on_partition_change = true;
   int64_t flush_bytes = -1;
   int max_open_files = -1;
+  uint64_t buffer_memory_bytes = 256ull << 20;  // buffer.memory.bytes
   ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
   std::string journal_prefix = "_tributary/journal";
 

@@ -131,6 +131,9 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
   options.group_id = self->config_.GroupId();
   options.client_id = "tributary-" + self->config_.name;
   options.overrides = self->config_.consumer_overrides;
+  // librdkafka pre-fetches up to 64 MiB by default, outside buffer.memory.bytes; a
+  // sink keeps up with less (consumer.override.queued.max.messages.kbytes raises it).
+  options.overrides.emplace("queued.max.messages.kbytes", "16384");
   ASSIGN_OR_RETURN(self->consumer_, Consumer::Create(options, self.get()));
   return self;
 }
@@ -176,10 +179,13 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       if (!record.value && config_.on_null == NullValueBehavior::kIgnore) {
         st = SkipRecord(record, nullptr);
       } else {
+        const uint64_t before = last_writer_->buffered_bytes();
         st = last_writer_->Write(record, NowMillis());
+        buffered_ = buffered_ + last_writer_->buffered_bytes() - before;
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
           st = SkipRecord(record, &st);
         }
+        if (st.ok() && buffered_ > config_.buffer_memory_bytes) st = EnforceMemoryBudget();
       }
       if (st.code() == StatusCode::kPreconditionFailed) {
         const TopicPartition tp = last_writer_->topic_partition();  // Fence destroys the writer
@@ -208,6 +214,7 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       to_commit_.clear();
       last_commit_ = now;
     }
+    buffered_reported_.store(buffered_, std::memory_order_relaxed);
     LogProgress(false);
   }
   if (!result.ok()) spdlog::error("sink '{}' stopping: {}", config_.name, result.message());
@@ -314,12 +321,44 @@ Status SinkTask::SkipRecord(const Record& record, const Status* error) {
   return Status::OK();
 }
 
+Status SinkTask::EnforceMemoryBudget() {
+  // Relieve down to 90% of the budget, so that the next records do not land right back
+  // on the limit.
+  const uint64_t target = config_.buffer_memory_bytes / 10 * 9;
+  for (int round = 0; buffered_ > target && round < 10'000; ++round) {
+    TopicPartitionWriter* largest = nullptr;
+    for (auto& [tp, w] : writers_) {
+      if (!largest || w->buffered_bytes() > largest->buffered_bytes()) largest = w.get();
+    }
+    if (largest == nullptr || largest->buffered_bytes() == 0) break;
+    const uint64_t before = largest->buffered_bytes();
+    const uint64_t rotations = largest->early_rotations();
+    Status st = largest->ReleaseMemory();
+    buffered_ = buffered_ + largest->buffered_bytes() - before;
+    if (st.code() == StatusCode::kPreconditionFailed) {
+      Fence(largest->topic_partition(), st);
+      continue;
+    }
+    RETURN_IF_ERROR(st);
+    if (largest->early_rotations() != rotations) {
+      spdlog::debug("{}: closed {} bytes of open files early (buffer.memory.bytes={})",
+                    largest->topic_partition().ToString(), before, config_.buffer_memory_bytes);
+      std::lock_guard<std::mutex> lock(progress_mu_);
+      ++progress_.early_rotations;
+    }
+    if (largest->has_flushes()) CollectFlushes(*largest);
+  }
+  return Status::OK();
+}
+
 Status SinkTask::TickWriters() {
   last_tick_ = std::chrono::steady_clock::now();
   const int64_t now = NowMillis();
   std::vector<TopicPartition> fenced;
   for (auto& [tp, w] : writers_) {
+    const uint64_t before = w->buffered_bytes();
     Status st = w->Tick(now);
+    buffered_ = buffered_ + w->buffered_bytes() - before;
     if (st.code() == StatusCode::kPreconditionFailed) {
       spdlog::warn("{}", st.message());
       fenced.push_back(tp);
@@ -340,6 +379,7 @@ void SinkTask::Fence(TopicPartition tp, const Status& why) {
   auto it = writers_.find(tp);
   if (it != writers_.end()) {
     if (last_writer_ == it->second.get()) last_writer_ = nullptr;
+    buffered_ -= it->second->buffered_bytes();
     writers_.erase(it);  // aborts its unfinished uploads
   }
   consumer_->Pause({tp});
@@ -410,6 +450,7 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
                    tp.ToString(), it->second->buffered_records());
     }
     if (last_writer_ == it->second.get()) last_writer_ = nullptr;
+    buffered_ -= it->second->buffered_bytes();
     writers_.erase(it);
   }
   for (const auto& tp : partitions) fenced_.erase(tp);
@@ -425,6 +466,7 @@ SinkProgress SinkTask::Progress() const {
   std::lock_guard<std::mutex> lock(progress_mu_);
   SinkProgress p = progress_;
   p.store_retries = store_ ? store_->retries() : 0;
+  p.buffered_bytes = buffered_reported_.load(std::memory_order_relaxed);
   return p;
 }
 
@@ -433,16 +475,19 @@ void SinkTask::LogProgress(bool force) {
   if (!force && now - last_log_ < kProgressInterval) return;
   SinkProgress p = Progress();
   if (!force && p.records_consumed == last_logged_records_) return;
-  std::string skipped;
+  std::string skipped;  // optional clauses
+  if (p.early_rotations > 0) {
+    skipped += fmt::format(", {} early rotations (buffer.memory.bytes)", p.early_rotations);
+  }
   if (p.records_skipped > 0) {
     skipped = fmt::format(", {} skipped ({} to the dead-letter topic)", p.records_skipped,
                           p.records_to_dlq);
   }
   spdlog::info(
-      "progress: {} records consumed, {} written in {} objects ({} bytes){}, {} store "
-      "retries",
+      "progress: {} records consumed, {} written in {} objects ({} bytes){}, {} bytes "
+      "buffered, {} store retries",
       p.records_consumed, p.records_written, p.objects_written, p.bytes_written, skipped,
-      p.store_retries);
+      p.buffered_bytes, p.store_retries);
   last_log_ = now;
   last_logged_records_ = p.records_consumed;
 }

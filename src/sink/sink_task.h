@@ -49,6 +49,8 @@ struct SinkProgress {
   uint64_t store_retries = 0;
   uint64_t flushes = 0;
   uint64_t fenced = 0;        // partitions given up because another instance took them
+  uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use
+  uint64_t early_rotations = 0;  // files closed early to stay within buffer.memory.bytes
   uint64_t records_skipped = 0;  // tolerated record errors and ignored tombstones
   uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
   std::string exactly_once;   // "journal" or "deterministic"
@@ -85,6 +87,9 @@ class SinkTask final : public RebalanceListener {
   // A record that will not be written (a tolerated error, an ignored tombstone):
   // logged, sent to the dead-letter topic as configured, and skipped by its writer.
   Status SkipRecord(const Record& record, const Status* error);
+  // Keeps the open files within buffer.memory.bytes: the writers holding the most
+  // send parts or flush early until the total is under the budget.
+  Status EnforceMemoryBudget();
   // Writes due to time alone (scheduled rotation, idle partitions).
   Status TickWriters();
   void Shutdown();
@@ -103,6 +108,8 @@ class SinkTask final : public RebalanceListener {
   std::set<TopicPartition> fenced_;  // paused: another instance owns them
   Status assign_error_;              // a recovery that failed inside OnAssigned
   std::chrono::steady_clock::time_point last_tick_;
+  uint64_t buffered_ = 0;  // sum of the writers' buffered_bytes()
+  std::atomic<uint64_t> buffered_reported_{0};  // buffered_, for Progress() on other threads
   std::unordered_map<TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;
   // Offsets to commit, for assigned partitions only: a revoked partition's offset must
   // never be committed again, or it could move the new owner's progress backwards.

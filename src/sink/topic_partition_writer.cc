@@ -1,6 +1,8 @@
 #include "sink/topic_partition_writer.h"
 
 #include <spdlog/spdlog.h>
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_estimateCStreamSize (stable since zstd 1.4)
+#include <zstd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,6 +17,27 @@ class WallclockExtractor final : public TimestampExtractor {
   Result<int64_t> Extract(const Record&, int64_t now_ms) const override { return now_ms; }
   bool deterministic() const override { return false; }
 };
+
+// Memory one open file holds besides its unsent bytes: the record writer and the
+// codec's state (zlib's deflate state at the default memLevel, zstd's own estimate for
+// the level, the block buffers of snappy framing and lz4 frames).
+uint64_t FileOverhead(Codec codec, int level) {
+  constexpr uint64_t kBase = 8 << 10;
+  switch (codec) {
+    case Codec::kNone:
+      return kBase;
+    case Codec::kGzip:
+      return kBase + (256 << 10);
+    case Codec::kZstd:
+      return kBase + ZSTD_estimateCStreamSize(level < 1 ? ZSTD_CLEVEL_DEFAULT : level);
+    case Codec::kSnappy:
+    case Codec::kSnappyJava:
+      return kBase + (160 << 10);
+    case Codec::kLz4:
+      return kBase + (192 << 10);
+  }
+  return kBase;
+}
 
 // The first slot of the rotate.schedule.interval.ms grid after `now_ms`.
 int64_t NextSlot(int64_t now_ms, int64_t interval_ms) {
@@ -45,7 +68,8 @@ TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* 
       identity_(std::move(identity)),
       naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
               config->file_delim},
-      wallclock_(std::make_unique<WallclockExtractor>()) {}
+      wallclock_(std::make_unique<WallclockExtractor>()),
+      file_overhead_(FileOverhead(config->codec, config->compression_level)) {}
 
 TopicPartitionWriter::~TopicPartitionWriter() { Discard(); }
 
@@ -54,11 +78,6 @@ const TimestampExtractor* TopicPartitionWriter::rotation_clock() const {
   return ex != nullptr ? ex : wallclock_.get();
 }
 
-uint64_t TopicPartitionWriter::buffered_bytes() const {
-  uint64_t total = 0;
-  for (const auto& [encoded, f] : files_) total += f.upload->buffered_bytes();
-  return total;
-}
 
 Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   if (!record.value) {
@@ -109,12 +128,16 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     }
   }
   ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));
-  if (Status st = file->writer->Write(record); !st.ok()) {
+  const uint64_t before = file->upload->buffered_bytes();
+  Status written = file->writer->Write(record);
+  buffered_ = buffered_ + file->upload->buffered_bytes() - before;
+  if (!written.ok()) {
     if (file->records == 0) {  // a file opened for this record alone: nothing to keep
+      buffered_ -= file->upload->buffered_bytes() + file_overhead_;
       file->upload->Abort();
       files_.erase(encoded);
     }
-    return st;
+    return written;
   }
   file->last = record.offset;
   ++file->records;
@@ -185,6 +208,7 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
     out = f.compressor.get();
   }
   f.writer = format_->NewWriter(out);
+  buffered_ += file_overhead_;
   return &files_.emplace(encoded, std::move(f)).first->second;
 }
 
@@ -226,6 +250,7 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
                   w.last.value(), w.records, w.bytes, flush.reason);
   }
   files_.clear();
+  buffered_ = 0;
   records_ = 0;
   flush_started_ = false;
   skipped_ = 0;
@@ -440,7 +465,23 @@ void TopicPartitionWriter::Discard() {
     if (!f.upload->prepared()) f.upload->Abort();
   }
   files_.clear();
+  buffered_ = 0;
   records_ = 0;
+}
+
+Status TopicPartitionWriter::ReleaseMemory() {
+  OpenFile* largest = nullptr;
+  for (auto& [encoded, f] : files_) {
+    if (!largest || f.upload->buffered_bytes() > largest->upload->buffered_bytes()) largest = &f;
+  }
+  if (largest == nullptr) return Status::OK();
+  if (largest->upload->buffered_bytes() >= kMinPartSize) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
+    buffered_ -= freed;
+    return Status::OK();
+  }
+  ++early_rotations_;
+  return DoFlush("buffer.memory.bytes");
 }
 
 }  // namespace tributary

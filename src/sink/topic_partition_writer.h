@@ -111,7 +111,14 @@ class TopicPartitionWriter {
 
   const TopicPartition& topic_partition() const { return tp_; }
   uint64_t buffered_records() const { return records_; }
-  uint64_t buffered_bytes() const;
+  // Memory the open files hold (buffer.memory.bytes accounting): unsent bytes plus an
+  // estimate of each file's encoder and codec state. Kept up to date on every write.
+  uint64_t buffered_bytes() const { return buffered_; }
+  // Frees memory for the global budget: sends a part of the file holding the most
+  // bytes if it has at least 5 MiB, otherwise flushes every open file early (reason
+  // "buffer.memory.bytes"). Returns an error as Write does.
+  Status ReleaseMemory();
+  uint64_t early_rotations() const { return early_rotations_; }
   size_t open_files() const { return files_.size(); }
   // The journal's `committed` (journal mode), for status.
   std::optional<int64_t> journal_committed() const {
@@ -168,6 +175,9 @@ class TopicPartitionWriter {
   int64_t next_scheduled_ms_ = 0;  // rotate.schedule.interval.ms: when the files close
 
   std::vector<Flush> flushes_;
+  uint64_t buffered_ = 0;  // see buffered_bytes()
+  uint64_t early_rotations_ = 0;
+  const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
 };
 
 }  // namespace tributary

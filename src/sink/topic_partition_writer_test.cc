@@ -401,6 +401,40 @@ TEST_F(TopicPartitionWriterTest, SkippedRecordsBelongToTheFlushRange) {
   EXPECT_EQ(ReadJournal().committed, std::optional<int64_t>(6));
 }
 
+TEST_F(TopicPartitionWriterTest, ReleasesMemoryByAPartOrAnEarlyFlush) {
+  config_.flush_size = 1'000'000;
+  config_.part_size = 25ull << 20;
+  FirstLetterPartitioner letters;
+  TopicPartitionWriter w(tp_, &config_, format_.get(), &letters, store_.get(), &pool_,
+                         journal_.get(), {"inst-a", "h"});
+  ASSERT_TRUE(w.Recover(std::nullopt, {}).ok());
+  const std::string big = "\"" + std::string(1 << 20, 'x') + "\"";  // 1 MiB records
+  const std::string small = "1";
+  int64_t off = 0;
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(w.Write(R(off++, big), 0).ok());  // path dir="
+  ASSERT_TRUE(w.Write(R(off++, small), 0).ok());                           // path dir=1
+  const uint64_t held = w.buffered_bytes();
+  EXPECT_GT(held, 6u << 20);
+  // The file of big records has more than 5 MiB: a part goes out, nothing closes.
+  ASSERT_TRUE(w.ReleaseMemory().ok());
+  EXPECT_LT(w.buffered_bytes(), held - (6u << 20) + 1);
+  EXPECT_EQ(w.early_rotations(), 0u);
+  EXPECT_FALSE(w.has_flushes());
+  // Now no file has 5 MiB: the files close early, exactly.
+  ASSERT_TRUE(w.ReleaseMemory().ok());
+  EXPECT_EQ(w.early_rotations(), 1u);
+  EXPECT_EQ(w.buffered_bytes(), 0u);
+  auto flushes = w.TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  EXPECT_EQ(flushes[0].reason, "buffer.memory.bytes");
+  EXPECT_EQ(flushes[0].next, Offset(7));
+  ASSERT_EQ(flushes[0].objects.size(), 2u);
+  auto head = store_->Head(flushes[0].objects[0].key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->size, 6 * ((1u << 20) + 3));
+  EXPECT_EQ(ReadJournal().committed, std::optional<int64_t>(7));
+}
+
 TEST(JournalFormatTest, RoundTripsAndRejectsUnknownVersions) {
   JournalRecord r;
   r.sink = "s\"1";
