@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: quickstart test build deps test-deps unit docs clean
+.PHONY: quickstart test build deps test-deps unit docs bench clean
 
 quickstart: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
@@ -35,3 +35,7 @@ docs: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The end-to-end benchmark (not a test): writes docs/BENCHMARKS.md.
+bench:
+	bench/run.sh $(BENCH_ARGS)
