@@ -283,6 +283,19 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
   if (!options.sink_name.empty()) {
     Journal journal(&store, options.journal_prefix, options.sink_name);
     for (auto& [partition, p] : partitions) {
+      // Flush manifests complete the metadata of objects uploaded while being written.
+      ASSIGN_OR_RETURN(std::vector<PendingFlush> manifests,
+                       journal.ReadManifests({options.topic, Partition(partition)}));
+      for (const auto& m : manifests) {
+        for (const auto& f : m.files) {
+          for (auto& o : p.objects) {
+            if (o.key != f.key) continue;
+            if (!o.last) o.last = f.last;
+            if (!o.records) o.records = f.records;
+            if (!o.flush_next) o.flush_next = m.next;
+          }
+        }
+      }
       auto j = journal.Read({options.topic, Partition(partition)});
       if (!j.ok()) return j.status();
       if (j->has_value()) {

@@ -32,7 +32,30 @@ void AppendFile(const JournalFile& f, std::string* out) {
     AppendJsonString(f.parts[i].etag, out);
     fmt::format_to(std::back_inserter(*out), ",\"size\":{}}}", f.parts[i].size);
   }
-  out->append("]}");
+  out->append("]");
+  if (f.partial_metadata) out->append(",\"partial_metadata\":true");
+  out->append("}");
+}
+
+std::string SerializeManifest(const TopicPartition& tp, const PendingFlush& flush) {
+  std::string out;
+  fmt::format_to(std::back_inserter(out), "{{\"version\":{},", kJournalVersion);
+  AppendKey("topic", &out);
+  AppendJsonString(tp.topic, &out);
+  fmt::format_to(std::back_inserter(out), ",\"partition\":{},\"first\":{},\"next\":{},\"files\":[",
+                 tp.partition.value(), flush.first, flush.next);
+  for (size_t i = 0; i < flush.files.size(); ++i) {
+    const JournalFile& f = flush.files[i];
+    if (i > 0) out.push_back(',');
+    out.append("{");
+    AppendKey("key", &out);
+    AppendJsonString(f.key, &out);
+    fmt::format_to(std::back_inserter(out),
+                   ",\"first\":{},\"last\":{},\"records\":{},\"bytes\":{}}}", f.first, f.last,
+                   f.records, f.bytes);
+  }
+  out.append("]}\n");
+  return out;
 }
 
 // simdjson accessors that turn a missing or mistyped field into one clear error.
@@ -79,7 +102,8 @@ std::string TrimSlashes(std::string s) {
 
 bool JournalFile::operator==(const JournalFile& o) const {
   if (key != o.key || upload_id != o.upload_id || first != o.first || last != o.last ||
-      records != o.records || bytes != o.bytes || parts.size() != o.parts.size()) {
+      records != o.records || bytes != o.bytes || parts.size() != o.parts.size() ||
+      partial_metadata != o.partial_metadata) {
     return false;
   }
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -178,6 +202,8 @@ Result<JournalRecord> ParseJournal(std::string_view json, std::string_view where
         RETURN_IF_ERROR(rd.Get(pe, "size", &part.size));
         f.parts.push_back(std::move(part));
       }
+      bool partial = false;
+      if (fe["partial_metadata"].get(partial) == simdjson::SUCCESS) f.partial_metadata = partial;
       p.files.push_back(std::move(f));
     }
     r.pending = std::move(p);
@@ -190,6 +216,51 @@ Journal::Journal(ObjectStore* store, std::string prefix, std::string sink)
 
 std::string Journal::Key(const TopicPartition& tp) const {
   return fmt::format("{}/{}/{}/{}.json", prefix_, sink_, tp.topic, tp.partition.value());
+}
+
+std::string Journal::ManifestPrefix(const TopicPartition& tp) const {
+  return fmt::format("{}/{}/{}/{}.flushes/", prefix_, sink_, tp.topic, tp.partition.value());
+}
+
+Status Journal::WriteManifest(const TopicPartition& tp, const PendingFlush& flush) {
+  const std::string key = fmt::format("{}{:020}.json", ManifestPrefix(tp), flush.first);
+  PutOptions options;
+  options.content_type = "application/json";
+  auto put = store_->Put(key, SerializeManifest(tp, flush), options);
+  if (!put.ok()) return put.status().WithContext("writing flush manifest " + key);
+  return Status::OK();
+}
+
+Result<std::vector<PendingFlush>> Journal::ReadManifests(const TopicPartition& tp) {
+  std::vector<PendingFlush> out;
+  ASSIGN_OR_RETURN(std::vector<ObjectInfo> objects, store_->ListAll(ManifestPrefix(tp)));
+  for (const auto& info : objects) {
+    ASSIGN_OR_RETURN(std::string body, store_->Get(info.key));
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(body);
+    simdjson::dom::element doc;
+    if (parser.parse(padded).get(doc) != simdjson::SUCCESS) {
+      return Status(StatusCode::kCorruption,
+                    fmt::format("flush manifest {} is not valid JSON", info.key));
+    }
+    Reader rd(info.key);
+    PendingFlush f;
+    RETURN_IF_ERROR(rd.Get(doc, "first", &f.first));
+    RETURN_IF_ERROR(rd.Get(doc, "next", &f.next));
+    simdjson::dom::array files;
+    if (doc["files"].get(files) != simdjson::SUCCESS) return rd.Bad("files", "an array");
+    for (simdjson::dom::element fe : files) {
+      JournalFile jf;
+      RETURN_IF_ERROR(rd.Get(fe, "key", &jf.key));
+      RETURN_IF_ERROR(rd.Get(fe, "first", &jf.first));
+      RETURN_IF_ERROR(rd.Get(fe, "last", &jf.last));
+      RETURN_IF_ERROR(rd.Get(fe, "records", &jf.records));
+      RETURN_IF_ERROR(rd.Get(fe, "bytes", &jf.bytes));
+      f.files.push_back(std::move(jf));
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 Result<std::optional<VersionedJournal>> Journal::Read(const TopicPartition& tp) {

@@ -31,6 +31,9 @@ struct JournalFile {
   uint64_t records = 0;
   uint64_t bytes = 0;
   std::vector<PartInfo> parts;  // ascending part numbers, as CompleteMultipartUpload needs
+  // The upload started before the file closed, so the object's metadata lacks its last
+  // offset and count: the flush gets a manifest (Journal::WriteManifest).
+  bool partial_metadata = false;
 
   bool operator==(const JournalFile&) const;
 };
@@ -88,6 +91,14 @@ class Journal {
 
   // nullopt when the partition has no journal yet.
   Result<std::optional<VersionedJournal>> Read(const TopicPartition& tp);
+
+  // Flush manifests: for a flush with an object whose metadata is partial, an immutable
+  // `<prefix>/<sink>/<topic>/<partition>.flushes/<first offset, 20 digits>.json` holding
+  // the flush's range and every object's offsets and count, so `tributary verify` needs
+  // to infer nothing. Idempotent (same flush, same bytes).
+  std::string ManifestPrefix(const TopicPartition& tp) const;
+  Status WriteManifest(const TopicPartition& tp, const PendingFlush& flush);
+  Result<std::vector<PendingFlush>> ReadManifests(const TopicPartition& tp);
 
   // Writes `record` if the journal's ETag is still `etag` (empty: only if it does not
   // exist). Returns the new ETag; kPreconditionFailed when another writer got there

@@ -289,6 +289,7 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
     if (config_->object_tagging) {
       final_tags = {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
     }
+    const bool partial = f.upload->multipart();  // its metadata was fixed at creation
     auto parts = f.upload->Prepare(FinalMetadata(f), final_tags);
     if (!parts.ok()) {
       return CheckFenced(parts.status().WithContext(
@@ -303,6 +304,7 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
     jf.records = f.records;
     jf.bytes = f.upload->Size();
     jf.parts = *parts;
+    jf.partial_metadata = partial;
     pending.files.push_back(std::move(jf));
   }
   // 2. The journal names the flush: from now on it is rolled forward, never lost.
@@ -317,6 +319,7 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
     return etag.status();
   }
   journal_state_ = VersionedJournal{record, *etag};
+  RETURN_IF_ERROR(WriteManifestIfNeeded(pending));
   // 3. Every object becomes visible.
   for (auto& [encoded, f] : files_) {
     auto done = f.upload->Complete();
@@ -353,7 +356,15 @@ Status TopicPartitionWriter::CheckFenced(Status error) {
   return error;
 }
 
+Status TopicPartitionWriter::WriteManifestIfNeeded(const PendingFlush& pending) {
+  for (const auto& f : pending.files) {
+    if (f.partial_metadata) return journal_->WriteManifest(tp_, pending);
+  }
+  return Status::OK();
+}
+
 Status TopicPartitionWriter::RollForward(const PendingFlush& pending) {
+  RETURN_IF_ERROR(WriteManifestIfNeeded(pending));
   for (const auto& f : pending.files) {
     auto done = store_->CompleteMultipartUpload(f.key, f.upload_id, f.parts);
     if (done.ok()) {

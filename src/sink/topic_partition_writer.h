@@ -142,6 +142,8 @@ class TopicPartitionWriter {
   Status FlushJournaled(Flush* flush);
   Status FlushDirect(Flush* flush);
   Status RollForward(const PendingFlush& pending);
+  // A flush with an object whose metadata lacks its end gets a manifest (journal.h).
+  Status WriteManifestIfNeeded(const PendingFlush& pending);
   // After a store error in journal mode: if another instance owns the journal now, the
   // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
   Status CheckFenced(Status error);
