@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <future>
+
 #include "common/strings.h"
 
 #include "format/format_options.h"
@@ -32,6 +34,8 @@ constexpr uint64_t kPartsInFlightPerThread = 2;
 constexpr std::string_view kProbePrefix = "_tributary/probe/";
 // How often time-based rotation is checked on partitions that receive no records.
 constexpr auto kTickInterval = std::chrono::milliseconds(200);
+// Journal recoveries run in parallel on assignment, this many at a time.
+constexpr size_t kRecoveryThreads = 16;
 // How long the group's committed offsets may take to arrive on assignment.
 constexpr auto kCommittedTimeout = std::chrono::seconds(30);
 
@@ -423,14 +427,30 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
     }
     uploads[tp.topic] = std::move(*listed);
   }
-  for (const auto& tp : partitions) {
+  // Each recovery is a few small requests; run up to kRecoveryThreads at once so that
+  // an assignment of many partitions does not take one round trip per request each.
+  std::vector<std::future<Result<std::optional<Offset>>>> running;
+  running.reserve(partitions.size());
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    const TopicPartition& tp = partitions[i];
     std::optional<Offset> group_offset;
     if (auto it = group.find(tp); it != group.end()) group_offset = it->second;
-    auto from = writers_[tp]->Recover(group_offset, uploads[tp.topic]);
+    TopicPartitionWriter* writer = writers_[tp].get();
+    const std::vector<MultipartUploadInfo>* topic_uploads = &uploads[tp.topic];
+    if (i >= kRecoveryThreads) running[i - kRecoveryThreads].wait();
+    running.push_back(std::async(std::launch::async, [writer, group_offset, topic_uploads] {
+      return writer->Recover(group_offset, *topic_uploads);
+    }));
+  }
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    auto from = running[i].get();
+    const TopicPartition& tp = partitions[i];
     if (!from.ok()) {
       // Run() stops before any record of these partitions is consumed.
-      assign_error_ = from.status().WithContext(tp.ToString() + ": recovering the journal");
-      return start;
+      if (assign_error_.ok()) {
+        assign_error_ = from.status().WithContext(tp.ToString() + ": recovering the journal");
+      }
+      continue;
     }
     if (*from) {
       start[tp] = **from;
