@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "sink/object_naming.h"
 #include "sink/time_format.h"
 #include "sink/time_zone.h"
 
@@ -249,6 +250,34 @@ class NullRoutingPartitioner final : public Partitioner {
   std::string tombstone_;
 };
 
+// Aiven's file.name.template: the encoded partition is the template with topic,
+// partition, key and timestamp bound; the writer's naming binds the offsets.
+class TemplatePartitioner final : public Partitioner {
+ public:
+  TemplatePartitioner(FileNameTemplate tmpl, bool event_time, TimeZone zone)
+      : tmpl_(std::move(tmpl)), event_time_(event_time), zone_(std::move(zone)) {}
+  Result<std::string> Encode(const Record& record, int64_t now_ms) const override {
+    int64_t ts = now_ms;
+    if (event_time_ && tmpl_.uses_timestamp()) {
+      if (record.timestamp_ms < 0) {
+        return InvalidArgument(
+            "{}: the record has no Kafka timestamp, which file.name.timestamp.source=event "
+            "needs for {{{{timestamp}}}} in file.name.template",
+            record.Where());
+      }
+      ts = record.timestamp_ms;
+    }
+    return tmpl_.BindRecord({std::string(record.topic), record.partition}, record.key, ts,
+                            zone_.OffsetMs(ts));
+  }
+  bool deterministic() const override { return event_time_ || !tmpl_.uses_timestamp(); }
+
+ private:
+  FileNameTemplate tmpl_;
+  bool event_time_;
+  TimeZone zone_;
+};
+
 // ---- class names ----
 
 struct ClassName {
@@ -463,6 +492,23 @@ Result<PartitionerOptions> ParsePartitionerOptions(const Config& config) {
         "directory, so it must not be empty");
   }
 
+  // Aiven's naming dialect.
+  o.file_name_template = config.GetString("file.name.template");
+  o.file_name_timestamp_event =
+      EqualsIgnoreCase(config.GetString("file.name.timestamp.source"), "event");
+  o.file_name_timestamp_timezone = config.GetString("file.name.timestamp.timezone");
+  if (!o.file_name_template.empty()) {
+    if (config.IsSet("partitioner.class") && o.kind != PartitionerKind::kDefault) {
+      problems.push_back(fmt::format(
+          "file.name.template and partitioner.class: the template names the whole object key "
+          "(Aiven's dialect), so it cannot be combined with {}; remove one",
+          name));
+    }
+    if (auto t = FileNameTemplate::Parse(o.file_name_template); !t.ok()) {
+      problems.push_back(t.status().message());
+    }
+  }
+
   if (!problems.empty()) {
     std::string msg = "invalid partitioner configuration:";
     for (const auto& p : problems) msg += "\n  " + p;
@@ -519,6 +565,15 @@ Result<std::unique_ptr<Partitioner>> MakePartitioner(const PartitionerOptions& o
                        std::move(extractor));
   };
 
+  if (!options.file_name_template.empty()) {
+    ASSIGN_OR_RETURN(FileNameTemplate tmpl, FileNameTemplate::Parse(options.file_name_template));
+    auto zone = TimeZone::Load(options.file_name_timestamp_timezone);
+    if (!zone.ok()) {
+      return InvalidArgument("file.name.timestamp.timezone: {}", zone.status().message());
+    }
+    return std::unique_ptr<Partitioner>(std::make_unique<TemplatePartitioner>(
+        std::move(tmpl), options.file_name_timestamp_event, std::move(*zone)));
+  }
   std::unique_ptr<Partitioner> p;
   switch (options.kind) {
     case PartitionerKind::kDefault:

@@ -9,6 +9,8 @@
 //   HourlyPartitioner             'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH, 1 h buckets
 //   DailyPartitioner              'year'=YYYY/'month'=MM/'day'=dd, 1 day buckets
 //   FieldAndTimeBasedPartitioner  f1=v1/.../<path.format>  (fields first, then time)
+//   (file.name.template)          Aiven's naming: the template with the record's
+//                                 variables bound (see object_naming.h)
 //
 // Record values are JSON (field_path.h); fields and timestamp fields are read from the
 // payload of JsonConverter's schema envelope.
@@ -80,6 +82,11 @@ struct PartitionerOptions {
   // `tombstone_partition` (tombstone.encoded.partition) instead of the partitioner.
   bool route_null_values = false;
   std::string tombstone_partition = "tombstone";
+  // Aiven's naming dialect (object_naming.h): when file.name.template is set the
+  // partitioner binds the template's record variables and ignores the keys above.
+  std::string file_name_template;
+  bool file_name_timestamp_event = false;          // file.name.timestamp.source=event
+  std::string file_name_timestamp_timezone = "UTC";  // file.name.timestamp.timezone
 };
 
 // Reads the partitioner keys from a parsed config and checks them together, so a
