@@ -97,4 +97,9 @@ std::string FinalObjectKey(const NamingOptions& options, const TopicPartition& t
 // True when the key depends on the last offset (file.name.template with {{end_offset}}).
 bool KeyNeedsEndOffset(const NamingOptions& options);
 
+// Whether the writer forms keys when files close (FinalObjectKey). Until it does,
+// SinkConfig rejects {{end_offset}} rather than write the variable into keys; the writer
+// sets this to true when it supports it.
+inline constexpr bool kWriterBindsEndOffset = false;
+
 }  // namespace tributary

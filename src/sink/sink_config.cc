@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "sink/object_naming.h"
 
 namespace tributary {
 
@@ -157,6 +158,12 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   ASSIGN_OR_RETURN(c.partitioner, ParsePartitionerOptions(cfg));
   RETURN_IF_ERROR(MakePartitioner(c.partitioner).status());
+  if (!kWriterBindsEndOffset &&
+      KeyNeedsEndOffset({.file_name_template = c.partitioner.file_name_template})) {
+    return InvalidArgument(
+        "file.name.template: {{{{end_offset}}}} is known only when a file closes, and this "
+        "version's writer fixes a file's key when the file starts; remove it for now");
+  }
   c.flush_size = cfg.GetInt("flush.size");
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 

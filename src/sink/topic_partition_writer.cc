@@ -25,7 +25,7 @@ TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* 
       store_(store),
       pool_(pool),
       naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
-              config->file_delim} {}
+              config->file_delim, config->partitioner.file_name_template} {}
 
 Result<std::optional<WrittenObject>> TopicPartitionWriter::Write(const Record& record) {
   if (!record.value) {

@@ -123,6 +123,47 @@ class PartitioningTest(unittest.TestCase):
                           for r in rows],
                          [(3, 31, 3, ["3"], 5), (10, 27, 2, ["0", "1"], 10), (10, 27, 3, ["2"], 5)])
 
+    def test_aiven_file_name_template_and_format_keys(self):
+        topic = harness.fresh_name("aiven")
+        # Per partition, blocks of ten records share a key and an event hour, so each file
+        # holds one {{key}} and one {{timestamp}} (see the module docstring).
+        base_ts = 1705312800000  # 2024-01-15T10:00:00Z
+        records = []
+        for i in range(40):
+            p, off = i % 2, i // 2
+            block = off // 10
+            records.append((p, f"user-{p}-{block}".encode(),
+                            json.dumps({"id": i}).encode(), base_ts + block * 3600000 + off))
+        with harness.MockKafka(topics={topic: 2}) as kafka:
+            partition_harness.produce_records(kafka.bootstrap, topic, records)
+            config = {
+                "name": harness.fresh_name("sink"), "topics": topic,
+                "bootstrap.servers": kafka.bootstrap,
+                "store.url": f"file://{self.root}", "s3.bucket.name": "lake",
+                "file.name.template": "{{topic}}/{{timestamp:unit=yyyy}}{{timestamp:unit=MM}}"
+                                      "{{timestamp:unit=dd}}{{timestamp:unit=HH}}/{{key}}/"
+                                      "{{partition:padding=true}}-{{start_offset:padding=true}}"
+                                      ".jsonl.gz",
+                "file.name.timestamp.source": "event",
+                "format.output.type": "jsonl",
+                "format.output.fields": "key,value,offset",
+                "file.max.records": "10",
+            }
+            base = os.path.join(self.root, "lake", topic)
+            files = partition_harness.run_sink_until(config, base, 4, self.workdir)
+        self.assertEqual(files, [
+            "2024011510/user-0-0/0000000000-00000000000000000000.jsonl.gz",
+            "2024011510/user-1-0/0000000001-00000000000000000000.jsonl.gz",
+            "2024011511/user-0-1/0000000000-00000000000000000010.jsonl.gz",
+            "2024011511/user-1-1/0000000001-00000000000000000010.jsonl.gz",
+        ])
+        # gzip by default in Aiven's dialect; records shaped by format.output.fields.
+        rows = harness.duckdb(
+            f"SELECT count(*) AS n, count(DISTINCT value.id) AS ids, min(\"offset\") AS lo, "
+            f"max(\"offset\") AS hi FROM read_json_auto('{base}/*/*/*.jsonl.gz')")
+        self.assertEqual((int(rows[0]["n"]), int(rows[0]["ids"]), int(rows[0]["lo"]),
+                          int(rows[0]["hi"])), (40, 40, 0, 19))
+
     def test_incomplete_time_partitioner_is_rejected_at_start(self):
         path = os.path.join(self.workdir, "bad.properties")
         harness.write_properties(path, {
