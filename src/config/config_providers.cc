@@ -103,7 +103,8 @@ Result<std::string> Lookup(const Provider& p, const std::string& path, const std
       return std::string(v);
     }
     case ProviderKind::kFile: {
-      if (path.empty()) return InvalidArgument("the file provider needs a path: ${{file:PATH:KEY}}");
+      if (path.empty())
+        return InvalidArgument("the file provider needs a path: ${{file:PATH:KEY}}");
       RETURN_IF_ERROR(CheckAllowed(p, path));
       auto text = ReadFile(path);
       if (!text.ok()) return InvalidArgument("{}", text.status().message());
@@ -169,8 +170,8 @@ Result<RawConfig> ResolveConfigProviders(RawConfig raw) {
       auto p = providers.find(name);
       if (p == providers.end()) {
         problems.push_back(fmt::format(
-            "{}: {} names config provider '{}', which config.providers does not declare", key,
-            ref, name));
+            "{}: {} names config provider '{}', which config.providers does not declare", key, ref,
+            name));
         ok = false;
         break;
       }

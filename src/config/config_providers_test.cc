@@ -47,8 +47,8 @@ TEST_F(ConfigProvidersTest, ResolvesFileEnvAndDirectoryReferences) {
       {"aws.secret.access.key", "${file:" + Path("s3.properties") + ":secret}"},
       {"aws.access.key.id", "${env:TRIBUTARY_TEST_ACCESS_KEY}"},
       {"s3.sse.customer.key", "${directory:" + Path("secrets") + ":sse-key}"},
-      {"topics.dir", "raw/${env:TRIBUTARY_TEST_ACCESS_KEY}/${file:" + Path("s3.properties") +
-                         ":other}"},
+      {"topics.dir",
+       "raw/${env:TRIBUTARY_TEST_ACCESS_KEY}/${file:" + Path("s3.properties") + ":other}"},
       {"flush.size", "100"},
   }));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -116,16 +116,17 @@ TEST_F(ConfigProvidersTest, AllowedPathsAndEnvAllowlist) {
 }
 
 TEST_F(ConfigProvidersTest, ReadConfigFileResolvesAndReportsWhichKeys) {
-  Write("sink.properties", "config.providers=file\n"
-                           "config.providers.file.class=FileConfigProvider\n"
-                           "aws.secret.access.key=${file:" +
-                               Path("s3.properties") +
-                               ":secret}\n"
-                               "aws.access.key.id=${file:" +
-                               Path("s3.properties") +
-                               ":other}\n"
-                               "name=n\ntopics=t\nbootstrap.servers=b:9092\n"
-                               "s3.bucket.name=x\nformat.class=JsonFormat\nflush.size=3\n");
+  Write("sink.properties",
+        "config.providers=file\n"
+        "config.providers.file.class=FileConfigProvider\n"
+        "aws.secret.access.key=${file:" +
+            Path("s3.properties") +
+            ":secret}\n"
+            "aws.access.key.id=${file:" +
+            Path("s3.properties") +
+            ":other}\n"
+            "name=n\ntopics=t\nbootstrap.servers=b:9092\n"
+            "s3.bucket.name=x\nformat.class=JsonFormat\nflush.size=3\n");
   std::set<std::string> from;
   auto raw = ReadConfigFile(Path("sink.properties"), &from);
   ASSERT_TRUE(raw.ok()) << raw.status().ToString();

@@ -47,9 +47,10 @@ std::string KeyFor(const SinkConfig& c, const Record& r, int64_t now, std::optio
 }
 
 TEST(FileNameTemplateTest, AivenDefaultAndPaddedForms) {
-  auto c = SinkConfig::FromRaw(Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
-                                      {"format.output.type", "jsonl"},
-                                      {"file.max.records", "100"}}));
+  auto c =
+      SinkConfig::FromRaw(Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
+                                 {"format.output.type", "jsonl"},
+                                 {"file.max.records", "100"}}));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(KeyFor(*c, Rec(3, 1000, "k", kTs), 0, std::nullopt), "orders-3-1000");
   auto padded = SinkConfig::FromRaw(
@@ -97,19 +98,19 @@ TEST(FileNameTemplateTest, TimestampKeyAndEndOffset) {
   EXPECT_FALSE((*p)->Encode(Rec(0, 5, "k", -1), 0).ok());  // event time needs a timestamp
 
   // Wall clock by default: `now` decides the directory, and keys are not repeatable.
-  auto wall = SinkConfig::FromRaw(
-      Aiven({{"file.name.template", "{{timestamp:unit=HH}}/{{topic}}-{{partition}}-{{start_offset}}"},
-             {"format.output.type", "jsonl"},
-             {"file.max.records", "10"}}));
+  auto wall = SinkConfig::FromRaw(Aiven(
+      {{"file.name.template", "{{timestamp:unit=HH}}/{{topic}}-{{partition}}-{{start_offset}}"},
+       {"format.output.type", "jsonl"},
+       {"file.max.records", "10"}}));
   ASSERT_TRUE(wall.ok());
   EXPECT_EQ(KeyFor(*wall, Rec(0, 1, "k", kTs), kTs + 3 * 3600000, std::nullopt), "13/orders-0-1");
   EXPECT_FALSE((*MakePartitioner(wall->partitioner))->deterministic());
 }
 
 TEST(FileNameTemplateTest, RejectsWhatAivenRejectsAndCompactionMode) {
-  for (const char* bad : {"{{topic}}-{{partition}}",               // no start_offset
-                          "{{key}}",                              // compaction mode
-                          "{{topic}}-{{partition}}-{{key}}",      // compaction per partition
+  for (const char* bad : {"{{topic}}-{{partition}}",          // no start_offset
+                          "{{key}}",                          // compaction mode
+                          "{{topic}}-{{partition}}-{{key}}",  // compaction per partition
                           "{{topic}}-{{partition}}-{{start_offset}}-{{offset}}",
                           "{{topic}}-{{partition:padding=yes}}-{{start_offset}}",
                           "{{topic}}-{{partition}}-{{start_offset}}-{{timestamp}}",
@@ -118,17 +119,16 @@ TEST(FileNameTemplateTest, RejectsWhatAivenRejectsAndCompactionMode) {
     ASSERT_FALSE(t.ok()) << bad;
     EXPECT_NE(t.status().message().find("file.name.template"), std::string::npos) << bad;
   }
-  auto c = SinkConfig::FromRaw(Aiven({{"file.name.template", "{{key}}"},
-                                      {"format.output.type", "jsonl"},
-                                      {"flush.size", "1"}}));
+  auto c = SinkConfig::FromRaw(Aiven(
+      {{"file.name.template", "{{key}}"}, {"format.output.type", "jsonl"}, {"flush.size", "1"}}));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("compaction"), std::string::npos);
-  auto both = SinkConfig::FromRaw(
-      Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
-             {"partitioner.class", "FieldPartitioner"},
-             {"partition.field.name", "a"},
-             {"format.output.type", "jsonl"},
-             {"flush.size", "1"}}));
+  auto both =
+      SinkConfig::FromRaw(Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
+                                 {"partitioner.class", "FieldPartitioner"},
+                                 {"partition.field.name", "a"},
+                                 {"format.output.type", "jsonl"},
+                                 {"flush.size", "1"}}));
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.status().message().find("file.name.template and partitioner.class"),
             std::string::npos);
@@ -142,8 +142,9 @@ TEST(AivenFormatKeysTest, MapOntoTheFormatOptions) {
   ASSERT_TRUE(csv.ok()) << csv.status().ToString();
   EXPECT_EQ(csv->format.kind, FormatKind::kCsv);
   EXPECT_EQ(csv->format.csv_dialect, CsvDialect::kAiven);
-  EXPECT_EQ(csv->format.csv_fields,
-            (std::vector<OutputField>{OutputField::kKey, OutputField::kValue, OutputField::kOffset}));
+  EXPECT_EQ(
+      csv->format.csv_fields,
+      (std::vector<OutputField>{OutputField::kKey, OutputField::kValue, OutputField::kOffset}));
   EXPECT_EQ(csv->format.csv_value_encoding, FieldEncoding::kNone);
   EXPECT_EQ(csv->flush_size, 50);
   EXPECT_EQ(csv->codec, Codec::kGzip);  // Aiven's default compression
@@ -167,7 +168,8 @@ TEST(AivenFormatKeysTest, MapOntoTheFormatOptions) {
   EXPECT_EQ(jsonl->codec, Codec::kNone);
 
   // A Confluent config is unaffected by the Aiven defaults.
-  auto confluent = SinkConfig::FromRaw(Aiven({{"format.class", "JsonFormat"}, {"flush.size", "3"}}));
+  auto confluent =
+      SinkConfig::FromRaw(Aiven({{"format.class", "JsonFormat"}, {"flush.size", "3"}}));
   ASSERT_TRUE(confluent.ok()) << confluent.status().ToString();
   EXPECT_EQ(confluent->codec, Codec::kNone);
   EXPECT_TRUE(confluent->format.json_fields.empty());
@@ -189,11 +191,14 @@ TEST(AivenFormatKeysTest, ContradictionsAndUnsupportedValues) {
          {"file.compression.type", "gzip"}},
         "s3.compression.type and file.compression.type");
   check({{"format.output.type", "parquet"}, {"file.max.records", "5"}}, "format.output.type");
-  check({{"format.output.type", "csv"}, {"format.output.fields", "value,bogus"},
+  check({{"format.output.type", "csv"},
+         {"format.output.fields", "value,bogus"},
          {"file.max.records", "5"}},
         "format.output.fields");
-  check({{"format.output.type", "jsonl"}, {"format.output.fields", "key,value"},
-         {"format.output.envelope", "false"}, {"file.max.records", "5"}},
+  check({{"format.output.type", "jsonl"},
+         {"format.output.fields", "key,value"},
+         {"format.output.envelope", "false"},
+         {"file.max.records", "5"}},
         "format.output.envelope");
   // Neither flush.size nor file.max.records.
   check({{"format.output.type", "jsonl"}}, "flush.size");

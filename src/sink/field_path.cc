@@ -114,8 +114,8 @@ Result<JsonScalar> Lookup(simdjson::ondemand::object obj, const FieldPath& path)
     if (type == json_type::null) return JsonScalar{};  // null along the path: null
     if (type != json_type::object) {
       ASSIGN_OR_RETURN(JsonScalar s, Classify(v));
-      return InvalidArgument("field '{}': '{}' is {}, not an object", path.name,
-                             path.segments[i], JsonKindName(s.kind));
+      return InvalidArgument("field '{}': '{}' is {}, not an object", path.name, path.segments[i],
+                             JsonKindName(s.kind));
     }
     if (auto oe = v.get_object().get(obj)) return JsonError(oe);
   }

@@ -107,12 +107,11 @@ Result<FileNameTemplate> FileNameTemplate::Parse(std::string_view text) {
 }
 
 std::string FileNameTemplate::BindRecord(const TopicPartition& tp,
-                                         std::optional<std::string_view> key,
-                                         int64_t timestamp_ms, int64_t utc_offset_ms) const {
+                                         std::optional<std::string_view> key, int64_t timestamp_ms,
+                                         int64_t utc_offset_ms) const {
   const int64_t local = timestamp_ms + utc_offset_ms;
   const int64_t day_ms = 86400000;
-  int64_t days = local / day_ms;
-  if (local % day_ms < 0) --days;
+  const int64_t days = FloorDiv(local, day_ms);
   const CivilDate date = CivilFromDays(days);
   const int64_t hour = (local - days * day_ms) / 3600000;
   std::string out;

@@ -61,8 +61,7 @@ class FileNameTemplate {
                          int64_t timestamp_ms, int64_t utc_offset_ms) const;
 
   // Binds the offsets in a BindRecord result. `end` nullopt leaves {{end_offset}} unbound.
-  static std::string BindOffsets(std::string_view bound, Offset start,
-                                 std::optional<Offset> end);
+  static std::string BindOffsets(std::string_view bound, Offset start, std::optional<Offset> end);
 
  private:
   std::string text_;

@@ -91,8 +91,8 @@ class RecordFieldExtractor final : public TimestampExtractor {
     return InvalidArgument(
         "{}: timestamp.field '{}' is {}; expected epoch milliseconds (a number or a numeric "
         "string) or an ISO-8601 string",
-        record.Where(), name, f.kind == JsonScalar::Kind::kFloat ? f.number_text
-                                                                 : std::string(JsonKindName(f.kind)));
+        record.Where(), name,
+        f.kind == JsonScalar::Kind::kFloat ? f.number_text : std::string(JsonKindName(f.kind)));
   }
   bool deterministic() const override { return true; }
 
@@ -386,10 +386,11 @@ Result<PartitionerOptions> ParsePartitionerOptions(const Config& config) {
   std::string_view ex = extractor;
   constexpr std::string_view kExtractorPrefix =
       "io.confluent.connect.storage.partitioner.TimeBasedPartitioner$";
-  if (ex.size() > kExtractorPrefix.size() && ex.substr(0, kExtractorPrefix.size()) == kExtractorPrefix &&
+  if (ex.size() > kExtractorPrefix.size() &&
+      ex.substr(0, kExtractorPrefix.size()) == kExtractorPrefix &&
       ex.ends_with("TimestampExtractor")) {
-    ex = ex.substr(kExtractorPrefix.size(),
-                   ex.size() - kExtractorPrefix.size() - std::string_view("TimestampExtractor").size());
+    ex = ex.substr(kExtractorPrefix.size(), ex.size() - kExtractorPrefix.size() -
+                                                std::string_view("TimestampExtractor").size());
   }
   if (EqualsIgnoreCase(ex, "Wallclock")) {
     o.extractor = TimestampExtractorKind::kWallclock;
@@ -478,8 +479,8 @@ Result<PartitionerOptions> ParsePartitionerOptions(const Config& config) {
   } else if (schemas == "false") {
     o.schema_envelope = SchemaEnvelope::kNever;
   } else if (!schemas.empty()) {
-    problems.push_back(fmt::format(
-        "value.converter.schemas.enable: expected true or false, got '{}'", schemas));
+    problems.push_back(
+        fmt::format("value.converter.schemas.enable: expected true or false, got '{}'", schemas));
   } else {
     o.schema_envelope = SchemaEnvelope::kDetect;
   }
@@ -525,7 +526,8 @@ Result<std::unique_ptr<TimestampExtractor>> MakeTimestampExtractor(
     case TimestampExtractorKind::kRecord:
       return std::unique_ptr<TimestampExtractor>(std::make_unique<RecordTimestampExtractor>());
     case TimestampExtractorKind::kRecordField: {
-      ASSIGN_OR_RETURN(FieldPath path, FieldPath::Parse(options.timestamp_field, "timestamp.field"));
+      ASSIGN_OR_RETURN(FieldPath path,
+                       FieldPath::Parse(options.timestamp_field, "timestamp.field"));
       return std::unique_ptr<TimestampExtractor>(
           std::make_unique<RecordFieldExtractor>(std::move(path), options.schema_envelope));
     }
@@ -552,7 +554,8 @@ Result<std::unique_ptr<Partitioner>> MakePartitioner(const PartitionerOptions& o
       return InvalidArgument("partition.duration.ms: expected > 0, got {}",
                              options.partition_duration_ms);
     }
-    ASSIGN_OR_RETURN(JodaPattern pattern, JodaPattern::Compile(options.path_format, options.locale));
+    ASSIGN_OR_RETURN(JodaPattern pattern,
+                     JodaPattern::Compile(options.path_format, options.locale));
     if (!pattern.has_fields()) {
       return InvalidArgument(
           "path.format: '{}' has no date or time field, so every record would land in one "

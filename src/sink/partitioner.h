@@ -85,7 +85,7 @@ struct PartitionerOptions {
   // Aiven's naming dialect (object_naming.h): when file.name.template is set the
   // partitioner binds the template's record variables and ignores the keys above.
   std::string file_name_template;
-  bool file_name_timestamp_event = false;          // file.name.timestamp.source=event
+  bool file_name_timestamp_event = false;            // file.name.timestamp.source=event
   std::string file_name_timestamp_timezone = "UTC";  // file.name.timestamp.timezone
 };
 

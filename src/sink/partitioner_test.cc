@@ -82,7 +82,8 @@ TEST(DefaultPartitionerTest, KafkaPartition) {
 }
 
 TEST(FieldPartitionerTest, ConnectorGoldenKey) {
-  for (const char* cls : {"FieldPartitioner", "io.confluent.connect.storage.partitioner.FieldPartitioner"}) {
+  for (const char* cls :
+       {"FieldPartitioner", "io.confluent.connect.storage.partitioner.FieldPartitioner"}) {
     auto p = Make({{"partitioner.class", cls}, {"partition.field.name", "country,city"}});
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(Key(Encode(*p, Rec(R"({"id":1,"country":"US","city":"NYC"})"))),
@@ -94,8 +95,10 @@ TEST(FieldPartitionerTest, NestedIntBoolNullAndEscaping) {
   auto p = Make({{"partitioner.class", "FieldPartitioner"},
                  {"partition.field.name", "address.city, n, ok, gone, address.zip"}});
   ASSERT_NE(p, nullptr);
-  EXPECT_EQ(Encode(*p, Rec(R"({"address":{"city":"São Paulo","zip":null},"n":-42,"ok":true,"gone":null})")),
-            "address.city=São Paulo/n=-42/ok=true/gone=null/address.zip=null");
+  EXPECT_EQ(
+      Encode(*p,
+             Rec(R"({"address":{"city":"São Paulo","zip":null},"n":-42,"ok":true,"gone":null})")),
+      "address.city=São Paulo/n=-42/ok=true/gone=null/address.zip=null");
   // A null along the path is null too, as the connector writes it.
   EXPECT_EQ(Encode(*p, Rec(R"({"address":null,"n":0,"ok":false,"gone":1})")),
             "address.city=null/n=0/ok=false/gone=1/address.zip=null");
@@ -122,11 +125,11 @@ TEST(FieldPartitionerTest, ErrorsNameRecordAndField) {
 }
 
 TEST(FieldPartitionerTest, ReadsThePayloadOfJsonConverterEnvelopes) {
-  const char* env =
-      R"({"schema":{"type":"struct","fields":[{"field":"country","type":"string"}]},)"
-      R"("payload":{"country":"DE"}})";
+  const char* env = R"({"schema":{"type":"struct","fields":[{"field":"country","type":"string"}]},)"
+                    R"("payload":{"country":"DE"}})";
   // schemas.enable not set: detected by the two members.
-  auto detect = Make({{"partitioner.class", "FieldPartitioner"}, {"partition.field.name", "country"}});
+  auto detect =
+      Make({{"partitioner.class", "FieldPartitioner"}, {"partition.field.name", "country"}});
   EXPECT_EQ(Encode(*detect, Rec(env)), "country=DE");
   EXPECT_EQ(Encode(*detect, Rec(R"({"country":"FR"})")), "country=FR");
   auto on = Make({{"partitioner.class", "FieldPartitioner"},
@@ -147,12 +150,13 @@ TEST(FieldPartitionerTest, ReadsThePayloadOfJsonConverterEnvelopes) {
 }
 
 TEST(TimeBasedPartitionerTest, ConnectorGoldenKeyWithRecordTime) {
-  auto p = Make({{"partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"},
-                 {"partition.duration.ms", "3600000"},
-                 {"path.format", "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH/"},
-                 {"locale", "en-US"},
-                 {"timezone", "UTC"},
-                 {"timestamp.extractor", "Record"}});
+  auto p =
+      Make({{"partitioner.class", "io.confluent.connect.storage.partitioner.TimeBasedPartitioner"},
+            {"partition.duration.ms", "3600000"},
+            {"path.format", "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH/"},
+            {"locale", "en-US"},
+            {"timezone", "UTC"},
+            {"timestamp.extractor", "Record"}});
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(Key(Encode(*p, Rec("{}", Utc(2024, 1, 15, 10, 42)))),
             "topics/orders/year=2024/month=01/day=15/hour=10/orders+0+0000000000.json");
@@ -185,12 +189,14 @@ TEST(TimeBasedPartitionerTest, HourlyAndDailyPresetsFollowDelimAndZone) {
                       {"path.format", "YYYY"},
                       {"partition.duration.ms", "60000"}});
   ASSERT_NE(hourly, nullptr);
-  EXPECT_EQ(Encode(*hourly, Rec("{}", Utc(2024, 3, 31, 1, 30))), "year=2024/month=03/day=31/hour=03");
-  auto daily = Make({{"partitioner.class", "io.confluent.connect.storage.partitioner.DailyPartitioner"},
-                     {"locale", "en"},
-                     {"timezone", "Europe/Berlin"},
-                     {"directory.delim", "_"},
-                     {"timestamp.extractor", "Record"}});
+  EXPECT_EQ(Encode(*hourly, Rec("{}", Utc(2024, 3, 31, 1, 30))),
+            "year=2024/month=03/day=31/hour=03");
+  auto daily =
+      Make({{"partitioner.class", "io.confluent.connect.storage.partitioner.DailyPartitioner"},
+            {"locale", "en"},
+            {"timezone", "Europe/Berlin"},
+            {"directory.delim", "_"},
+            {"timestamp.extractor", "Record"}});
   ASSERT_NE(daily, nullptr);
   EXPECT_EQ(Encode(*daily, Rec("{}", Utc(2024, 10, 26, 22, 30))), "year=2024_month=10_day=27");
 }
@@ -258,7 +264,8 @@ TEST(NullRoutingTest, TombstonesGoToTheirOwnDirectory) {
   o->route_null_values = true;
   auto p = MakePartitioner(*o);
   ASSERT_TRUE(p.ok());
-  EXPECT_EQ(Key(Encode(**p, Rec(std::nullopt))), "topics/orders/tombstone/orders+0+0000000000.json");
+  EXPECT_EQ(Key(Encode(**p, Rec(std::nullopt))),
+            "topics/orders/tombstone/orders+0+0000000000.json");
   EXPECT_EQ(Encode(**p, Rec(R"({"c":"x"})")), "c=x");
   o->tombstone_partition = "deleted";
   auto q = MakePartitioner(*o);
@@ -321,9 +328,8 @@ TEST(PartitionerValidationTest, OtherCrossChecks) {
 }
 
 TEST(PartitionerValidationTest, MakePartitionerChecksZoneAndPattern) {
-  auto bad_zone = Options({{"partitioner.class", "DailyPartitioner"},
-                           {"locale", "en"},
-                           {"timezone", "Mars/Base"}});
+  auto bad_zone = Options(
+      {{"partitioner.class", "DailyPartitioner"}, {"locale", "en"}, {"timezone", "Mars/Base"}});
   ASSERT_TRUE(bad_zone.ok());
   auto p = MakePartitioner(*bad_zone);
   ASSERT_FALSE(p.ok());

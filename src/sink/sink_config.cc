@@ -209,7 +209,8 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   RETURN_IF_ERROR(MakeFormat(c.format).status());
   ASSIGN_OR_RETURN(c.codec, ParseCodec(cfg.GetString("s3.compression.type")));
-  if (const std::string aiven_codec = cfg.GetString("file.compression.type"); !aiven_codec.empty()) {
+  if (const std::string aiven_codec = cfg.GetString("file.compression.type");
+      !aiven_codec.empty()) {
     // Aiven writes snappy as snappy-java's stream, under the same name.
     ASSIGN_OR_RETURN(Codec codec, ParseCodec(aiven_codec, "file.compression.type"));
     if (codec == Codec::kSnappy) codec = Codec::kSnappyJava;

@@ -40,7 +40,7 @@ TEST(CivilCalendar, MatchesKnownEpochValues) {
     CivilDate c = CivilFromDays(d);
     EXPECT_EQ(DaysFromCivil(c.year, c.month, c.day), d);
   }
-  EXPECT_EQ(IsoWeekday(0), 4);                         // Thursday
+  EXPECT_EQ(IsoWeekday(0), 4);                           // Thursday
   EXPECT_EQ(IsoWeekday(DaysFromCivil(2024, 1, 15)), 1);  // Monday
   EXPECT_EQ(DaysInMonth(2024, 2), 29);
   EXPECT_EQ(DaysInMonth(2100, 2), 28);
@@ -82,8 +82,8 @@ TEST(TimeZoneTest, FixedOffsetsAndUtcSpellings) {
 }
 
 TEST(TimeZoneTest, RejectsUnknownAndUnsafeIds) {
-  for (const char* bad : {"Mars/Olympus_Mons", "../../etc/passwd", "/etc/passwd", "+25:00",
-                          "+5:30", "Europe/Berlin;x", ""}) {
+  for (const char* bad : {"Mars/Olympus_Mons", "../../etc/passwd", "/etc/passwd", "+25:00", "+5:30",
+                          "Europe/Berlin;x", ""}) {
     auto z = TimeZone::Load(bad);
     ASSERT_FALSE(z.ok()) << bad;
     EXPECT_NE(z.status().message().find("timezone"), std::string::npos) << bad;
@@ -111,9 +111,9 @@ TEST(JodaPatternTest, ConnectorDocumentedExamples) {
             "year=2015/month=12/day=07/hour=15");
   auto daily = JodaPattern::Compile("'year'=YYYY/'month'=MM/'day'=dd");
   ASSERT_TRUE(daily.ok());
-  EXPECT_EQ(daily->Format(TimeBucket(Utc(2024, 1, 15, 23, 59), kDay, TimeZone::Utc()),
-                          TimeZone::Utc()),
-            "year=2024/month=01/day=15");
+  EXPECT_EQ(
+      daily->Format(TimeBucket(Utc(2024, 1, 15, 23, 59), kDay, TimeZone::Utc()), TimeZone::Utc()),
+      "year=2024/month=01/day=15");
   auto plain = JodaPattern::Compile("YYYY/MM/dd/HH/mm");
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->Format(Utc(2024, 1, 5, 3, 7), TimeZone::Utc()), "2024/01/05/03/07");
@@ -210,9 +210,9 @@ TEST(TimeBucketTest, DurationsOtherThanHoursAndDays) {
   auto p = JodaPattern::Compile("HH:mm");
   ASSERT_TRUE(p.ok());
   const int64_t quarter = 15 * 60000;
-  EXPECT_EQ(p->Format(TimeBucket(Utc(2024, 1, 1, 10, 44), quarter, TimeZone::Utc()),
-                      TimeZone::Utc()),
-            "10:30");
+  EXPECT_EQ(
+      p->Format(TimeBucket(Utc(2024, 1, 1, 10, 44), quarter, TimeZone::Utc()), TimeZone::Utc()),
+      "10:30");
   // Buckets count from the epoch in local time: +05:30 hours start on local hours.
   TimeZone kolkata = Zone("Asia/Kolkata");
   EXPECT_EQ(p->Format(TimeBucket(Utc(2024, 1, 1, 10, 44), kHour, kolkata), kolkata), "16:00");

@@ -18,20 +18,16 @@ int DaysInMonth(int64_t year, int month) {
   return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
 }
 
-namespace {
-
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-}  // namespace
 
 // Counts in 400-year eras starting on March 1st, so that the leap day is the last day
 // of each (shifted) year.
 int64_t DaysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2;
   const int64_t era = FloorDiv(y, 400);
-  const int64_t yoe = y - era * 400;                                  // [0, 399]
+  const int64_t yoe = y - era * 400;                                    // [0, 399]
   const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;  // [0, 365]
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          // [0, 146096]
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;            // [0, 146096]
   return era * 146097 + doe - 719468;  // 719468: days from 0000-03-01 to 1970-01-01
 }
 
@@ -190,8 +186,7 @@ class TzStringParser {
         return false;
       }
       if (a < 1 || a > 12 || b < 1 || b > 5 || c > 6) return false;
-      *d = {RuleDate::kMonthWeekDay, static_cast<int>(a), static_cast<int>(b),
-            static_cast<int>(c)};
+      *d = {RuleDate::kMonthWeekDay, static_cast<int>(a), static_cast<int>(b), static_cast<int>(c)};
     } else if (Eat('J')) {
       if (!Number(&a, 3) || a < 1 || a > 365) return false;
       *d = {RuleDate::kJulian1, static_cast<int>(a)};
@@ -379,18 +374,17 @@ Result<TimeZone> TimeZone::Load(std::string_view raw_id) {
     if (*seconds == 0) return Utc();
     // Joda names fixed zones by their normalized offset, "+05:30".
     const int64_t a = std::llabs(*seconds);
-    return TimeZone(
-        FixedZone(fmt::format("{}{:02}:{:02}", *seconds < 0 ? '-' : '+', a / 3600, a / 60 % 60),
-                  *seconds));
+    return TimeZone(FixedZone(
+        fmt::format("{}{:02}:{:02}", *seconds < 0 ? '-' : '+', a / 3600, a / 60 % 60), *seconds));
   }
   // A region id: letters, digits, '/', '_', '-', '+'; never a path that leaves TZDIR.
-  const bool safe =
-      std::all_of(id.begin(), id.end(),
-                  [](char c) {
-                    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                           (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-' || c == '+';
-                  }) &&
-      id.front() != '/' && id.find("..") == std::string_view::npos;
+  const bool safe = std::all_of(id.begin(), id.end(),
+                                [](char c) {
+                                  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                         (c >= '0' && c <= '9') || c == '/' || c == '_' ||
+                                         c == '-' || c == '+';
+                                }) &&
+                    id.front() != '/' && id.find("..") == std::string_view::npos;
   if (!safe) return InvalidArgument("timezone: '{}' is not a valid zone id", id);
   const char* dir = std::getenv("TZDIR");
   std::string path = std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(id);

@@ -58,6 +58,7 @@ class TimeZone {
 
 // Civil-calendar arithmetic in the proleptic Gregorian calendar (what Joda's ISO
 // chronology uses for modern dates). Days are counted from 1970-01-01.
+int64_t FloorDiv(int64_t a, int64_t b);  // rounds toward negative infinity; b > 0
 int64_t DaysFromCivil(int64_t year, int month, int day);
 struct CivilDate {
   int64_t year;
