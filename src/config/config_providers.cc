@@ -35,7 +35,15 @@ constexpr std::string_view kKafkaPackage = "org.apache.kafka.common.config.provi
 Result<std::map<std::string, Provider>> ReadProviders(const RawConfig& raw) {
   std::map<std::string, Provider> providers;
   auto it = raw.find(std::string(kPrefix));
-  if (it == raw.end()) return providers;
+  if (it == raw.end()) {
+    // Connect declares providers in the worker's config, so a connector config copied
+    // from a deployment has references but no declarations: the conventional names
+    // stand for Kafka's three providers then.
+    providers.emplace("file", Provider{ProviderKind::kFile, {}, std::nullopt, {}});
+    providers.emplace("env", Provider{ProviderKind::kEnv, {}, std::nullopt, {}});
+    providers.emplace("directory", Provider{ProviderKind::kDirectory, {}, std::nullopt, {}});
+    return providers;
+  }
   for (const std::string& name : SplitList(it->second)) {
     const std::string base = std::string(kPrefix) + "." + name;
     auto cls = raw.find(base + ".class");

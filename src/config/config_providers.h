@@ -17,6 +17,9 @@
 //                            param.allowlist.pattern limits which (a regex)
 //   DirectoryConfigProvider  <path> is a directory, <key> a file in it; the value is the
 //                            file's content
+// Without a `config.providers` key (Connect declares providers in the worker config, so
+// connector configs copied from a deployment have none), `file`, `env` and `directory`
+// name these three providers. With it, only the providers it lists exist.
 // File and directory providers honour `config.providers.<name>.param.allowed.paths`
 // (comma-separated directories references must stay inside), as Kafka 3.8 does.
 //

@@ -83,6 +83,23 @@ TEST_F(ConfigProvidersTest, UnresolvedReferencesNameTheKeyButNoValue) {
   }
 }
 
+TEST_F(ConfigProvidersTest, WorkerStyleConfigsUseTheConventionalNames) {
+  // A connector config copied from a Connect deployment: the worker declared the providers.
+  auto r = ResolveConfigProviders(
+      {{"aws.access.key.id", "${env:TRIBUTARY_TEST_ACCESS_KEY}"},
+       {"aws.secret.access.key", "${file:" + Path("s3.properties") + ":secret}"}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->at("aws.access.key.id"), "AKIAEXAMPLE");
+  EXPECT_EQ(r->at("aws.secret.access.key"), "hunter2");
+  // Once config.providers is given, only what it lists exists.
+  auto declared = ResolveConfigProviders(
+      {{"config.providers", "env"},
+       {"config.providers.env.class", "EnvVarConfigProvider"},
+       {"aws.secret.access.key", "${file:" + Path("s3.properties") + ":secret}"}});
+  ASSERT_FALSE(declared.ok());
+  EXPECT_NE(declared.status().message().find("does not declare"), std::string::npos);
+}
+
 TEST_F(ConfigProvidersTest, DeclarationsAreChecked) {
   auto no_class = ResolveConfigProviders({{"config.providers", "file"}, {"a", "b"}});
   ASSERT_FALSE(no_class.ok());
