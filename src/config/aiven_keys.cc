@@ -55,7 +55,8 @@ std::vector<ConfigKey> AivenKeys() {
        .group = "Aiven dialect",
        .doc = "Aiven's format selection, used instead of `format.class`: `jsonl` (one JSON "
               "record per line), `json` (one JSON array per file), `csv` (Aiven's CSV bytes). "
-              "Records are shaped by `format.output.fields`.",
+              "Records are shaped by `format.output.fields`. With `file.name.template` and "
+              "neither this nor `format.class`, `csv` (Aiven's default).",
        .allowed = {"", "csv", "json", "jsonl", "parquet", "avro"}},
       {.name = "format.output.fields",
        .type = ConfigType::kList,

@@ -167,6 +167,16 @@ TEST(AivenFormatKeysTest, MapOntoTheFormatOptions) {
   EXPECT_EQ(jsonl->format.json_fields, std::vector<OutputField>{OutputField::kValue});
   EXPECT_EQ(jsonl->codec, Codec::kNone);
 
+  // A template without a format is Aiven's default, CSV of the base64 value, gzipped.
+  auto bare = SinkConfig::FromRaw(
+      Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
+             {"file.max.records", "5"}}));
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_EQ(bare->format.kind, FormatKind::kCsv);
+  EXPECT_EQ(bare->format.csv_fields, std::vector<OutputField>{OutputField::kValue});
+  EXPECT_EQ(bare->format.csv_value_encoding, FieldEncoding::kBase64);
+  EXPECT_EQ(bare->codec, Codec::kGzip);
+
   // A Confluent config is unaffected by the Aiven defaults.
   auto confluent =
       SinkConfig::FromRaw(Aiven({{"format.class", "JsonFormat"}, {"flush.size", "3"}}));

@@ -23,6 +23,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   // Aiven's names for the format and the file size stand in for the required Confluent
   // keys (the format section below reads format.output.type itself).
+  if (given("file.name.template") && !given("format.class") && !given("format.output.type")) {
+    raw["format.output.type"] = "csv";  // Aiven's default format
+  }
   if (given("format.output.type")) {
     if (given("format.class")) {
       cross.push_back(
