@@ -168,9 +168,9 @@ TEST(AivenFormatKeysTest, MapOntoTheFormatOptions) {
   EXPECT_EQ(jsonl->codec, Codec::kNone);
 
   // A template without a format is Aiven's default, CSV of the base64 value, gzipped.
-  auto bare = SinkConfig::FromRaw(
-      Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
-             {"file.max.records", "5"}}));
+  auto bare =
+      SinkConfig::FromRaw(Aiven({{"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"},
+                                 {"file.max.records", "5"}}));
   ASSERT_TRUE(bare.ok()) << bare.status().ToString();
   EXPECT_EQ(bare->format.kind, FormatKind::kCsv);
   EXPECT_EQ(bare->format.csv_fields, std::vector<OutputField>{OutputField::kValue});

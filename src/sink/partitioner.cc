@@ -398,14 +398,16 @@ Result<PartitionerOptions> ParsePartitionerOptions(const Config& config) {
     o.extractor = TimestampExtractorKind::kRecord;
   } else if (EqualsIgnoreCase(ex, "RecordField")) {
     o.extractor = TimestampExtractorKind::kRecordField;
-  } else {
+  } else if (TimeBased(o.kind)) {
+    // Only the time-based partitioners use an extractor (the connector ignores the key
+    // otherwise).
     problems.push_back(fmt::format(
         "timestamp.extractor: '{}' is not an extractor Tributary has (custom Java classes "
         "cannot run); expected Wallclock, Record or RecordField",
         extractor));
   }
   o.timestamp_field = config.GetString("timestamp.field");
-  if (o.extractor == TimestampExtractorKind::kRecordField) {
+  if (o.extractor == TimestampExtractorKind::kRecordField && TimeBased(o.kind)) {
     if (o.timestamp_field.empty()) {
       problems.push_back(
           "timestamp.field: timestamp.extractor=RecordField reads the time from this field of "

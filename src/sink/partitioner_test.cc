@@ -309,9 +309,15 @@ TEST(PartitionerValidationTest, OtherCrossChecks) {
                            {"timestamp.field", " "}});
   ASSERT_FALSE(blank_ts.ok());
   EXPECT_NE(blank_ts.status().message().find("timestamp.field"), std::string::npos);
-  auto custom = Options({{"timestamp.extractor", "com.example.MyExtractor"}});
+  auto custom = Options({{"partitioner.class", "DailyPartitioner"},
+                         {"locale", "en"},
+                         {"timezone", "UTC"},
+                         {"timestamp.extractor", "com.example.MyExtractor"}});
   ASSERT_FALSE(custom.ok());
   EXPECT_NE(custom.status().message().find("timestamp.extractor"), std::string::npos);
+  // Partitioners that are not time-based ignore the extractor keys, as the connector does.
+  EXPECT_TRUE(Options({{"timestamp.extractor", "com.example.MyExtractor"}}).ok());
+  EXPECT_TRUE(Options({{"timestamp.extractor", "RecordField"}, {"timestamp.field", ""}}).ok());
   auto schedule = Options({{"rotate.schedule.interval.ms", "600000"}});
   if (SinkConfigTable().Find("rotate.schedule.interval.ms")) {
     ASSERT_FALSE(schedule.ok());
