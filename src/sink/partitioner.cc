@@ -67,7 +67,12 @@ class RecordFieldExtractor final : public TimestampExtractor {
       return InvalidArgument("{}: timestamp.field '{}': {}", record.Where(), name,
                              fields.status().message());
     }
-    const JsonScalar& f = (*fields)[0];
+    return FromScalar(record, (*fields)[0]);
+  }
+
+  // The time in an already read timestamp.field value.
+  Result<int64_t> FromScalar(const Record& record, const JsonScalar& f) const {
+    const std::string& name = paths_[0].name;
     switch (f.kind) {
       case JsonScalar::Kind::kInt:
         return f.int_value;
@@ -95,6 +100,8 @@ class RecordFieldExtractor final : public TimestampExtractor {
         f.kind == JsonScalar::Kind::kFloat ? f.number_text : std::string(JsonKindName(f.kind)));
   }
   bool deterministic() const override { return true; }
+  const FieldPath& path() const { return paths_[0]; }
+  SchemaEnvelope envelope() const { return envelope_; }
 
  private:
   std::vector<FieldPath> paths_;
@@ -120,11 +127,18 @@ class FieldEncoder {
       return InvalidArgument("{}: partition.field.name: {}", record.Where(),
                              fields.status().message());
     }
+    return FromScalars(record, *fields);
+  }
+
+  // The encoded fields from already read values, in paths() order (extra values after
+  // them are ignored).
+  Result<std::string> FromScalars(const Record& record,
+                                  const std::vector<JsonScalar>& fields) const {
     std::string out;
     for (size_t i = 0; i < paths_.size(); ++i) {
       if (i) out += delim_;
       if (labels_) out += paths_[i].name + "=";
-      const JsonScalar& f = (*fields)[i];
+      const JsonScalar& f = fields[i];
       switch (f.kind) {
         case JsonScalar::Kind::kNull:
           out += "null";
@@ -149,6 +163,8 @@ class FieldEncoder {
     }
     return out;
   }
+  const std::vector<FieldPath>& paths() const { return paths_; }
+  SchemaEnvelope envelope() const { return envelope_; }
 
  private:
   std::vector<FieldPath> paths_;
@@ -168,6 +184,9 @@ class TimeEncoder {
 
   Result<std::string> Encode(const Record& record, int64_t now_ms) const {
     ASSIGN_OR_RETURN(int64_t ts, extractor_->Extract(record, now_ms));
+    return EncodeAt(ts);
+  }
+  std::string EncodeAt(int64_t ts) const {
     return pattern_.Format(TimeBucket(ts, duration_ms_, zone_), zone_);
   }
   const TimestampExtractor* extractor() const { return extractor_.get(); }
@@ -215,8 +234,26 @@ class TimeBasedPartitioner final : public Partitioner {
 class FieldAndTimePartitioner final : public Partitioner {
  public:
   FieldAndTimePartitioner(FieldEncoder fields, TimeEncoder time, std::string delim)
-      : fields_(std::move(fields)), time_(std::move(time)), delim_(std::move(delim)) {}
+      : fields_(std::move(fields)),
+        time_(std::move(time)),
+        delim_(std::move(delim)),
+        record_field_(dynamic_cast<const RecordFieldExtractor*>(time_.extractor())) {
+    if (record_field_) {
+      all_paths_ = fields_.paths();
+      all_paths_.push_back(record_field_->path());
+    }
+  }
   Result<std::string> Encode(const Record& record, int64_t now_ms) const override {
+    if (record_field_ && record.value && record_field_->envelope() == fields_.envelope()) {
+      // Fields and timestamp from one pass over the value.
+      auto values = ReadJsonFields(*record.value, all_paths_, fields_.envelope());
+      if (values.ok()) {
+        ASSIGN_OR_RETURN(std::string fields, fields_.FromScalars(record, *values));
+        ASSIGN_OR_RETURN(int64_t ts, record_field_->FromScalar(record, values->back()));
+        return fields + delim_ + time_.EncodeAt(ts);
+      }
+      // Otherwise read them apart, for an error that names the right key.
+    }
     ASSIGN_OR_RETURN(std::string fields, fields_.Encode(record));
     ASSIGN_OR_RETURN(std::string time, time_.Encode(record, now_ms));
     return fields + delim_ + time;
@@ -228,6 +265,8 @@ class FieldAndTimePartitioner final : public Partitioner {
   FieldEncoder fields_;
   TimeEncoder time_;
   std::string delim_;
+  const RecordFieldExtractor* record_field_;  // owned by time_; null for other extractors
+  std::vector<FieldPath> all_paths_;          // the fields, then timestamp.field
 };
 
 // behavior.on.null.values=write: tombstones go to one fixed directory (the connector's

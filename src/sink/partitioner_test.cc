@@ -250,6 +250,13 @@ TEST(FieldAndTimePartitionerTest, FieldsThenTime) {
   ASSERT_NE(p->timestamp_extractor(), nullptr);
   EXPECT_EQ(Encode(*p, Rec(R"({"country":"US","at":"2024-01-15T10:00:00Z"})")),
             "country=US/year=2024/month=01/day=15");
+  // One pass reads fields and time; errors still name the key that failed.
+  EXPECT_NE(EncodeError(*p, Rec(R"({"country":"US"})")).find("timestamp.field 'at'"),
+            std::string::npos);
+  EXPECT_NE(EncodeError(*p, Rec(R"({"at":"2024-01-15T10:00:00Z"})")).find("partition.field.name"),
+            std::string::npos);
+  EXPECT_NE(EncodeError(*p, Rec(R"({"country":"US","at":"noon"})")).find("timestamp.field 'at'"),
+            std::string::npos);
   cfg["partition.field.format.path"] = "false";
   cfg["partitioner.class"] = "com.canelmas.kafka.connect.FieldAndTimeBasedPartitioner";
   auto bare = Make(cfg);
