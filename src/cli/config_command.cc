@@ -38,7 +38,8 @@ int RunConfigCommand(const std::vector<std::string>& args) {
     return 0;
   }
   if (args[0] == "--validate" && args.size() == 3 && (args[1] == "-c" || args[1] == "--config")) {
-    auto raw = ReadConfigFile(args[2]);
+    std::set<std::string> from_providers;  // printed hidden, like passwords
+    auto raw = ReadConfigFile(args[2], &from_providers);
     if (!raw.ok()) {
       std::fprintf(stderr, "tributary: %s\n", raw.status().message().c_str());
       return 2;
@@ -51,7 +52,7 @@ int RunConfigCommand(const std::vector<std::string>& args) {
     // Valid, as FromRaw just checked; parsed again only to print it with secrets hidden.
     auto cfg = Config::Parse(SinkConfigTable(), std::move(raw).value());
     if (!cfg.ok()) return 2;
-    std::fputs(cfg->ToRedactedString().c_str(), stdout);
+    std::fputs(cfg->ToRedactedString(from_providers).c_str(), stdout);
     for (const auto& k : sink->unused_keys) {
       std::fprintf(stderr, "warning: '%s' is not used by this version\n", k.c_str());
     }

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "common/strings.h"
+#include "config/config_providers.h"
 
 namespace tributary {
 namespace {
@@ -304,7 +305,7 @@ Result<RawConfig> ParseConnectJson(std::string_view text) {
   return out;
 }
 
-Result<RawConfig> ReadConfigFile(const std::string& path) {
+Result<RawConfig> ReadConfigFile(const std::string& path, std::set<std::string>* from_providers) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFound("config file '{}' cannot be read", path);
   std::stringstream ss;
@@ -313,7 +314,15 @@ Result<RawConfig> ReadConfigFile(const std::string& path) {
   std::string_view t = Trim(text);
   auto parsed = !t.empty() && t.front() == '{' ? ParseConnectJson(text) : ParseProperties(text);
   if (!parsed.ok()) return parsed.status().WithContext(path);
-  return parsed;
+  auto resolved = ResolveConfigProviders(*parsed);
+  if (!resolved.ok()) return resolved.status().WithContext(path);
+  if (from_providers) {
+    for (const auto& [k, v] : *resolved) {
+      auto it = parsed->find(k);
+      if (it != parsed->end() && it->second != v) from_providers->insert(k);
+    }
+  }
+  return resolved;
 }
 
 Result<Config> Config::Parse(const ConfigTable& table, RawConfig raw) {
@@ -381,10 +390,10 @@ std::map<std::string, std::string> Config::WithPrefix(std::string_view prefix) c
   return out;
 }
 
-std::string Config::ToRedactedString() const {
+std::string Config::ToRedactedString(const std::set<std::string>& also_hidden) const {
   std::string out;
   for (const auto& key : table_->keys()) {
-    bool hidden = key.type == ConfigType::kPassword;
+    bool hidden = key.type == ConfigType::kPassword || also_hidden.count(key.name) > 0;
     std::string value = hidden && !Lookup(key.name).empty() ? "[hidden]" : Lookup(key.name);
     out += fmt::format("{} = {}\n", key.name, value);
   }

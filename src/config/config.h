@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,8 +67,12 @@ Result<RawConfig> ParseProperties(std::string_view text);
 // Parses Connect's JSON form. Non-string scalar values become their JSON text.
 Result<RawConfig> ParseConnectJson(std::string_view text);
 
-// Reads a file in either form: JSON when its first non-blank character is '{'.
-Result<RawConfig> ReadConfigFile(const std::string& path);
+// Reads a file in either form: JSON when its first non-blank character is '{'. Config
+// provider references (`${file:...}`, `${env:...}`, `${directory:...}`) are resolved
+// (config_providers.h); the keys whose values came from a provider are added to
+// `from_providers` when given, so printers can hide them.
+Result<RawConfig> ReadConfigFile(const std::string& path,
+                                 std::set<std::string>* from_providers = nullptr);
 
 // A validated configuration: every key of the table has a value (given or default).
 class Config {
@@ -94,8 +99,9 @@ class Config {
   // Was the key given explicitly (rather than defaulted)?
   bool IsSet(std::string_view name) const { return raw_.count(std::string(name)) > 0; }
 
-  // Printable "key = value" lines with passwords and secret-looking keys masked.
-  std::string ToRedactedString() const;
+  // Printable "key = value" lines with passwords and secret-looking keys masked, and the
+  // keys in `also_hidden` (e.g. values from config providers).
+  std::string ToRedactedString(const std::set<std::string>& also_hidden = {}) const;
 
  private:
   Config(const ConfigTable* table, RawConfig raw) : table_(table), raw_(std::move(raw)) {}

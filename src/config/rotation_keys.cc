@@ -20,9 +20,9 @@ std::vector<ConfigKey> RotationKeys() {
        .default_value = "-1",
        .group = "Rotation",
        .doc = "Close every open file on a wall-clock schedule, at multiples of this interval "
-              "from midnight UTC, including the files of partitions that receive no more "
-              "records. Exactly-once in `journal` mode; rejected in `deterministic` mode. -1 "
-              "disables it.",
+              "from midnight in `timezone` (required with it, as in the connector), including "
+              "the files of partitions that receive no more records. Exactly-once in "
+              "`journal` mode; rejected in `deterministic` mode. -1 disables it.",
        .min = -1},
       {.name = "rotate.file.on.partition.change",
        .type = ConfigType::kBool,

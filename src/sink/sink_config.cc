@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "sink/object_naming.h"
 
 namespace tributary {
 
@@ -19,6 +20,29 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     cross.push_back(
         "topics and topics.regex: set exactly one (a list of topic names, or a regular "
         "expression that whole topic names match)");
+  }
+  // Aiven's names for the format and the file size stand in for the required Confluent
+  // keys (the format section below reads format.output.type itself).
+  if (given("file.name.template") && !given("format.class") && !given("format.output.type")) {
+    raw["format.output.type"] = "csv";  // Aiven's default format
+  }
+  if (given("format.output.type")) {
+    if (given("format.class")) {
+      cross.push_back(
+          "format.class and format.output.type: two names for the output format (Confluent's "
+          "and Aiven's); set one");
+    } else {
+      raw["format.class"] = std::string(kJsonFormatClass);
+    }
+  }
+  if (given("file.max.records") && Trim(raw["file.max.records"]) != "0") {
+    if (!given("flush.size")) {
+      raw["flush.size"] = raw["file.max.records"];
+    } else if (Trim(raw["flush.size"]) != Trim(raw["file.max.records"])) {
+      cross.push_back(
+          "flush.size and file.max.records: two names for the records per file (Confluent's "
+          "and Aiven's) with different values; set one");
+    }
   }
   auto parsed = Config::Parse(SinkConfigTable(), std::move(raw));
   if (!parsed.ok() || !cross.empty()) {
@@ -137,6 +161,12 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   ASSIGN_OR_RETURN(c.partitioner, ParsePartitionerOptions(cfg));
   RETURN_IF_ERROR(MakePartitioner(c.partitioner).status());
+  if (!kWriterBindsEndOffset &&
+      KeyNeedsEndOffset({.file_name_template = c.partitioner.file_name_template})) {
+    return InvalidArgument(
+        "file.name.template: {{{{end_offset}}}} is known only when a file closes, and this "
+        "version's writer fixes a file's key when the file starts; remove it for now");
+  }
   c.flush_size = cfg.GetInt("flush.size");
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 
@@ -149,7 +179,28 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.value_encoding = ValueEncoding::kJson;
   }
   c.format.value_encoding = c.value_encoding;
-  if (EndsWithIgnoreCase(cfg.GetString("format.class"), "ByteArrayFormat")) {
+  // Aiven's dialect: format.output.type selects the format, format.output.* shape records.
+  const std::string output_type = ToLower(cfg.GetString("format.output.type"));
+  const bool aiven = !output_type.empty() || !cfg.GetString("file.name.template").empty();
+  if (output_type == "parquet" || output_type == "avro") {
+    return InvalidArgument(
+        "format.output.type: {} is not available in this version; expected csv, json or jsonl",
+        output_type);
+  }
+  if (!output_type.empty()) {
+    ASSIGN_OR_RETURN(auto fields, ParseOutputFields(cfg.GetRawString("format.output.fields")));
+    if (output_type == "csv") {
+      c.format.kind = FormatKind::kCsv;
+      c.format.csv_dialect = CsvDialect::kAiven;
+      c.format.csv_fields = fields;
+      ASSIGN_OR_RETURN(c.format.csv_value_encoding,
+                       ParseFieldEncoding(cfg.GetString("format.output.fields.value.encoding")));
+    } else {
+      c.format.kind = output_type == "json" ? FormatKind::kJsonArray : FormatKind::kJson;
+      c.format.json_fields = fields;
+      c.format.json_fields_envelope = cfg.GetBool("format.output.envelope");
+    }
+  } else if (EndsWithIgnoreCase(cfg.GetString("format.class"), "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
     // Untrimmed: "\r\n" in a .properties file is already CR LF, and must stay so.
@@ -161,6 +212,22 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   RETURN_IF_ERROR(MakeFormat(c.format).status());
   ASSIGN_OR_RETURN(c.codec, ParseCodec(cfg.GetString("s3.compression.type")));
+  if (const std::string aiven_codec = cfg.GetString("file.compression.type");
+      !aiven_codec.empty()) {
+    // Aiven writes snappy as snappy-java's stream, under the same name.
+    ASSIGN_OR_RETURN(Codec codec, ParseCodec(aiven_codec, "file.compression.type"));
+    if (codec == Codec::kSnappy) codec = Codec::kSnappyJava;
+    if (cfg.IsSet("s3.compression.type") && codec != c.codec &&
+        !(codec == Codec::kSnappyJava && c.codec == Codec::kSnappy)) {
+      return InvalidArgument(
+          "s3.compression.type and file.compression.type: two names for the compression "
+          "(Confluent's and Aiven's) with different values ({} and {}); set one",
+          cfg.GetString("s3.compression.type"), aiven_codec);
+    }
+    c.codec = codec;
+  } else if (aiven && !cfg.IsSet("s3.compression.type")) {
+    c.codec = Codec::kGzip;  // Aiven's S3 sink compresses with gzip unless told otherwise
+  }
   c.compression_level = cfg.GetInt("s3.compression.level");
   {
     // Validates the level against the codec now rather than at the first file.

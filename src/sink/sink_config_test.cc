@@ -92,6 +92,7 @@ TEST(SinkConfigTest, ReportsUnusedKeys) {
 TEST(SinkConfigTest, RotationAndExactlyOnceKeys) {
   RawConfig raw = Valid();
   raw["rotate.schedule.interval.ms"] = "60000";
+  raw["timezone"] = "UTC";
   raw["rotate.interval.ms"] = "30000";
   raw["flush.bytes"] = "134217728";
   raw["exactly.once.mode"] = "journal";

@@ -39,9 +39,19 @@ uint64_t FileOverhead(Codec codec, int level) {
   return kBase;
 }
 
-// The first slot of the rotate.schedule.interval.ms grid after `now_ms`.
-int64_t NextSlot(int64_t now_ms, int64_t interval_ms) {
-  return (now_ms / interval_ms + 1) * interval_ms;
+// The first slot of the rotate.schedule.interval.ms grid after `now_ms`: multiples of
+// the interval from midnight of the current day in `tz`, as the connector aligns it.
+int64_t NextSlot(int64_t now_ms, int64_t interval_ms, const TimeZone& tz) {
+  constexpr int64_t kDay = 86'400'000;
+  const int64_t local_midnight = FloorDiv(now_ms + tz.OffsetMs(now_ms), kDay) * kDay;
+  const int64_t day_start = tz.LocalToUtc(local_midnight);
+  return day_start + (FloorDiv(now_ms - day_start, interval_ms) + 1) * interval_ms;
+}
+
+TimeZone LoadZone(const std::string& id) {
+  if (id.empty()) return TimeZone::Utc();
+  auto tz = TimeZone::Load(id);  // validated with the config
+  return tz.ok() ? std::move(*tz) : TimeZone::Utc();
 }
 
 std::string OffsetText(Offset o) { return std::to_string(o.value()); }
@@ -67,9 +77,10 @@ TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* 
       journal_(journal),
       identity_(std::move(identity)),
       naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
-              config->file_delim},
+              config->file_delim, config->partitioner.file_name_template},
       wallclock_(std::make_unique<WallclockExtractor>()),
-      file_overhead_(FileOverhead(config->codec, config->compression_level)) {}
+      file_overhead_(FileOverhead(config->codec, config->compression_level)),
+      zone_(LoadZone(config->partitioner.timezone)) {}
 
 TopicPartitionWriter::~TopicPartitionWriter() { Discard(); }
 
@@ -124,7 +135,7 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   if (records_ == 0) {
     base_ts_ = ts;
     if (config_->rotate_schedule_interval_ms > 0) {
-      next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms);
+      next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms, zone_);
     }
   }
   ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));

@@ -41,6 +41,7 @@
 #include "sink/object_upload.h"
 #include "sink/partitioner.h"
 #include "sink/sink_config.h"
+#include "sink/time_zone.h"
 
 namespace tributary {
 
@@ -180,6 +181,7 @@ class TopicPartitionWriter {
   uint64_t buffered_ = 0;  // see buffered_bytes()
   uint64_t early_rotations_ = 0;
   const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
+  const TimeZone zone_;            // timezone: rotate.schedule.interval.ms aligns to its days
 };
 
 }  // namespace tributary

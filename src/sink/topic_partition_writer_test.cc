@@ -170,6 +170,20 @@ TEST_F(TopicPartitionWriterTest, ScheduledRotationClosesAnIdlePartitionOnTheGrid
   EXPECT_EQ(flushes[0].objects.at(0).last, Offset(2));
 }
 
+TEST_F(TopicPartitionWriterTest, ScheduledRotationAlignsToMidnightInTheTimezone) {
+  config_.flush_size = 1000;
+  config_.rotate_schedule_interval_ms = 7 * 3'600'000;  // 7 h: 00:00, 07:00, 14:00, 21:00
+  config_.partitioner.timezone = "Asia/Kolkata";       // UTC+05:30
+  auto w = NewWriter();
+  // 2024-01-15T06:00:00Z is 11:30 in Kolkata: the next slot is 14:00 local, 08:30Z.
+  const int64_t t = 1705298400000;
+  ASSERT_TRUE(w->Write(R(0, "1"), t).ok());
+  ASSERT_TRUE(w->Tick(t + 9'000'000 - 1).ok());  // 08:29:59.999Z
+  EXPECT_FALSE(w->has_flushes());
+  ASSERT_TRUE(w->Tick(t + 9'000'000).ok());
+  EXPECT_EQ(w->TakeFlushes().size(), 1u);
+}
+
 TEST_F(TopicPartitionWriterTest, RotateIntervalWithTheWallClock) {
   config_.flush_size = 1000;
   config_.rotate_interval_ms = 5'000;

@@ -29,6 +29,8 @@ def sink_config(kafka, topic, root, name, **extra):
         # member until it expires: every restart waits about that long to be assigned.
         "consumer.override.session.timeout.ms": 6000,
         "consumer.override.heartbeat.interval.ms": 500,
+        # rotate.schedule.interval.ms aligns to midnight in this zone (and needs one).
+        "timezone": "UTC",
     }
     config.update({k: str(v) for k, v in extra.items()})
     return config

@@ -112,6 +112,7 @@ class SinkFaultsTest(unittest.TestCase):
         # Auto mode falls back to deterministic, but not with wall-clock rotation.
         del config["exactly.once.mode"]
         config["rotate.schedule.interval.ms"] = "60000"
+        config["timezone"] = "UTC"
         with harness.Sink(config, harness.temp_dir("refuse-run2")) as sink:
             code = sink.proc.wait(30)
             sink.log.close()
