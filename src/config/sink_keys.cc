@@ -339,7 +339,7 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys}) {
+    for (auto part : {CoreSinkKeys, PartitionerKeys, ServerKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/logging.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "config/config.h"
@@ -39,12 +40,6 @@ struct PartitionStatus {
   std::optional<int64_t> last_object_unix_ms;  // when it became visible
 };
 
-struct LoggedProblem {
-  int64_t unix_ms = 0;
-  std::string level;     // "warn" or "error"
-  std::string message;   // already free of secrets (logs never carry them)
-  uint64_t repeats = 1;  // how many times it was logged (rate-limited repeats included)
-};
 
 struct ConnectorSnapshot {
   ConnectorState state = ConnectorState::kUnassigned;
@@ -52,6 +47,10 @@ struct ConnectorSnapshot {
   bool assigned = false;                         // has partitions (or, until wired, has consumed)
   int64_t started_unix_ms = 0;                   // when the current task started
   std::optional<int64_t> last_progress_unix_ms;  // last record consumed or object written
+  // Last time new records arrived in the partitions (their high watermarks grew), if
+  // known: lag with no new input is an idle partition waiting to fill a file, not a
+  // stalled sink.
+  std::optional<int64_t> last_input_unix_ms;
   uint64_t records_consumed = 0;  // totals since the process started (across restarts)
   uint64_t records_written = 0;
   uint64_t objects_written = 0;

@@ -372,12 +372,19 @@ std::pair<bool, std::string> RestApi::Readiness(const ConnectorSnapshot& s) cons
     if (!p.lag || *p.lag > 0) caught_up = false;
   }
   if (caught_up) return {true, "assigned and caught up"};
-  if (s.last_progress_unix_ms &&
-      NowUnixMs() - *s.last_progress_unix_ms <= options_.progress_window.count()) {
+  const int64_t now = NowUnixMs();
+  const int64_t window = options_.progress_window.count();
+  if (s.last_progress_unix_ms && now - *s.last_progress_unix_ms <= window) {
     return {true, "assigned and making progress"};
   }
-  return {false, fmt::format("no record consumed or object written in the last {} s",
-                             options_.progress_window.count() / 1000)};
+  // No progress for a while: stalled only if records arrived that were not consumed.
+  if (s.last_progress_unix_ms && s.last_input_unix_ms &&
+      *s.last_input_unix_ms <= *s.last_progress_unix_ms) {
+    return {true, "assigned; no new records to consume"};
+  }
+  return {false, fmt::format("records are waiting but none was consumed and no object was "
+                             "written in the last {} s",
+                             window / 1000)};
 }
 
 std::string RestApi::FullStatusJson(const ConnectorSnapshot& s) const {

@@ -131,10 +131,20 @@ TEST(RestApiTest, ReadyWhenAssignedAndProgressing) {
   s.assigned = true;
   s.partitions.push_back({.tp = {"orders", Partition(0)}, .lag = 5});
   EXPECT_EQ(f.Call("GET", "/ready").status, 503);  // lag and no progress
-  s.last_progress_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  s.last_progress_unix_ms = now;
   EXPECT_EQ(f.Call("GET", "/ready").status, 200);
+  // Idle for two minutes with lag: ready if no record arrived since (a file waiting to
+  // fill), not ready if records arrived and were not consumed (stalled).
+  s.last_progress_unix_ms = now - 120000;
+  s.last_input_unix_ms = now - 130000;
+  EXPECT_EQ(f.Call("GET", "/ready").status, 200);
+  s.last_input_unix_ms = now - 100000;
+  auto stalled = f.Call("GET", "/ready");
+  EXPECT_EQ(stalled.status, 503);
+  EXPECT_NE(stalled.body.find("records are waiting"), std::string::npos) << stalled.body;
   s.last_progress_unix_ms.reset();
   s.partitions[0].lag = 0;
   EXPECT_EQ(f.Call("GET", "/ready").status, 200);  // caught up

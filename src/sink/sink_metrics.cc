@@ -107,6 +107,14 @@ PartitionMetrics SinkMetrics::ForPartition(const TopicPartition& tp) {
           get(last_object_time_)};
 }
 
+std::shared_ptr<Gauge> SinkMetrics::ConsumerLag(const TopicPartition& tp) {
+  return lag_ ? lag_->WithLabels(TpLabels(tp)) : std::make_shared<Gauge>();
+}
+
+std::shared_ptr<Gauge> SinkMetrics::CommittedOffset(const TopicPartition& tp) {
+  return committed_ ? committed_->WithLabels(TpLabels(tp)) : std::make_shared<Gauge>();
+}
+
 void SinkMetrics::DropPartition(const TopicPartition& tp) {
   auto labels = TpLabels(tp);
   for (GaugeFamily* f :

@@ -89,6 +89,11 @@ class SinkMetrics {
 
   // --- Per partition ---
   PartitionMetrics ForPartition(const TopicPartition& tp);
+  // One gauge of a partition, for a source that knows only some figures (the CLI's
+  // bridge from SinkTask::Progress()): gauges never created are not exported, rather
+  // than exported as a misleading 0.
+  std::shared_ptr<Gauge> ConsumerLag(const TopicPartition& tp);
+  std::shared_ptr<Gauge> CommittedOffset(const TopicPartition& tp);
   void DropPartition(const TopicPartition& tp);
 
   // --- Process ---
