@@ -45,9 +45,9 @@ class LagMonitor {
   const std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;                           // guarded by mu_
-  std::set<TopicPartition> watched_;            // guarded by mu_
-  std::map<TopicPartition, Entry> entries_;     // guarded by mu_
+  bool stop_ = false;                        // guarded by mu_
+  std::set<TopicPartition> watched_;         // guarded by mu_
+  std::map<TopicPartition, Entry> entries_;  // guarded by mu_
   std::thread thread_;
 };
 

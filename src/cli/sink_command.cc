@@ -144,13 +144,14 @@ int RunSinkCommand(const std::vector<std::string>& args) {
                                        {"level"});
     auto warnings = logged->WithLabels({"warning"});
     auto errors = logged->WithLabels({"error"});
-    registry.AddCollectHook([warnings, errors, seen_w = uint64_t{0}, seen_e = uint64_t{0}]() mutable {
-      uint64_t w = LoggedCount("warn"), e = LoggedCount("error");
-      if (w > seen_w) warnings->Inc(w - seen_w);
-      if (e > seen_e) errors->Inc(e - seen_e);
-      seen_w = std::max(seen_w, w);
-      seen_e = std::max(seen_e, e);
-    });
+    registry.AddCollectHook(
+        [warnings, errors, seen_w = uint64_t{0}, seen_e = uint64_t{0}]() mutable {
+          uint64_t w = LoggedCount("warn"), e = LoggedCount("error");
+          if (w > seen_w) warnings->Inc(w - seen_w);
+          if (e > seen_e) errors->Inc(e - seen_e);
+          seen_w = std::max(seen_w, w);
+          seen_e = std::max(seen_e, e);
+        });
     HttpServerOptions options;
     options.host = loaded->rest_host;
     options.port = loaded->rest_port;

@@ -22,7 +22,9 @@ constexpr auto kLagInterval = std::chrono::milliseconds(2000);
 }  // namespace
 
 SinkRunner::SinkRunner(SinkConfig config, RawConfig raw, SinkMetrics* metrics, bool keep_failed)
-    : config_(std::move(config)), raw_(std::move(raw)), metrics_(metrics),
+    : config_(std::move(config)),
+      raw_(std::move(raw)),
+      metrics_(metrics),
       keep_failed_(keep_failed) {}
 
 SinkRunner::~SinkRunner() = default;

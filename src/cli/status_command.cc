@@ -71,9 +71,10 @@ Result<std::string> HttpGet(const Endpoint& ep, const std::string& path) {
   }
   freeaddrinfo(res);
   if (fd < 0) {
-    return Unavailable("cannot connect to the sink's REST listener at {}:{} (is rest.port set "
-                       "and the sink running?)",
-                       ep.host, ep.port);
+    return Unavailable(
+        "cannot connect to the sink's REST listener at {}:{} (is rest.port set "
+        "and the sink running?)",
+        ep.host, ep.port);
   }
   std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + ep.host +
                     "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
@@ -154,28 +155,31 @@ Result<std::string> Render(const std::string& json) {
   bool ready = false;
   Read(doc["ready"], &ready);
   out += fmt::format("{}  {}  {}  worker {}  version {}\n", str("name"), str("state"),
-                     ready ? "ready" : "not ready (" + str("ready_message") + ")",
-                     str("worker_id"), str("version"));
+                     ready ? "ready" : "not ready (" + str("ready_message") + ")", str("worker_id"),
+                     str("version"));
   if (str("state") == "FAILED") out += "trace: " + str("trace") + "\n";
   auto totals = doc["totals"];
   auto total = [&](const char* k) { return OptInt(totals[k]).value_or(0); };
-  out += fmt::format("consumed {} records; written {} records in {} objects ({}); {} store "
-                     "retries\n",
-                     Grouped(total("records_consumed")), Grouped(total("records_written")),
-                     Grouped(total("objects_written")), Bytes(total("bytes_written")),
-                     Grouped(total("store_retries")));
+  out += fmt::format(
+      "consumed {} records; written {} records in {} objects ({}); {} store "
+      "retries\n",
+      Grouped(total("records_consumed")), Grouped(total("records_written")),
+      Grouped(total("objects_written")), Bytes(total("bytes_written")),
+      Grouped(total("store_retries")));
   double rps = -1, bps = -1, eta = -1;
   Read(doc["rates"]["records_per_second"], &rps);
   Read(doc["rates"]["bytes_per_second"], &bps);
   Read(doc["eta_seconds"], &eta);
   auto lag = OptInt(doc["lag"]);
   out += fmt::format("rate {} records/s, {}/s written; lag {}; ETA {}\n\n",
-                     rps < 0 ? "-" : Grouped(std::llround(rps)),
-                     bps < 0 ? "-" : Bytes(bps), lag ? Grouped(*lag) + " records" : "unknown",
-                     eta < 0 ? "-" : eta == 0 ? "caught up" : Duration(eta));
-  out += fmt::format("{:<24} {:>5} {:>12} {:>12} {:>10}  {:<27} {:>5} {:>10}  {}\n", "TOPIC",
-                     "PART", "COMMITTED", "HIGH WM", "LAG", "PROGRESS", "FILES", "BUFFERED",
-                     "LAST OBJECT");
+                     rps < 0 ? "-" : Grouped(std::llround(rps)), bps < 0 ? "-" : Bytes(bps),
+                     lag ? Grouped(*lag) + " records" : "unknown",
+                     eta < 0    ? "-"
+                     : eta == 0 ? "caught up"
+                                : Duration(eta));
+  out +=
+      fmt::format("{:<24} {:>5} {:>12} {:>12} {:>10}  {:<27} {:>5} {:>10}  {}\n", "TOPIC", "PART",
+                  "COMMITTED", "HIGH WM", "LAG", "PROGRESS", "FILES", "BUFFERED", "LAST OBJECT");
   simdjson::dom::array parts;
   if (doc["partitions"].get_array().get(parts) == simdjson::SUCCESS) {
     for (auto p : parts) {

@@ -73,9 +73,9 @@ class OpsSink final : public spdlog::sinks::base_sink<std::mutex> {
   }
 
   uint64_t Count(spdlog::level::level_enum level) const {
-    return level == spdlog::level::warn    ? warnings_.load()
-           : level == spdlog::level::err   ? errors_.load()
-                                           : 0;
+    return level == spdlog::level::warn  ? warnings_.load()
+           : level == spdlog::level::err ? errors_.load()
+                                         : 0;
   }
 
  protected:

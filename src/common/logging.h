@@ -34,10 +34,10 @@ Status SetUpLogging(std::string_view level);
 Status ConfigureLogging(std::string_view format, std::chrono::milliseconds repeat_window);
 
 struct LoggedProblem {
-  int64_t unix_ms = 0;    // when it was last logged or suppressed
-  std::string level;      // "warning", "error" or "critical" (spdlog's names)
-  std::string message;    // the first occurrence's text
-  uint64_t repeats = 1;   // occurrences, suppressed ones included
+  int64_t unix_ms = 0;   // when it was last logged or suppressed
+  std::string level;     // "warning", "error" or "critical" (spdlog's names)
+  std::string message;   // the first occurrence's text
+  uint64_t repeats = 1;  // occurrences, suppressed ones included
 };
 
 // The newest distinct warnings and errors (at most 20), oldest first.

@@ -40,7 +40,6 @@ struct PartitionStatus {
   std::optional<int64_t> last_object_unix_ms;  // when it became visible
 };
 
-
 struct ConnectorSnapshot {
   ConnectorState state = ConnectorState::kUnassigned;
   std::string trace;                             // FAILED: why (Connect's "trace" field)

@@ -25,8 +25,8 @@ std::string_view StatusPageHtml() {
   .state { font-weight:600; padding:2px 10px; border-radius:999px; color:#fff; }
   .RUNNING { background:var(--ok); } .PAUSED { background:var(--warn); }
   .FAILED { background:var(--bad); } .UNASSIGNED, .OFFLINE { background:var(--muted); }
-  main { padding:18px 24px; max-width:1200px; }
-  .cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(150px,1fr)); gap:12px; }
+  main { padding:18px 24px; max-width:1280px; }
+  .cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(132px,1fr)); gap:12px; }
   .card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:10px 14px; }
   .card .k { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.04em; }
   .card .v { font-size:20px; font-weight:600; font-variant-numeric:tabular-nums; }
@@ -60,12 +60,12 @@ std::string_view StatusPageHtml() {
 <main>
   <div id="trace"></div>
   <div class="cards">
-    <div class="card"><div class="k">Records consumed</div><div class="v" id="records-consumed">–</div></div>
-    <div class="card"><div class="k">Records written</div><div class="v" id="records-written">–</div></div>
-    <div class="card"><div class="k">Objects written</div><div class="v" id="objects-written">–</div></div>
-    <div class="card"><div class="k">Bytes written</div><div class="v" id="bytes-written">–</div></div>
+    <div class="card"><div class="k">Consumed</div><div class="v" id="records-consumed">–</div></div>
+    <div class="card"><div class="k">Written</div><div class="v" id="records-written">–</div></div>
+    <div class="card"><div class="k">Objects</div><div class="v" id="objects-written">–</div></div>
+    <div class="card"><div class="k">Bytes out</div><div class="v" id="bytes-written">–</div></div>
     <div class="card"><div class="k">Records / s</div><div class="v" id="records-rate">–</div></div>
-    <div class="card"><div class="k">Written / s</div><div class="v" id="bytes-rate">–</div></div>
+    <div class="card"><div class="k">Bytes out / s</div><div class="v" id="bytes-rate">–</div></div>
     <div class="card"><div class="k">Lag</div><div class="v" id="lag">–</div></div>
     <div class="card"><div class="k">ETA</div><div class="v" id="eta">–</div></div>
   </div>
@@ -112,7 +112,7 @@ function render(s) {
   $("bytes-rate").textContent = s.rates.bytes_per_second === null ? "–" :
       bytes(Math.round(s.rates.bytes_per_second));
   $("lag").textContent = num(s.lag);
-  $("eta").textContent = duration(s.eta_seconds);
+  $("eta").textContent = s.eta_seconds === 0 ? "caught up" : duration(s.eta_seconds);
   const body = document.createElement("tbody");
   for (const p of s.partitions) {
     const tr = document.createElement("tr");

@@ -249,6 +249,38 @@ class ServerE2ETest(unittest.TestCase):
                 self.assertEqual(sink2.stop(), 0)
         self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(total)))
 
+    def test_shutdown_that_overruns_the_timeout_exits_and_loses_nothing(self):
+        topic = harness.fresh_name("stuck")
+        with harness.MockKafka(topics={topic: 1}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(100), 1, value)
+            # Every PUT takes 1.5 s (the start-up probe's too), so when the signal comes
+            # the first object's PUT is in flight and cannot finish within 300 ms.
+            cfg = self.config(kafka, topic, flush_size=10, rest_port=0,
+                              shutdown_timeout_ms=300)
+            cfg.update({"fault.latency.ms": "1500", "fault.operations": "put"})
+            with harness.Sink(cfg, self.workdir) as sink:
+                rest = sh.Rest(sh.rest_port(sink))
+                self.addCleanup(rest.close)
+                # Record 10 completes the first file: its Write is the PUT in flight.
+                sh.wait_for(lambda: rest.json("GET", "/status")["totals"]["records_consumed"]
+                            >= 9, 60, "the first file to fill", proc=sink.proc)
+                time.sleep(0.3)
+                started = time.monotonic()
+                sink.proc.send_signal(signal.SIGTERM)
+                code = sink.proc.wait(timeout=30)
+                elapsed = time.monotonic() - started
+                sink.log.close()
+                log = sink.log_text()
+            self.assertEqual(code, 1, log)
+            self.assertIn("shutdown did not finish within shutdown.timeout.ms=300", log)
+            self.assertLess(elapsed, 1.2, log)  # the PUT alone would have taken longer
+            cfg2 = {k: v for k, v in cfg.items() if not k.startswith(("rest.", "fault."))}
+            with harness.Sink(cfg2, self.workdir) as sink2:
+                sh.wait_for(lambda: len(object_files(self.root, topic)) >= 10, 60,
+                            "10 objects", proc=sink2.proc)
+                self.assertEqual(sink2.stop(), 0)
+        self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(100)))
+
 
 if __name__ == "__main__":
     unittest.main()
