@@ -27,13 +27,20 @@ LagMonitor::LagMonitor(const SinkConfig& config, std::chrono::milliseconds inter
   thread_ = std::thread([this] { Loop(); });
 }
 
-LagMonitor::~LagMonitor() {
+LagMonitor::~LagMonitor() { Stop(); }
+
+void LagMonitor::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool LagMonitor::Stopping() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stop_;
 }
 
 void LagMonitor::Watch(const std::vector<TopicPartition>& tps) {
@@ -53,10 +60,7 @@ void LagMonitor::Loop() {
   auto last_discovery = std::chrono::steady_clock::time_point{};
   bool warned = false;
   while (true) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      if (stop_) break;
-    }
+    if (Stopping()) break;
     if (!consumer) {
       ConsumerOptions options;
       options.bootstrap_servers = config_.bootstrap_servers;
@@ -75,7 +79,7 @@ void LagMonitor::Loop() {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_discovery >= kDiscoveryInterval) {
         for (const auto& topic : config_.topics) {
-          for (int p = 0; p < kMaxProbedPartitions; ++p) {
+          for (int p = 0; p < kMaxProbedPartitions && !Stopping(); ++p) {
             TopicPartition tp{topic, Partition(p)};
             if (!consumer->HighWatermark(tp, kRequestTimeout).ok()) break;
             discovered.insert(tp);
@@ -90,6 +94,7 @@ void LagMonitor::Loop() {
       }
       std::map<TopicPartition, Entry> fresh;
       for (const auto& tp : tps) {
+        if (Stopping()) break;
         auto hw = consumer->HighWatermark(tp, kRequestTimeout);
         if (hw.ok()) fresh[tp].high_watermark = hw->value();
       }

@@ -31,7 +31,11 @@ class LagMonitor {
   };
 
   LagMonitor(const SinkConfig& config, std::chrono::milliseconds interval);
-  ~LagMonitor();  // stops and joins
+  ~LagMonitor();  // Stop()
+
+  // Stops the thread (within one broker request, at most 2 s) and joins it; Snapshot()
+  // keeps answering with the last figures. Idempotent.
+  void Stop();
 
   // Adds partitions to watch (those the sink has written).
   void Watch(const std::vector<TopicPartition>& tps);
@@ -40,6 +44,7 @@ class LagMonitor {
 
  private:
   void Loop();
+  bool Stopping() const;
 
   const SinkConfig config_;
   const std::chrono::milliseconds interval_;

@@ -31,6 +31,12 @@ SinkRunner::~SinkRunner() = default;
 
 int SinkRunner::Run(const std::atomic<bool>& stop, std::atomic<bool>* task_stop) {
   if (metrics_) lag_ = std::make_unique<LagMonitor>(config_, kLagInterval);
+  int code = RunTasks(stop, task_stop);
+  if (lag_) lag_->Stop();  // inside the caller's shutdown deadline
+  return code;
+}
+
+int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_stop) {
   bool first = true;
   while (true) {
     {

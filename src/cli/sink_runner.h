@@ -57,6 +57,7 @@ class SinkRunner final : public ConnectorControl {
   Status Restart() override;
 
  private:
+  int RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_stop);
   SinkProgress TotalProgressLocked() const;  // finished tasks + the running one
 
   const SinkConfig config_;

@@ -212,6 +212,16 @@ class ServerE2ETest(unittest.TestCase):
         rows = [line for line in out.stdout.splitlines() if line.startswith("opstopic-")]
         self.assertEqual(len(rows), 3, out.stdout)
         self.assertTrue(all("[####################] 100%" in r for r in rows), out.stdout)
+        # --watch redraws until interrupted, then exits 0.
+        watch = subprocess.Popen([harness.env_path("TRIBUTARY_BIN"), "status", "--watch",
+                                  "--interval", "0.3", "--url", f"http://127.0.0.1:{rest.port}"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        watch.send_signal(signal.SIGINT)
+        stdout, stderr = watch.communicate(timeout=10)
+        self.assertEqual(watch.returncode, 0, stderr)
+        self.assertGreaterEqual(stdout.count("\x1b[H\x1b[2J"), 3)
+        self.assertGreaterEqual(stdout.count("written 360 records in 18 objects"), 3)
 
     def test_sigterm_during_heavy_writing_exits_cleanly_and_restart_is_exactly_once(self):
         topic = harness.fresh_name("term")
