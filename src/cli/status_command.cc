@@ -201,6 +201,15 @@ Result<std::string> Render(const std::string& json) {
                          OrDash(OptInt(p["partition"])), OrDash(committed), OrDash(hw),
                          OrDash(OptInt(p["lag"])), bar, OrDash(OptInt(p["open_files"])),
                          buffered ? Bytes(*buffered) : "-", last.empty() ? "-" : last);
+      std::string_view waits;
+      Read(p["rotation_waiting_for"], &waits);
+      if (!waits.empty()) {
+        auto opened = OptInt(p["oldest_open_file_unix_ms"]);
+        auto now = OptInt(doc["now_unix_ms"]);
+        out +=
+            fmt::format("{:<24} open file waits for {}{}\n", "", waits,
+                        opened && now ? " (open " + Duration((*now - *opened) / 1000.0) + ")" : "");
+      }
     }
   }
   simdjson::dom::array errors;

@@ -38,6 +38,11 @@ struct PartitionStatus {
   std::optional<uint64_t> buffered_bytes;
   std::string last_object;                     // key of the newest object; empty: none known
   std::optional<int64_t> last_object_unix_ms;  // when it became visible
+  // "Why did this file not rotate?": when the partition's oldest open file was opened,
+  // and the rotation condition it waits for, in words ("flush.size: 340 of 1000
+  // records"). Empty/nullopt: no open file, or not reported.
+  std::optional<int64_t> oldest_open_file_unix_ms;
+  std::string rotation_waiting_for;
 };
 
 struct ConnectorSnapshot {

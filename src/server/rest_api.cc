@@ -466,6 +466,9 @@ std::string RestApi::FullStatusJson(const ConnectorSnapshot& s) const {
     OptionalInt(w, p.buffered_bytes);
     w.Key("last_object").String(p.last_object).Key("last_object_unix_ms");
     OptionalInt(w, p.last_object_unix_ms);
+    w.Key("oldest_open_file_unix_ms");
+    OptionalInt(w, p.oldest_open_file_unix_ms);
+    w.Key("rotation_waiting_for").String(p.rotation_waiting_for);
     w.EndObject();
   }
   w.EndArray();

@@ -171,6 +171,8 @@ TEST(RestApiTest, StatusDocumentHasRatesAndEta) {
   EXPECT_EQ(doc["lag"].get_int64().value(), 1000);
   auto part = doc["partitions"].at(0).get_object().value();
   EXPECT_TRUE(part["open_files"].is_null());  // unknown, not zero
+  EXPECT_EQ(std::string(part["rotation_waiting_for"].get_string().value()),
+            "flush.size: 340 of 1000 records");
 }
 
 TEST(RestApiTest, MetricsAndUi) {

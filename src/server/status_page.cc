@@ -72,8 +72,8 @@ std::string_view StatusPageHtml() {
   <table id="partitions">
     <thead><tr><th class="l">Topic</th><th>Partition</th><th>Committed</th><th>High watermark</th>
       <th>Lag</th><th class="l">Progress</th><th>Open files</th><th>Buffered</th>
-      <th class="l">Last object</th></tr></thead>
-    <tbody><tr><td class="l muted" colspan="9">waiting for the first update…</td></tr></tbody>
+      <th class="l">Last object</th><th class="l">Open file waits for</th></tr></thead>
+    <tbody><tr><td class="l muted" colspan="10">waiting for the first update…</td></tr></tbody>
   </table>
   <h2>Recent warnings and errors</h2>
   <ul id="errors"><li class="muted">none</li></ul>
@@ -131,11 +131,16 @@ function render(s) {
     tr.appendChild(cell(num(p.open_files)));
     tr.appendChild(cell(bytes(p.buffered_bytes)));
     const obj = cell(p.last_object || "–", "l obj"); obj.title = p.last_object; tr.appendChild(obj);
+    let waits = p.rotation_waiting_for || "–";
+    if (p.oldest_open_file_unix_ms) {
+      waits += " (open " + duration((s.now_unix_ms - p.oldest_open_file_unix_ms) / 1000) + ")";
+    }
+    tr.appendChild(cell(waits, "l waits"));
     body.appendChild(tr);
   }
   if (!s.partitions.length) {
     const tr = document.createElement("tr");
-    const td = cell("no partitions yet", "l muted"); td.colSpan = 9; tr.appendChild(td);
+    const td = cell("no partitions yet", "l muted"); td.colSpan = 10; tr.appendChild(td);
     body.appendChild(tr);
   }
   $("partitions").replaceChild(body, $("partitions").tBodies[0]);
