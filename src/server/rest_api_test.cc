@@ -158,6 +158,7 @@ TEST(RestApiTest, StatusDocumentHasRatesAndEta) {
                           .committed_offset = 10,
                           .high_watermark = 1010,
                           .lag = 1000});
+  s.partitions[0].rotation_waiting_for = "flush.size: 340 of 1000 records";
   f.api.Tick();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   s.records_consumed = 100;
