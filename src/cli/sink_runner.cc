@@ -9,10 +9,14 @@ namespace tributary {
 
 namespace {
 
-int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// Folds one task's progress into a total: counts add up, the newer offsets win.
+void AddProgress(const SinkProgress& p, SinkProgress* total) {
+  total->records_consumed += p.records_consumed;
+  total->records_written += p.records_written;
+  total->objects_written += p.objects_written;
+  total->bytes_written += p.bytes_written;
+  total->store_retries += p.store_retries;
+  for (const auto& [tp, off] : p.committed) total->committed[tp] = off;
 }
 
 // How often the lag monitor asks the brokers: often enough for a live view, rare
@@ -78,13 +82,7 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
     Status st = task->Run(*task_stop);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      SinkProgress p = task_->Progress();
-      finished_.records_consumed += p.records_consumed;
-      finished_.records_written += p.records_written;
-      finished_.objects_written += p.objects_written;
-      finished_.bytes_written += p.bytes_written;
-      finished_.store_retries += p.store_retries;
-      for (const auto& [tp, off] : p.committed) finished_.committed[tp] = off;
+      AddProgress(task_->Progress(), &finished_);
       task_ = nullptr;
       if (!st.ok()) {
         state_ = ConnectorState::kFailed;
@@ -112,15 +110,7 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
 
 SinkProgress SinkRunner::TotalProgressLocked() const {
   SinkProgress total = finished_;
-  if (task_) {
-    SinkProgress p = task_->Progress();
-    total.records_consumed += p.records_consumed;
-    total.records_written += p.records_written;
-    total.objects_written += p.objects_written;
-    total.bytes_written += p.bytes_written;
-    total.store_retries += p.store_retries;
-    for (const auto& [tp, off] : p.committed) total.committed[tp] = off;
-  }
+  if (task_) AddProgress(task_->Progress(), &total);
   return total;
 }
 

@@ -38,26 +38,26 @@ std::vector<double> LatencyBuckets() {
   return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 }
 
-bool IsValidMetricName(std::string_view name) {
+namespace {
+
+// [a-zA-Z_] then [a-zA-Z0-9_]*, with ':' allowed anywhere in metric names.
+bool IsValidName(std::string_view name, bool colon) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (colon && c == ':') ||
               (i > 0 && c >= '0' && c <= '9');
     if (!ok) return false;
   }
   return true;
 }
 
+}  // namespace
+
+bool IsValidMetricName(std::string_view name) { return IsValidName(name, true); }
+
 bool IsValidLabelName(std::string_view name) {
-  if (name.empty() || name.substr(0, 2) == "__") return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
+  return name.substr(0, 2) != "__" && IsValidName(name, false);
 }
 
 std::string FormatMetricValue(double v) {

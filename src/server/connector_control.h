@@ -27,6 +27,9 @@ namespace tributary {
 enum class ConnectorState { kUnassigned, kRunning, kPaused, kFailed };
 std::string_view ConnectorStateName(ConnectorState state);  // "RUNNING", ...
 
+// Milliseconds since the Unix epoch, the unit of every time in a snapshot.
+int64_t NowUnixMs();
+
 struct PartitionStatus {
   TopicPartition tp;
   // Unknown figures are nullopt (shown as null in JSON, left out of /metrics).

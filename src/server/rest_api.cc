@@ -10,12 +10,6 @@ namespace tributary {
 
 namespace {
 
-int64_t NowUnixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Splits "/a/b/c" into {"a","b","c"}; empty segments are kept (so "/connectors/" has
 // one empty name and is a 404, not the list).
 std::vector<std::string> Segments(std::string_view path) {
@@ -56,6 +50,12 @@ HttpResponse MethodNotAllowed(std::string_view allow) {
 }
 
 }  // namespace
+
+int64_t NowUnixMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 std::string_view ConnectorStateName(ConnectorState state) {
   switch (state) {

@@ -38,6 +38,16 @@ def ids_in(files):
     return ids
 
 
+def terminate(sink):
+    """SIGTERM to the sink; its exit code, seconds to exit, and log."""
+    started = time.monotonic()
+    sink.proc.send_signal(signal.SIGTERM)
+    code = sink.proc.wait(timeout=30)
+    elapsed = time.monotonic() - started
+    sink.log.close()
+    return code, elapsed, sink.log_text()
+
+
 def value(i):
     return json.dumps({"id": i, "pad": "x" * (i % 40)}).encode()
 
@@ -241,12 +251,7 @@ class ServerE2ETest(unittest.TestCase):
                 sh.wait_for(lambda: len(object_files(self.root, topic)) >= 4, 60,
                             "the first objects", proc=sink.proc)
                 written_before = len(object_files(self.root, topic))
-                started = time.monotonic()
-                sink.proc.send_signal(signal.SIGTERM)
-                code = sink.proc.wait(timeout=30)
-                elapsed = time.monotonic() - started
-                sink.log.close()
-                log = sink.log_text()
+                code, elapsed, log = terminate(sink)
             self.assertEqual(code, 0, log)
             self.assertLess(elapsed, timeout_ms / 1000, log)
             self.assertIn("sink stopped cleanly", log)
@@ -275,12 +280,7 @@ class ServerE2ETest(unittest.TestCase):
                 sh.wait_for(lambda: rest.json("GET", "/status")["totals"]["records_consumed"]
                             >= 9, 60, "the first file to fill", proc=sink.proc)
                 time.sleep(0.3)
-                started = time.monotonic()
-                sink.proc.send_signal(signal.SIGTERM)
-                code = sink.proc.wait(timeout=30)
-                elapsed = time.monotonic() - started
-                sink.log.close()
-                log = sink.log_text()
+                code, elapsed, log = terminate(sink)
             self.assertEqual(code, 1, log)
             self.assertIn("shutdown did not finish within shutdown.timeout.ms=300", log)
             self.assertLess(elapsed, 1.2, log)  # the PUT alone would have taken longer
