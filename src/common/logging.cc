@@ -36,6 +36,11 @@ std::string IsoUtc(spdlog::log_clock::time_point t) {
                      utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ms % 1000);
 }
 
+std::string_view LevelName(spdlog::level::level_enum level) {
+  auto name = spdlog::level::to_string_view(level);
+  return {name.data(), name.size()};
+}
+
 // The message with every run of digits replaced by '#': repeats of one problem differ
 // in offsets, counts and attempt numbers only.
 std::string RepeatKey(spdlog::level::level_enum level, std::string_view text) {
@@ -142,7 +147,7 @@ class OpsSink final : public spdlog::sinks::base_sink<std::mutex> {
           .Key("ts")
           .String(IsoUtc(msg.time))
           .Key("level")
-          .String(spdlog::level::to_string_view(msg.level).data())
+          .String(LevelName(msg.level))
           .Key("msg")
           .String(text);
       if (suppressed > 0) w.Key("repeated").Uint(suppressed);
@@ -174,7 +179,7 @@ class OpsSink final : public spdlog::sinks::base_sink<std::mutex> {
     }
     Problem p;
     p.unix_ms = UnixMs(msg.time);
-    p.level = std::string(spdlog::level::to_string_view(msg.level).data());
+    p.level = std::string(LevelName(msg.level));
     p.message = std::string(text);
     p.first_key = key;
     recent_.push_back(std::move(p));

@@ -88,7 +88,8 @@ class ConnectorControl {
 };
 
 // `raw` as (key, value) pairs, every value of a kPassword key in `table`, and of any
-// key that LooksSecret(), replaced by "[hidden]" (an empty value stays empty).
+// key that LooksSecret(), replaced by "[hidden]" (an empty value stays empty); the
+// password of any URL with user information too ("http://u:[hidden]@host").
 std::vector<std::pair<std::string, std::string>> RedactConfig(const RawConfig& raw,
                                                               const ConfigTable& table);
 

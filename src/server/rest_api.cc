@@ -71,13 +71,31 @@ std::string_view ConnectorStateName(ConnectorState state) {
   return "UNASSIGNED";
 }
 
+namespace {
+
+// "http://user:pass@proxy:3128" -> "http://user:[hidden]@proxy:3128": a password in a
+// URL's user information is a secret whatever the key is called.
+std::string MaskUrlPassword(const std::string& value) {
+  size_t scheme = value.find("://");
+  if (scheme == std::string::npos) return value;
+  size_t start = scheme + 3;
+  size_t at = value.find('@', start);
+  size_t slash = value.find('/', start);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return value;
+  size_t colon = value.find(':', start);
+  if (colon == std::string::npos || colon > at) return value;
+  return value.substr(0, colon + 1) + "[hidden]" + value.substr(at);
+}
+
+}  // namespace
+
 std::vector<std::pair<std::string, std::string>> RedactConfig(const RawConfig& raw,
                                                               const ConfigTable& table) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [k, v] : raw) {
     const ConfigKey* key = table.Find(k);
     bool secret = (key && key->type == ConfigType::kPassword) || LooksSecret(k);
-    out.emplace_back(k, secret && !v.empty() ? "[hidden]" : v);
+    out.emplace_back(k, secret && !v.empty() ? "[hidden]" : MaskUrlPassword(v));
   }
   return out;
 }

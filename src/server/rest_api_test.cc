@@ -16,7 +16,9 @@ class FixedConnector : public ConnectorControl {
     RawConfig raw = {{"name", "s3-sink"},
                      {"aws.secret.access.key", "SECRETVALUE"},
                      {"consumer.override.sasl.jaas.config", "JAASSECRET"},
-                     {"flush.size", "100"}};
+                     {"flush.size", "100"},
+                     {"s3.proxy.url", "http://proxyuser:URLSECRET@proxy:3128/"},
+                     {"store.url", "http://rgw:7480/a@b"}};
     ConfigTable table({{.name = "aws.secret.access.key", .type = ConfigType::kPassword}});
     return RedactConfig(raw, table);
   }
@@ -106,6 +108,10 @@ TEST(RestApiTest, ConfigHidesSecrets) {
   EXPECT_EQ(cfg.body.find("JAASSECRET"), std::string::npos) << cfg.body;
   EXPECT_NE(cfg.body.find(R"("aws.secret.access.key":"[hidden]")"), std::string::npos);
   EXPECT_NE(cfg.body.find(R"("flush.size":"100")"), std::string::npos);
+  EXPECT_EQ(cfg.body.find("URLSECRET"), std::string::npos) << cfg.body;
+  EXPECT_NE(cfg.body.find(R"("s3.proxy.url":"http://proxyuser:[hidden]@proxy:3128/")"),
+            std::string::npos);
+  EXPECT_NE(cfg.body.find(R"("store.url":"http://rgw:7480/a@b")"), std::string::npos);
 }
 
 TEST(RestApiTest, ControlEndpointsUseConnectStatusCodes) {
