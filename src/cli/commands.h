@@ -15,11 +15,15 @@ int RunSinkCommand(const std::vector<std::string>& args);
 int RunQuickstartCommand(const std::vector<std::string>& args);
 int RunConfigCommand(const std::vector<std::string>& args);
 int RunVerifyCommand(const std::vector<std::string>& args);
+int RunStatusCommand(const std::vector<std::string>& args);
 
 // Installs SIGINT/SIGTERM handlers that set StopRequested(). A second signal exits at
 // once.
 void InstallStopHandlers();
 const std::atomic<bool>& StopRequested();
+// The first signal also sets `*flag` (nullptr: none). `flag` must outlive the handlers'
+// use of it (call ForwardStopTo(nullptr) before it goes away).
+void ForwardStopTo(std::atomic<bool>* flag);
 
 // Reads and validates a sink config file; prints what is wrong and returns nullopt.
 std::optional<SinkConfig> LoadSinkConfig(const std::string& path);

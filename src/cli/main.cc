@@ -13,15 +13,22 @@ namespace tributary {
 namespace {
 
 std::atomic<bool> g_stop{false};
+// A second flag the first signal also sets (the running task's), see ForwardStopTo.
+std::atomic<std::atomic<bool>*> g_forward{nullptr};
 
 void OnSignal(int) {
+  // Only lock-free atomics and _exit here: both are async-signal-safe.
   if (g_stop.exchange(true)) _exit(130);  // second signal: stop now
+  if (std::atomic<bool>* f = g_forward.load()) f->store(true);
 }
 
 constexpr const char* kUsage = R"(usage: tributary [--log-level LEVEL] <command> [options]
 
 commands:
   sink -c FILE         run the S3 sink with a .properties or Connect JSON config
+  status [--watch] [-c FILE | --url URL]
+                       show a running sink's partitions, lag, rates and errors
+                       (from its REST listener, rest.port)
   quickstart           run a local broker, sample data and a sink into ./lake
   config [--markdown]  print every configuration key with its default and meaning
   config --validate -c FILE
@@ -44,6 +51,8 @@ void InstallStopHandlers() {
 }
 
 const std::atomic<bool>& StopRequested() { return g_stop; }
+
+void ForwardStopTo(std::atomic<bool>* flag) { g_forward.store(flag); }
 
 }  // namespace tributary
 
@@ -76,6 +85,7 @@ int main(int argc, char** argv) {
   const std::string command = args[0];
   args.erase(args.begin());
   if (command == "sink") return RunSinkCommand(args);
+  if (command == "status") return RunStatusCommand(args);
   if (command == "quickstart") return RunQuickstartCommand(args);
   if (command == "config") return RunConfigCommand(args);
   if (command == "verify") return RunVerifyCommand(args);

@@ -339,7 +339,8 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys}) {
+    for (auto part :
+         {CoreSinkKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys, ServerKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -17,6 +17,7 @@ std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
 std::vector<ConfigKey> AivenKeys();        // aiven_keys.cc
 std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
 std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
+std::vector<ConfigKey> ServerKeys();       // server_keys.cc (issue #9)
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();
