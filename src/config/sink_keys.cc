@@ -339,7 +339,7 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys}) {
+    for (auto part : {CoreSinkKeys, PartitionerKeys, TransformKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;
@@ -349,7 +349,8 @@ const ConfigTable& SinkConfigTable() {
 
 const std::vector<std::string>& SinkPassThroughPrefixes() {
   static const std::vector<std::string> prefixes = {"consumer.override.", "consumer.",
-                                                    "value.converter.", "key.converter.", "fault."};
+                                                    "value.converter.", "key.converter.", "fault.",
+                                                    "transforms.", "predicates."};
   return prefixes;
 }
 

@@ -14,6 +14,7 @@ const ConfigTable& SinkConfigTable();
 // (which is also the order of docs/CONFIGURATION.md's sections).
 std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
 std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
+std::vector<ConfigKey> TransformKeys();    // transform_keys.cc
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();

@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "transform/kcql.h"
 
 namespace tributary {
 
@@ -19,6 +20,23 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     cross.push_back(
         "topics and topics.regex: set exactly one (a list of topic names, or a regular "
         "expression that whole topic names match)");
+  }
+  // Lenses KCQL (connect.s3.kcql) becomes the equivalent keys before anything reads them.
+  std::vector<std::string> kcql_ignored;
+  RETURN_IF_ERROR(ExpandKcql(&raw, &kcql_ignored));
+  // The transform chain validates its own prefixed keys (transforms.*, predicates.*).
+  std::shared_ptr<const TransformChain> transforms;
+  {
+    auto options = TransformChainOptions::FromConfig(raw);
+    auto chain = options.ok() ? TransformChain::Create(raw, *options)
+                              : Result<std::unique_ptr<TransformChain>>(options.status());
+    if (chain.ok()) {
+      transforms = std::move(chain).value();
+    } else {
+      for (const auto& line : SplitList(chain.status().message(), '\n')) {
+        if (line != "invalid transform configuration:") cross.push_back(line);
+      }
+    }
   }
   auto parsed = Config::Parse(SinkConfigTable(), std::move(raw));
   if (!parsed.ok() || !cross.empty()) {
@@ -172,6 +190,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
+  c.transforms = std::move(transforms);
+  for (const auto& k : c.transforms->unused_keys()) c.unused_keys.push_back(k);
+  for (const auto& k : kcql_ignored) c.unused_keys.push_back(k);
   return c;
 }
 

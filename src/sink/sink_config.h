@@ -14,6 +14,7 @@
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
 #include "sink/partitioner.h"
+#include "transform/transform_chain.h"
 
 namespace tributary {
 
@@ -42,6 +43,10 @@ struct SinkConfig {
   int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
   PartitionerOptions partitioner;  // partitioner.class and its keys
+  // transforms / predicates: applied to each record before it is partitioned (see
+  // transform/README.md). Set by FromRaw (empty() when no transform is configured);
+  // null only in a SinkConfig built by hand.
+  std::shared_ptr<const TransformChain> transforms;
 
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;

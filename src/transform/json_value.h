@@ -97,8 +97,6 @@ class JsonValue {
   Storage v_;
 };
 
-// Appends `s` as a JSON string literal (quoted, escaped).
-void AppendJsonString(std::string_view s, std::string* out);
 // Appends a double as Java's Double.toString writes it ("1.0", "0.001", "1.0E-4", "1.5E10").
 void AppendJavaDouble(double d, std::string* out);
 

@@ -46,6 +46,12 @@ Result<ConnectData*> RecordSide::Data() {
     if (conv_->format == DataFormat::kJson ||
         (conv_->format == DataFormat::kString && LooksLikeJsonContainer(*raw_))) {
       auto parsed = JsonValue::Parse(*raw_);
+      if (!parsed.ok() && conv_->format == DataFormat::kString) {
+        // Text that merely starts like JSON stays text.
+        data_.value = JsonValue::String(std::string(*raw_));
+        parsed_ = true;
+        return &data_;
+      }
       if (!parsed.ok()) {
         return InvalidArgument("{} is {}", what_, parsed.status().message());
       }
