@@ -9,6 +9,9 @@
 namespace tributary {
 
 Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
+  // Lenses KCQL (connect.s3.kcql) becomes the equivalent keys before anything reads them.
+  std::vector<std::string> kcql_ignored;
+  RETURN_IF_ERROR(ExpandKcql(&raw, &kcql_ignored));
   // Rules that span several keys join the per-key problems, so that every problem is
   // reported at once.
   std::vector<std::string> cross;
@@ -21,9 +24,6 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
         "topics and topics.regex: set exactly one (a list of topic names, or a regular "
         "expression that whole topic names match)");
   }
-  // Lenses KCQL (connect.s3.kcql) becomes the equivalent keys before anything reads them.
-  std::vector<std::string> kcql_ignored;
-  RETURN_IF_ERROR(ExpandKcql(&raw, &kcql_ignored));
   // The transform chain validates its own prefixed keys (transforms.*, predicates.*).
   std::shared_ptr<const TransformChain> transforms;
   {

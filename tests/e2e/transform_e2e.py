@@ -80,13 +80,57 @@ class TransformE2ETest(unittest.TestCase):
         self.assertEqual(sorted(os.listdir(base)), sorted(days))
         for routed, ids in days.items():
             rows = harness.duckdb(
-                f"SELECT * FROM read_json_auto('{base}/{routed}/*/*.json') ORDER BY id")
+                f"SELECT * FROM read_json_auto('{base}/{routed}/*/*.json', "
+                f"hive_partitioning=false) ORDER BY id")
             self.assertEqual([sorted(r) for r in rows[:1]],
                              [sorted(["id", "name", "email", "kafka_offset"])], routed)
             self.assertEqual(
                 [(int(r["id"]), r["name"], r["email"], int(r["kafka_offset"])) for r in rows],
                 # One partition: record i is at offset i.
                 [(i, f"user{i}", "***", i) for i in ids], routed)
+
+    def test_kcql_and_connect_style_config_write_identical_objects(self):
+        topic = harness.fresh_name("kcql")
+        values = [json.dumps({"id": i, "name": f"user{i}", "email": f"u{i}@example.com"}).encode()
+                  for i in range(30)]
+        roots = {}
+        with harness.MockKafka(topics={topic: 2}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(len(values)), 2,
+                                              lambda i: values[i])
+            common = {"bootstrap.servers": kafka.bootstrap}
+            configs = {
+                "kcql": {"connect.s3.kcql":
+                         f"INSERT INTO lake:exports SELECT id, name AS who FROM {topic} "
+                         "STOREAS `JSON` PROPERTIES('flush.count'=5)"},
+                "connect": {"topics": topic, "s3.bucket.name": "lake", "topics.dir": "exports",
+                            "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+                            "flush.size": "5", "transforms": "keep",
+                            "transforms.keep.type":
+                                "org.apache.kafka.connect.transforms.ReplaceField$Value",
+                            "transforms.keep.include": "id,name",
+                            "transforms.keep.renames": "name:who"},
+            }
+            for label, extra in configs.items():
+                root = harness.temp_dir(f"kcql-{label}")
+                workdir = harness.temp_dir(f"kcql-{label}-run")
+                self.addCleanup(harness.remove_tree, root)
+                self.addCleanup(harness.remove_tree, workdir)
+                config = {"name": harness.fresh_name("sink"), "store.url": f"file://{root}",
+                          **common, **extra}
+                base = os.path.join(root, "lake", "exports")
+
+                def files():
+                    return sorted(os.path.relpath(os.path.join(p, f), base)
+                                  for p, _, fs in os.walk(base) for f in fs)
+
+                with harness.Sink(config, workdir) as sink:
+                    harness.wait_until(lambda: len(files()) >= 6, 120, "6 objects", proc=sink.proc)
+                    self.assertEqual(sink.stop(), 0, sink.log_text())
+                roots[label] = {f: open(os.path.join(base, f), "rb").read() for f in files()}
+        self.assertEqual(len(roots["kcql"]), 6)
+        self.assertEqual(roots["kcql"], roots["connect"])
+        first = roots["kcql"][f"{topic}/partition=0/{topic}+0+0000000000.json"]
+        self.assertEqual(first.splitlines()[0], b'{"id":0,"who":"user0"}')
 
 
 if __name__ == "__main__":
