@@ -54,8 +54,7 @@ std::string MakeValue(int i) {
       R"("created_at":"2024-01-{:02d}T10:{:02d}:00Z","internal":{{"shard":{},"trace":"{:016x}"}},)"
       R"("tags":["a","b","c"],"active":{}}})",
       i, i, i, i % 10000, i % 3 ? "FR" : "DE", i % 1000, i % 100, i % 2 ? "paid" : "pending",
-      i % 28 + 1, i % 60, i % 16, static_cast<uint64_t>(i) * 2654435761u,
-      i % 5 ? "true" : "false");
+      i % 28 + 1, i % 60, i % 16, static_cast<uint64_t>(i) * 2654435761u, i % 5 ? "true" : "false");
 }
 
 struct Run {

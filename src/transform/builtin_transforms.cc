@@ -109,16 +109,16 @@ class InsertField final : public SideTransform {
                          cs::Primitive("int32", partition_.optional)});
     }
     if (offset_.set()) {
-      inserts.push_back({&offset_, JsonValue::Int(r.offset().value()),
-                         cs::Primitive("int64", offset_.optional)});
+      inserts.push_back(
+          {&offset_, JsonValue::Int(r.offset().value()), cs::Primitive("int64", offset_.optional)});
     }
     if (timestamp_.set() && (has_ts || d->has_schema)) {
       inserts.push_back({&timestamp_, has_ts ? JsonValue::Int(r.timestamp_ms()) : JsonValue(),
                          cs::Primitive("int64", timestamp_.optional, cs::kTimestampName, 1)});
     }
     if (static_.set() && has_static_value_) {
-      inserts.push_back({&static_, JsonValue::String(static_value_),
-                         cs::Primitive("string", static_.optional)});
+      inserts.push_back(
+          {&static_, JsonValue::String(static_value_), cs::Primitive("string", static_.optional)});
     }
     if (!d->has_schema) {
       for (auto& in : inserts) d->value.Set(in.spec->name, std::move(in.value));
@@ -174,14 +174,19 @@ class ReplaceField final : public SideTransform {
     RecordSide& s = side(r);
     if (s.is_null()) return true;
     ASSIGN_OR_RETURN(ConnectData * d, s.RequireObject("field replacement"));
-    JsonValue::Object out;
     if (!d->has_schema) {
-      for (auto& [k, v] : d->value.object()) {
-        if (Keep(k)) out.emplace_back(Renamed(k), std::move(v));
+      // In place: no member is moved unless an earlier one was dropped.
+      auto& members = d->value.object();
+      std::erase_if(members, [&](const JsonValue::Member& m) { return !Keep(m.first); });
+      if (!renames_.empty()) {
+        for (auto& m : members) {
+          auto it = renames_.find(m.first);
+          if (it != renames_.end()) m.first = it->second;
+        }
       }
-      d->value = JsonValue::MakeObject(std::move(out));
       return true;
     }
+    JsonValue::Object out;
     JsonValue::Array fields;
     if (const JsonValue::Array* old = cs::Fields(d->schema)) {
       for (const auto& f : *old) {
@@ -254,8 +259,8 @@ class MaskField final : public SideTransform {
   explicit MaskField(bool key) : SideTransform(key) {}
 
   Status NoReplacement(std::string_view field, std::string_view type) const {
-    return InvalidArgument("cannot mask field '{}' of type {} with custom replacement '{}'",
-                           field, type, *replacement_);
+    return InvalidArgument("cannot mask field '{}' of type {} with custom replacement '{}'", field,
+                           type, *replacement_);
   }
   Result<JsonValue> ParseInt(std::string_view field, int64_t lo, int64_t hi) const {
     int64_t n = 0;
@@ -480,7 +485,8 @@ class Cast final : public SideTransform {
     }
     for (const auto& item : spec) {
       size_t colon = item.find(':');
-      std::string field = colon == std::string::npos ? "" : std::string(Trim(item.substr(0, colon)));
+      std::string field =
+          colon == std::string::npos ? "" : std::string(Trim(item.substr(0, colon)));
       std::string type =
           std::string(Trim(colon == std::string::npos ? item : item.substr(colon + 1)));
       auto ct = ParseCastType(type);
@@ -492,9 +498,8 @@ class Cast final : public SideTransform {
       }
       if (field.empty()) {
         if (spec.size() != 1) {
-          return InvalidArgument(
-              "{}: a whole-value cast ('{}') must be the only entry of the spec", p.Key("spec"),
-              item);
+          return InvalidArgument("{}: a whole-value cast ('{}') must be the only entry of the spec",
+                                 p.Key("spec"), item);
         }
         t->whole_ = ct;
       } else {
@@ -535,8 +540,8 @@ class Cast final : public SideTransform {
           if (it == casts_.end()) {
             fields.push_back(f);
           } else {
-            fields.push_back(cs::AsField(
-                cs::Primitive(SchemaTypeOf(it->second), cs::IsOptional(f)), it->first));
+            fields.push_back(
+                cs::AsField(cs::Primitive(SchemaTypeOf(it->second), cs::IsOptional(f)), it->first));
           }
         }
       }
@@ -564,14 +569,13 @@ class TimestampConverter final : public SideTransform {
   static Result<std::unique_ptr<Transform>> Make(bool key, const TransformProps& p) {
     std::unique_ptr<TimestampConverter> t(new TimestampConverter(key));
     t->field_ = p.Get("field");
-    ASSIGN_OR_RETURN(std::string target, p.Required("target.type",
-                                                    "one of string, unix, Date, Time, Timestamp"));
-    static const std::pair<std::string_view, TsType> kTypes[] = {
-        {"string", TsType::kString},
-        {"unix", TsType::kUnix},
-        {"Date", TsType::kDate},
-        {"Time", TsType::kTime},
-        {"Timestamp", TsType::kTimestamp}};
+    ASSIGN_OR_RETURN(std::string target,
+                     p.Required("target.type", "one of string, unix, Date, Time, Timestamp"));
+    static const std::pair<std::string_view, TsType> kTypes[] = {{"string", TsType::kString},
+                                                                 {"unix", TsType::kUnix},
+                                                                 {"Date", TsType::kDate},
+                                                                 {"Time", TsType::kTime},
+                                                                 {"Timestamp", TsType::kTimestamp}};
     bool found = false;
     for (const auto& [n, ty] : kTypes) {
       if (n == target) {
@@ -651,9 +655,10 @@ class TimestampConverter final : public SideTransform {
       if (name == cs::kTimeName) return TsType::kTime;
       if (type == "string") return TsType::kString;
       if (type == "int64") return TsType::kUnix;
-      return InvalidArgument("schema type {} is not a timestamp type (string, int64, Date, Time, "
-                             "Timestamp)",
-                             type);
+      return InvalidArgument(
+          "schema type {} is not a timestamp type (string, int64, Date, Time, "
+          "Timestamp)",
+          type);
     }
     if (v.is_integer()) return TsType::kUnix;
     if (v.is_string()) return TsType::kString;
@@ -1220,10 +1225,8 @@ const std::vector<std::pair<std::string, Factory>>& Registry() {
          }
          return Wrap(std::make_unique<DropHeaders>(std::move(names)));
        }},
-      {"RegexRouter",
-       [](bool, const TransformProps& p) { return RegexRouter::Make(p); }},
-      {"TimestampRouter",
-       [](bool, const TransformProps& p) { return TimestampRouter::Make(p); }},
+      {"RegexRouter", [](bool, const TransformProps& p) { return RegexRouter::Make(p); }},
+      {"TimestampRouter", [](bool, const TransformProps& p) { return TimestampRouter::Make(p); }},
       {"SetSchemaMetadata", SetSchemaMetadata::Make},
   };
   return kRegistry;
@@ -1232,8 +1235,8 @@ const std::vector<std::pair<std::string, Factory>>& Registry() {
 // Transforms that exist only as $Key/$Value; without a suffix Tributary reads $Value.
 const std::set<std::string>& SidedTransforms() {
   static const std::set<std::string> kSided = {
-      "InsertField", "ReplaceField", "MaskField",  "Cast",    "TimestampConverter",
-      "ExtractField", "HoistField",  "Flatten",    "HeaderFrom", "SetSchemaMetadata"};
+      "InsertField",  "ReplaceField", "MaskField", "Cast",       "TimestampConverter",
+      "ExtractField", "HoistField",   "Flatten",   "HeaderFrom", "SetSchemaMetadata"};
   return kSided;
 }
 

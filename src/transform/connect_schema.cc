@@ -59,9 +59,9 @@ JsonValue WithoutFieldName(JsonValue schema) {
 }
 
 JsonValue Canonical(const JsonValue& schema) {
-  static constexpr std::string_view kOrder[] = {"type",    "fields",     "items",   "keys",
-                                                "values",  "optional",   "name",    "version",
-                                                "doc",     "parameters", "default", "field"};
+  static constexpr std::string_view kOrder[] = {"type",   "fields",     "items",   "keys",
+                                                "values", "optional",   "name",    "version",
+                                                "doc",    "parameters", "default", "field"};
   JsonValue out = JsonValue::MakeObject();
   for (auto key : kOrder) {
     if (const JsonValue* v = schema.Find(key)) {

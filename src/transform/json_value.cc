@@ -5,18 +5,36 @@
 
 #include <simdjson.h>
 
-#include "format/jsonl/json_format.h"  // AppendJsonString
-
 namespace tributary {
 namespace {
 
-JsonValue FromDom(simdjson::dom::element e) {
+JsonValue FromDom(simdjson::dom::element e, int depth);
+
+}  // namespace
+
+// Converts one DOM element; containers below the top level are kept as their minified
+// text (JsonValue::RawJson) and parsed only if a transform looks inside.
+JsonValue FromDomElement(const void* element, int depth) {
+  const auto& e = *static_cast<const simdjson::dom::element*>(element);
+  const auto t = e.type();
+  if (depth > 0 &&
+      (t == simdjson::dom::element_type::ARRAY || t == simdjson::dom::element_type::OBJECT)) {
+    return JsonValue(JsonValue::Storage(std::in_place_index<JsonValue::kRawIndex>,
+                                        JsonValue::RawJson{simdjson::minify(e)}));
+  }
+  return FromDom(e, depth);
+}
+
+namespace {
+
+JsonValue FromDom(simdjson::dom::element e, int depth) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY: {
       JsonValue::Array a;
       simdjson::dom::array arr;
       if (e.get_array().get(arr) == simdjson::SUCCESS) {
-        for (simdjson::dom::element child : arr) a.push_back(FromDom(child));
+        a.reserve(arr.size());
+        for (simdjson::dom::element child : arr) a.push_back(FromDomElement(&child, depth + 1));
       }
       return JsonValue::MakeArray(std::move(a));
     }
@@ -24,8 +42,9 @@ JsonValue FromDom(simdjson::dom::element e) {
       JsonValue::Object o;
       simdjson::dom::object obj;
       if (e.get_object().get(obj) == simdjson::SUCCESS) {
+        o.reserve(obj.size());
         for (simdjson::dom::key_value_pair field : obj) {
-          o.emplace_back(std::string(field.key), FromDom(field.value));
+          o.emplace_back(std::string(field.key), FromDomElement(&field.value, depth + 1));
         }
       }
       return JsonValue::MakeObject(std::move(o));
@@ -54,7 +73,17 @@ Result<JsonValue> JsonValue::Parse(std::string_view text) {
   simdjson::dom::element root;
   auto err = parser.parse(text.data(), text.size()).get(root);
   if (err) return InvalidArgument("not valid JSON ({})", simdjson::error_message(err));
-  return FromDom(root);
+  return FromDom(root, 0);
+}
+
+JsonValue::Storage& JsonValue::Materialized() const {
+  if (v_.index() == kRawIndex) {
+    // The text came from simdjson's minifier: it parses.
+    auto parsed = Parse(std::get<kRawIndex>(v_).text);
+    Storage s = std::move(parsed.value().v_);
+    v_ = std::move(s);
+  }
+  return v_;
 }
 
 double JsonValue::number_value() const {
@@ -100,6 +129,49 @@ bool JsonValue::Erase(std::string_view name) {
     }
   }
   return false;
+}
+
+// Appends `s` as a JSON string literal. Runs of characters that need no escape are
+// copied at once: this is the hot loop of serialisation.
+void AppendEscapedString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t run = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 15]);
+    }
+  }
+  out->append(s.data() + run, s.size() - run);
+  out->push_back('"');
 }
 
 void AppendJavaDouble(double d, std::string* out) {
@@ -176,33 +248,43 @@ void JsonValue::AppendTo(std::string* out) const {
       AppendJavaDouble(std::get<4>(v_), out);
       break;
     case Type::kString:
-      AppendJsonString(str(), out);
+      AppendEscapedString(str(), out);
       break;
-    case Type::kArray: {
-      out->push_back('[');
-      bool first = true;
-      for (const auto& v : array()) {
-        if (!first) out->push_back(',');
-        first = false;
-        v.AppendTo(out);
+    case Type::kArray:
+    case Type::kObject:
+      if (v_.index() == kRawIndex) {
+        out->append(std::get<kRawIndex>(v_).text);
+        break;
       }
-      out->push_back(']');
-      break;
-    }
-    case Type::kObject: {
-      out->push_back('{');
-      bool first = true;
-      for (const auto& [k, v] : object()) {
-        if (!first) out->push_back(',');
-        first = false;
-        AppendJsonString(k, out);
-        out->push_back(':');
-        v.AppendTo(out);
+      if (type() == Type::kObject) {
+        AppendObject(out);
+        break;
       }
-      out->push_back('}');
+      {
+        out->push_back('[');
+        bool first = true;
+        for (const auto& v : array()) {
+          if (!first) out->push_back(',');
+          first = false;
+          v.AppendTo(out);
+        }
+        out->push_back(']');
+      }
       break;
-    }
   }
+}
+
+void JsonValue::AppendObject(std::string* out) const {
+  out->push_back('{');
+  bool first = true;
+  for (const auto& [k, v] : object()) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendEscapedString(k, out);
+    out->push_back(':');
+    v.AppendTo(out);
+  }
+  out->push_back('}');
 }
 
 }  // namespace tributary

@@ -47,7 +47,14 @@ class JsonValue {
   // Parses one JSON document. InvalidArgument with simdjson's reason when it is not JSON.
   static Result<JsonValue> Parse(std::string_view text);
 
-  Type type() const { return static_cast<Type>(v_.index()); }
+  // A nested object or array stays in its compact text form until something looks inside
+  // (type() answers without parsing), so the fields no transform touches cost one copy.
+  Type type() const {
+    if (v_.index() == kRawIndex) {
+      return std::get<kRawIndex>(v_).text.front() == '{' ? Type::kObject : Type::kArray;
+    }
+    return static_cast<Type>(v_.index());
+  }
   bool is_null() const { return type() == Type::kNull; }
   bool is_bool() const { return type() == Type::kBool; }
   bool is_integer() const { return type() == Type::kInt || type() == Type::kUint; }
@@ -66,10 +73,10 @@ class JsonValue {
   double number_value() const;
   const std::string& str() const { return std::get<5>(v_); }
   std::string& str() { return std::get<5>(v_); }
-  const Array& array() const { return std::get<6>(v_); }
-  Array& array() { return std::get<6>(v_); }
-  const Object& object() const { return std::get<7>(v_); }
-  Object& object() { return std::get<7>(v_); }
+  const Array& array() const { return std::get<6>(Materialized()); }
+  Array& array() { return std::get<6>(Materialized()); }
+  const Object& object() const { return std::get<7>(Materialized()); }
+  Object& object() { return std::get<7>(Materialized()); }
 
   // Object members by name (the first one when a name repeats); nullptr when absent or
   // when this is not an object.
@@ -88,15 +95,27 @@ class JsonValue {
     return s;
   }
 
-  bool operator==(const JsonValue& other) const { return v_ == other.v_; }
+  bool operator==(const JsonValue& other) const { return Materialized() == other.Materialized(); }
 
  private:
-  using Storage =
-      std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array, Object>;
+  struct RawJson {
+    std::string text;  // compact JSON text of an object or array
+    bool operator==(const RawJson& o) const { return text == o.text; }
+  };
+  static constexpr size_t kRawIndex = 8;
+  using Storage = std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array,
+                               Object, RawJson>;
   explicit JsonValue(Storage v) : v_(std::move(v)) {}
-  Storage v_;
+  friend JsonValue FromDomElement(const void* element, int depth);
+  void AppendObject(std::string* out) const;
+  // The storage with a RawJson parsed into an Array or Object (in place).
+  Storage& Materialized() const;
+  // Mutable: parsing a RawJson on first access does not change the value's meaning.
+  mutable Storage v_;
 };
 
+// Appends `s` as a JSON string literal (quoted, escaped as JSON requires).
+void AppendEscapedString(std::string_view s, std::string* out);
 // Appends a double as Java's Double.toString writes it ("1.0", "0.001", "1.0E-4", "1.5E10").
 void AppendJavaDouble(double d, std::string* out);
 

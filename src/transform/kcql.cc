@@ -104,7 +104,8 @@ class StatementParser {
         bool paren = AcceptPunct("(");
         do {
           const Tok f = Next();
-          if (f.kind != Tok::kWord && f.kind != Tok::kBacktick) return Error("a field to partition by");
+          if (f.kind != Tok::kWord && f.kind != Tok::kBacktick)
+            return Error("a field to partition by");
           st.partition_by.push_back(f.text);
         } while (AcceptPunct(","));
         if (paren && !AcceptPunct(")")) return Error("')'");
@@ -241,8 +242,8 @@ Result<KcqlMapping> KcqlToConnectConfig(const std::vector<KcqlStatement>& statem
       char* end = nullptr;
       long long secs = std::strtoll(v.c_str(), &end, 10);
       if (v.empty() || *end != '\0' || secs < 0) {
-        return InvalidArgument("{}: PROPERTIES('flush.interval'): expected seconds, got '{}'",
-                               kKey, v);
+        return InvalidArgument("{}: PROPERTIES('flush.interval'): expected seconds, got '{}'", kKey,
+                               v);
       }
       m.keys["rotate.schedule.interval.ms"] = std::to_string(secs * 1000);
     } else {
@@ -267,8 +268,7 @@ Result<KcqlMapping> KcqlToConnectConfig(const std::vector<KcqlStatement>& statem
           field.rfind("_topic", 0) == 0 || field.rfind("_partition", 0) == 0 ||
           field.rfind("_date", 0) == 0) {
         return InvalidArgument(
-            "{}: PARTITIONBY {}: only value fields can be partitioned by in this version", kKey,
-            f);
+            "{}: PARTITIONBY {}: only value fields can be partitioned by in this version", kKey, f);
       }
       fields.emplace_back(field);
     }
@@ -305,8 +305,7 @@ Result<KcqlMapping> KcqlToConnectConfig(const std::vector<KcqlStatement>& statem
     if (s.select.size() == 1 && s.select[0] == "*") continue;
     for (const auto& item : s.select) {
       if (item == "*") {
-        return InvalidArgument("{}: statement {}: '*' cannot be combined with fields", kKey,
-                               i + 1);
+        return InvalidArgument("{}: statement {}: '*' cannot be combined with fields", kKey, i + 1);
       }
     }
     const std::string alias = fmt::format("kcql{}", i + 1);
@@ -343,8 +342,8 @@ Status ExpandKcql(std::map<std::string, std::string>* raw, std::vector<std::stri
     auto existing = raw->find(k);
     const bool merged = k == "transforms" || k == "predicates";  // lists extended above
     if (existing != raw->end() && !merged && Trim(existing->second) != Trim(v)) {
-      return InvalidArgument("{} sets {}={} but the config sets {}={}; remove one", kKey, k, v,
-                             k, existing->second);
+      return InvalidArgument("{} sets {}={} but the config sets {}={}; remove one", kKey, k, v, k,
+                             existing->second);
     }
     (*raw)[k] = v;
   }

@@ -23,12 +23,12 @@ namespace tributary {
 
 struct KcqlStatement {
   std::string bucket;
-  std::string prefix;                      // "" when the target has no ":prefix"
-  std::vector<std::string> select;         // {"*"} or the items as written ("b AS c")
-  std::string topic;                       // "*" for every configured topic
-  std::vector<std::string> partition_by;   // PARTITIONBY fields as written
-  bool no_partition = false;               // NOPARTITION
-  std::string store_as;                    // as written, without backticks; "" if absent
+  std::string prefix;                             // "" when the target has no ":prefix"
+  std::vector<std::string> select;                // {"*"} or the items as written ("b AS c")
+  std::string topic;                              // "*" for every configured topic
+  std::vector<std::string> partition_by;          // PARTITIONBY fields as written
+  bool no_partition = false;                      // NOPARTITION
+  std::string store_as;                           // as written, without backticks; "" if absent
   std::map<std::string, std::string> properties;  // PROPERTIES and WITH_FLUSH_* values
 };
 

@@ -21,9 +21,8 @@ TEST(KcqlTest, ParsesTheStatementParts) {
   EXPECT_EQ(a.topic, "demo");
   EXPECT_EQ(a.partition_by, std::vector<std::string>{"_value.ts"});
   EXPECT_EQ(a.store_as, "JSON");
-  EXPECT_EQ(a.properties, (Props{{"flush.size", "1000000"},
-                                 {"flush.interval", "30"},
-                                 {"flush.count", "5000"}}));
+  EXPECT_EQ(a.properties,
+            (Props{{"flush.size", "1000000"}, {"flush.interval", "30"}, {"flush.count", "5000"}}));
   const KcqlStatement& b = (*st)[1];
   EXPECT_EQ(b.bucket, "b");
   EXPECT_EQ(b.prefix, "p");
@@ -67,8 +66,9 @@ TEST(KcqlTest, MapsOntoConnectStyleKeys) {
 }
 
 TEST(KcqlTest, RefusesWhatOneSinkCannotExpress) {
-  auto st = ParseKcql("INSERT INTO a SELECT * FROM t PROPERTIES('flush.count'=1);"
-                      "INSERT INTO b SELECT * FROM u PROPERTIES('flush.count'=1)");
+  auto st = ParseKcql(
+      "INSERT INTO a SELECT * FROM t PROPERTIES('flush.count'=1);"
+      "INSERT INTO b SELECT * FROM u PROPERTIES('flush.count'=1)");
   ASSERT_TRUE(st.ok());
   auto m = KcqlToConnectConfig(*st, {});
   ASSERT_FALSE(m.ok());
@@ -99,8 +99,9 @@ TEST(KcqlTest, ExpandKeepsTheRestAndRejectsConflicts) {
   EXPECT_EQ(raw.count("topics.dir"), 0u);
   EXPECT_EQ(ignored, std::vector<std::string>{"connect.s3.kcql PROPERTIES('x')"});
 
-  Props conflict = {{"connect.s3.kcql", "INSERT INTO lake SELECT * FROM o PROPERTIES('flush.count'=5)"},
-                    {"s3.bucket.name", "other"}};
+  Props conflict = {
+      {"connect.s3.kcql", "INSERT INTO lake SELECT * FROM o PROPERTIES('flush.count'=5)"},
+      {"s3.bucket.name", "other"}};
   Status st = ExpandKcql(&conflict, &ignored);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("s3.bucket.name=lake but the config sets s3.bucket.name=other"),

@@ -25,8 +25,9 @@ OwnedRecord OwnedRecord::CopyOf(const Record& r) {
   if (r.key) o.key = std::string(*r.key);
   if (r.value) o.value = std::string(*r.value);
   for (const auto& h : r.headers) {
-    o.headers.push_back({std::string(h.name),
-                         h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt});
+    o.headers.push_back(
+        {std::string(h.name),
+         h.value ? std::optional<std::string>(std::string(*h.value)) : std::nullopt});
   }
   return o;
 }

@@ -401,8 +401,7 @@ class CastExpr final : public SqlExpr {
     return JsonValue();
   }
   JsonValue Schema(const SqlEvalContext&) const override {
-    static constexpr std::string_view kNames[] = {"int64", "int32", "double", "string",
-                                                  "boolean"};
+    static constexpr std::string_view kNames[] = {"int64", "int32", "double", "string", "boolean"};
     return OptionalOf(kNames[static_cast<int>(t_)]);
   }
 
@@ -491,11 +490,13 @@ Result<std::vector<Token>> Lex(std::string_view s) {
       t.text = std::string(s.substr(i, j - i));
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) ||
-               (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+               (c == '.' && i + 1 < s.size() &&
+                std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       size_t j = i;
-      while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.' ||
-                              s[j] == 'e' || s[j] == 'E' ||
-                              ((s[j] == '-' || s[j] == '+') && (s[j - 1] == 'e' || s[j - 1] == 'E')))) {
+      while (j < s.size() &&
+             (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == 'e' ||
+              s[j] == 'E' ||
+              ((s[j] == '-' || s[j] == '+') && (s[j - 1] == 'e' || s[j - 1] == 'E')))) {
         ++j;
       }
       t.kind = Token::kNumber;
@@ -563,9 +564,9 @@ class Parser {
   }
   Status Error(std::string_view expected) const {
     const Token& t = Peek();
-    return InvalidArgument("position {}: expected {}, found {}", t.pos, expected,
-                           t.kind == Token::kEnd ? std::string("the end of the query")
-                                                 : "'" + t.text + "'");
+    return InvalidArgument(
+        "position {}: expected {}, found {}", t.pos, expected,
+        t.kind == Token::kEnd ? std::string("the end of the query") : "'" + t.text + "'");
   }
   Status ExpectSymbol(std::string_view sym) {
     if (!AcceptSymbol(sym)) return Error(fmt::format("'{}'", sym));
@@ -622,7 +623,8 @@ class Parser {
           std::make_unique<Unary>(negate ? Unary::kIsNotNull : Unary::kIsNull, std::move(l)));
     }
     bool negate = false;
-    if (IsKeyword("NOT") && (IsKeyword("LIKE", 1) || IsKeyword("IN", 1) || IsKeyword("BETWEEN", 1))) {
+    if (IsKeyword("NOT") &&
+        (IsKeyword("LIKE", 1) || IsKeyword("IN", 1) || IsKeyword("BETWEEN", 1))) {
       Next();
       negate = true;
     }
@@ -730,16 +732,19 @@ Result<std::unique_ptr<SqlExpr>> MakeFunction(const std::string& name,
         std::make_unique<Function>(std::move(f), std::move(args), strict, type));
   };
   auto text_fn = [&](std::function<std::string(std::string)> f) {
-    return make([f](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      return JsonValue::String(f(AsText(v[0])));
-    }, true, "string");
+    return make(
+        [f](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          return JsonValue::String(f(AsText(v[0])));
+        },
+        true, "string");
   };
   if (fn == "upper" || fn == "lower") {
     RETURN_IF_ERROR(arity(1, 1));
     bool up = fn == "upper";
     return text_fn([up](std::string s) {
-      for (auto& ch : s) ch = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(ch))
-                                                   : std::tolower(static_cast<unsigned char>(ch)));
+      for (auto& ch : s)
+        ch = static_cast<char>(up ? std::toupper(static_cast<unsigned char>(ch))
+                                  : std::tolower(static_cast<unsigned char>(ch)));
       return s;
     });
   }
@@ -748,111 +753,131 @@ Result<std::unique_ptr<SqlExpr>> MakeFunction(const std::string& name,
     int mode = fn == "trim" ? 0 : fn == "ltrim" ? 1 : 2;
     return text_fn([mode](std::string s) {
       size_t a = 0, b = s.size();
-      if (mode != 2) while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-      if (mode != 1) while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+      if (mode != 2)
+        while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+      if (mode != 1)
+        while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
       return s.substr(a, b - a);
     });
   }
   if (fn == "length" || fn == "char_length") {
     RETURN_IF_ERROR(arity(1, 1));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      // Characters, not bytes: count UTF-8 lead bytes.
-      int64_t n = 0;
-      for (unsigned char ch : AsText(v[0])) n += (ch & 0xC0) != 0x80;
-      return JsonValue::Int(n);
-    }, true, "int64");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          // Characters, not bytes: count UTF-8 lead bytes.
+          int64_t n = 0;
+          for (unsigned char ch : AsText(v[0])) n += (ch & 0xC0) != 0x80;
+          return JsonValue::Int(n);
+        },
+        true, "int64");
   }
   if (fn == "substr" || fn == "substring") {
     RETURN_IF_ERROR(arity(2, 3));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      std::string s = AsText(v[0]);
-      if (!v[1].is_integer() || (v.size() == 3 && !v[2].is_integer())) {
-        return InvalidArgument("SUBSTR: start and length must be integers");
-      }
-      int64_t start = std::max<int64_t>(v[1].int_value(), 1) - 1;  // 1-based
-      int64_t len = v.size() == 3 ? std::max<int64_t>(v[2].int_value(), 0)
-                                  : static_cast<int64_t>(s.size());
-      if (start >= static_cast<int64_t>(s.size())) return JsonValue::String("");
-      return JsonValue::String(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
-    }, true, "string");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          std::string s = AsText(v[0]);
+          if (!v[1].is_integer() || (v.size() == 3 && !v[2].is_integer())) {
+            return InvalidArgument("SUBSTR: start and length must be integers");
+          }
+          int64_t start = std::max<int64_t>(v[1].int_value(), 1) - 1;  // 1-based
+          int64_t len = v.size() == 3 ? std::max<int64_t>(v[2].int_value(), 0)
+                                      : static_cast<int64_t>(s.size());
+          if (start >= static_cast<int64_t>(s.size())) return JsonValue::String("");
+          return JsonValue::String(s.substr(static_cast<size_t>(start), static_cast<size_t>(len)));
+        },
+        true, "string");
   }
   if (fn == "replace") {
     RETURN_IF_ERROR(arity(3, 3));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      std::string s = AsText(v[0]), from = AsText(v[1]), to = AsText(v[2]);
-      if (from.empty()) return JsonValue::String(s);
-      std::string out;
-      size_t i = 0;
-      for (size_t j; (j = s.find(from, i)) != std::string::npos; i = j + from.size()) {
-        out.append(s, i, j - i).append(to);
-      }
-      out.append(s, i, std::string::npos);
-      return JsonValue::String(out);
-    }, true, "string");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          std::string s = AsText(v[0]), from = AsText(v[1]), to = AsText(v[2]);
+          if (from.empty()) return JsonValue::String(s);
+          std::string out;
+          size_t i = 0;
+          for (size_t j; (j = s.find(from, i)) != std::string::npos; i = j + from.size()) {
+            out.append(s, i, j - i).append(to);
+          }
+          out.append(s, i, std::string::npos);
+          return JsonValue::String(out);
+        },
+        true, "string");
   }
   if (fn == "concat") {
     RETURN_IF_ERROR(arity(1, 64));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      std::string out;  // NULL arguments are skipped, as in most SQL dialects' CONCAT
-      for (const auto& x : v) {
-        if (!x.is_null()) out += AsText(x);
-      }
-      return JsonValue::String(out);
-    }, false, "string");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          std::string out;  // NULL arguments are skipped, as in most SQL dialects' CONCAT
+          for (const auto& x : v) {
+            if (!x.is_null()) out += AsText(x);
+          }
+          return JsonValue::String(out);
+        },
+        false, "string");
   }
   if (fn == "coalesce") {
     RETURN_IF_ERROR(arity(1, 64));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      for (auto& x : v) {
-        if (!x.is_null()) return std::move(x);
-      }
-      return JsonValue();
-    }, false, "");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          for (auto& x : v) {
+            if (!x.is_null()) return std::move(x);
+          }
+          return JsonValue();
+        },
+        false, "");
   }
   if (fn == "nullif") {
     RETURN_IF_ERROR(arity(2, 2));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      bool ok;
-      if (!v[0].is_null() && !v[1].is_null() && Compare(v[0], v[1], &ok) == 0 && ok) {
-        return JsonValue();
-      }
-      return std::move(v[0]);
-    }, false, "");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          bool ok;
+          if (!v[0].is_null() && !v[1].is_null() && Compare(v[0], v[1], &ok) == 0 && ok) {
+            return JsonValue();
+          }
+          return std::move(v[0]);
+        },
+        false, "");
   }
   if (fn == "abs" || fn == "floor" || fn == "ceil" || fn == "round") {
     RETURN_IF_ERROR(arity(1, fn == "round" ? 2 : 1));
-    return make([fn](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      if (!v[0].is_number()) return InvalidArgument("{}: expected a number", fn);
-      if (v[0].is_integer()) {
-        return fn == "abs" ? JsonValue::Int(std::llabs(v[0].int_value())) : v[0];
-      }
-      double d = v[0].number_value();
-      if (fn == "abs") return JsonValue::Double(std::fabs(d));
-      if (fn == "floor") return JsonValue::Double(std::floor(d));
-      if (fn == "ceil") return JsonValue::Double(std::ceil(d));
-      double scale = std::pow(10.0, v.size() > 1 && v[1].is_integer() ? v[1].int_value() : 0);
-      return JsonValue::Double(std::round(d * scale) / scale);
-    }, true, "");
+    return make(
+        [fn](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          if (!v[0].is_number()) return InvalidArgument("{}: expected a number", fn);
+          if (v[0].is_integer()) {
+            return fn == "abs" ? JsonValue::Int(std::llabs(v[0].int_value())) : v[0];
+          }
+          double d = v[0].number_value();
+          if (fn == "abs") return JsonValue::Double(std::fabs(d));
+          if (fn == "floor") return JsonValue::Double(std::floor(d));
+          if (fn == "ceil") return JsonValue::Double(std::ceil(d));
+          double scale = std::pow(10.0, v.size() > 1 && v[1].is_integer() ? v[1].int_value() : 0);
+          return JsonValue::Double(std::round(d * scale) / scale);
+        },
+        true, "");
   }
   if (fn == "sha256" || fn == "sha1" || fn == "md5") {
     RETURN_IF_ERROR(arity(1, 1));
     const EVP_MD* md = fn == "sha256" ? EVP_sha256() : fn == "sha1" ? EVP_sha1() : EVP_md5();
-    return make([md](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      return JsonValue::String(Digest(md, AsText(v[0])));
-    }, true, "string");
+    return make(
+        [md](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          return JsonValue::String(Digest(md, AsText(v[0])));
+        },
+        true, "string");
   }
   if (fn == "mask") {
     // MASK(s [, keep_last]): every character '*' except the last keep_last.
     RETURN_IF_ERROR(arity(1, 2));
-    return make([](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      std::string s = AsText(v[0]);
-      int64_t keep = v.size() > 1 && v[1].is_integer() ? v[1].int_value() : 0;
-      size_t n = s.size() > static_cast<size_t>(std::max<int64_t>(keep, 0))
-                     ? s.size() - static_cast<size_t>(std::max<int64_t>(keep, 0))
-                     : 0;
-      for (size_t i = 0; i < n; ++i) s[i] = '*';
-      return JsonValue::String(s);
-    }, true, "string");
+    return make(
+        [](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          std::string s = AsText(v[0]);
+          int64_t keep = v.size() > 1 && v[1].is_integer() ? v[1].int_value() : 0;
+          size_t n = s.size() > static_cast<size_t>(std::max<int64_t>(keep, 0))
+                         ? s.size() - static_cast<size_t>(std::max<int64_t>(keep, 0))
+                         : 0;
+          for (size_t i = 0; i < n; ++i) s[i] = '*';
+          return JsonValue::String(s);
+        },
+        true, "string");
   }
   if (fn == "format_timestamp" || fn == "parse_timestamp") {
     RETURN_IF_ERROR(arity(2, 2));
@@ -863,18 +888,22 @@ Result<std::unique_ptr<SqlExpr>> MakeFunction(const std::string& name,
     if (!tf.ok()) return tf.status().WithContext(fmt::format("position {}", pos));
     auto format = std::make_shared<TimeFormat>(std::move(tf).value());
     if (fn == "format_timestamp") {
-      return make([format](std::vector<JsonValue>& v) -> Result<JsonValue> {
-        if (!v[0].is_integer()) {
-          return InvalidArgument("FORMAT_TIMESTAMP: expected epoch milliseconds, got {}",
-                                 v[0].ToString());
-        }
-        return JsonValue::String(format->Format(v[0].int_value()));
-      }, true, "string");
+      return make(
+          [format](std::vector<JsonValue>& v) -> Result<JsonValue> {
+            if (!v[0].is_integer()) {
+              return InvalidArgument("FORMAT_TIMESTAMP: expected epoch milliseconds, got {}",
+                                     v[0].ToString());
+            }
+            return JsonValue::String(format->Format(v[0].int_value()));
+          },
+          true, "string");
     }
-    return make([format](std::vector<JsonValue>& v) -> Result<JsonValue> {
-      ASSIGN_OR_RETURN(int64_t ms, format->Parse(AsText(v[0])));
-      return JsonValue::Int(ms);
-    }, true, "int64");
+    return make(
+        [format](std::vector<JsonValue>& v) -> Result<JsonValue> {
+          ASSIGN_OR_RETURN(int64_t ms, format->Parse(AsText(v[0])));
+          return JsonValue::Int(ms);
+        },
+        true, "int64");
   }
   return InvalidArgument("position {}: unknown function {}", pos, name);
 }
@@ -913,7 +942,8 @@ Result<std::unique_ptr<SqlExpr>> Parser::Primary() {
     return e;
   }
   if (t.kind == Token::kIdent) {
-    if (AcceptKeyword("NULL")) return std::unique_ptr<SqlExpr>(std::make_unique<Literal>(JsonValue()));
+    if (AcceptKeyword("NULL"))
+      return std::unique_ptr<SqlExpr>(std::make_unique<Literal>(JsonValue()));
     if (AcceptKeyword("TRUE")) {
       return std::unique_ptr<SqlExpr>(std::make_unique<Literal>(JsonValue::Bool(true)));
     }
@@ -943,8 +973,8 @@ Result<std::unique_ptr<SqlExpr>> Parser::Primary() {
       if (!AcceptKeyword("AS")) return Error("AS");
       const Token ty = Next();
       static const std::pair<std::string_view, SqlType> kTypes[] = {
-          {"BIGINT", SqlType::kBigint}, {"LONG", SqlType::kBigint},  {"INT", SqlType::kInt},
-          {"INTEGER", SqlType::kInt},   {"DOUBLE", SqlType::kDouble}, {"FLOAT", SqlType::kDouble},
+          {"BIGINT", SqlType::kBigint},  {"LONG", SqlType::kBigint},   {"INT", SqlType::kInt},
+          {"INTEGER", SqlType::kInt},    {"DOUBLE", SqlType::kDouble}, {"FLOAT", SqlType::kDouble},
           {"VARCHAR", SqlType::kString}, {"STRING", SqlType::kString}, {"TEXT", SqlType::kString},
           {"BOOLEAN", SqlType::kBoolean}};
       for (const auto& [n, st] : kTypes) {
@@ -1072,9 +1102,8 @@ std::vector<std::string> SqlQuery::column_names() const {
   return out;
 }
 
-Result<bool> SqlQuery::Evaluate(const JsonValue& value, const SqlRecordContext& ctx,
-                                JsonValue* out, const JsonValue* schema,
-                                JsonValue* out_schema) const {
+Result<bool> SqlQuery::Evaluate(const JsonValue& value, const SqlRecordContext& ctx, JsonValue* out,
+                                const JsonValue* schema, JsonValue* out_schema) const {
   SqlEvalContext c{&value, &ctx, schema};
   if (where_) {
     ASSIGN_OR_RETURN(JsonValue keep, where_->Eval(c));

@@ -26,8 +26,8 @@ struct SqlRecordContext {
   std::string_view topic;
   int32_t partition = 0;
   int64_t offset = 0;
-  int64_t timestamp_ms = -1;             // -1: none (NULL)
-  std::optional<std::string_view> key;   // as text
+  int64_t timestamp_ms = -1;            // -1: none (NULL)
+  std::optional<std::string_view> key;  // as text
 };
 
 class SqlExpr;  // sql.cc

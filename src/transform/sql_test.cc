@@ -29,7 +29,7 @@ std::string Query(std::string_view query, std::string_view value) {
 
 TEST(SqlTest, ProjectsPathsAliasesLiteralsAndFunctions) {
   EXPECT_EQ(Query("SELECT a, b.c AS d, 'x' AS lit, UPPER(name) FROM t WHERE n > 3",
-                R"({"a":1,"b":{"c":[2]},"name":"ann","n":4,"other":0})"),
+                  R"({"a":1,"b":{"c":[2]},"name":"ann","n":4,"other":0})"),
             R"j({"a":1,"d":[2],"lit":"x","UPPER(name)":"ANN"})j");
   EXPECT_EQ(Query("SELECT a FROM t WHERE n > 3", R"({"a":1,"n":3})"), "<dropped>");
   // A missing field is NULL; NULL in WHERE drops.
@@ -39,29 +39,32 @@ TEST(SqlTest, ProjectsPathsAliasesLiteralsAndFunctions) {
 
 TEST(SqlTest, StarKeepsTheValueAndOverridesColumns) {
   EXPECT_EQ(Query("SELECT *, MASK(card, 4) AS card, _offset AS off FROM t",
-                R"({"id":1,"card":"4111111111111111"})"),
+                  R"({"id":1,"card":"4111111111111111"})"),
             R"({"id":1,"card":"************1111","off":42})");
 }
 
 TEST(SqlTest, Functions) {
-  EXPECT_EQ(Query("SELECT MD5('') AS m, SHA256('abc') AS s FROM t", "{}"),
-            R"({"m":"d41d8cd98f00b204e9800998ecf8427e","s":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"})");
-  EXPECT_EQ(Query("SELECT CAST(s AS BIGINT) AS i, CAST(i AS VARCHAR) AS s2, CAST(d AS INT) AS t, "
-                "COALESCE(none, s) AS c, LOWER(TRIM('  Hi ')) AS l, LENGTH('héé') AS n, "
-                "SUBSTR('abcdef', 2, 3) AS sub, CONCAT(a, '-', none, b) AS cat, a || b AS pipe, "
-                "REPLACE('a.b.c', '.', '/') AS r FROM t",
-                R"({"s":"12","i":7,"d":2.9,"a":"x","b":"y"})"),
-            R"({"i":12,"s2":"7","t":2,"c":"12","l":"hi","n":3,"sub":"bcd","cat":"x-y","pipe":"xy","r":"a/b/c"})");
-  EXPECT_EQ(Query("SELECT FORMAT_TIMESTAMP(_timestamp, 'yyyy-MM-dd HH:mm') AS at, "
-                "PARSE_TIMESTAMP(d, 'yyyy-MM-dd') AS ms, _topic, _partition, _key FROM t",
-                R"({"d":"2023-10-05"})"),
-            R"({"at":"2019-04-25 15:02","ms":1696464000000,"_topic":"orders","_partition":1,"_key":"k7"})");
+  EXPECT_EQ(
+      Query("SELECT MD5('') AS m, SHA256('abc') AS s FROM t", "{}"),
+      R"({"m":"d41d8cd98f00b204e9800998ecf8427e","s":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"})");
+  EXPECT_EQ(
+      Query("SELECT CAST(s AS BIGINT) AS i, CAST(i AS VARCHAR) AS s2, CAST(d AS INT) AS t, "
+            "COALESCE(none, s) AS c, LOWER(TRIM('  Hi ')) AS l, LENGTH('héé') AS n, "
+            "SUBSTR('abcdef', 2, 3) AS sub, CONCAT(a, '-', none, b) AS cat, a || b AS pipe, "
+            "REPLACE('a.b.c', '.', '/') AS r FROM t",
+            R"({"s":"12","i":7,"d":2.9,"a":"x","b":"y"})"),
+      R"({"i":12,"s2":"7","t":2,"c":"12","l":"hi","n":3,"sub":"bcd","cat":"x-y","pipe":"xy","r":"a/b/c"})");
+  EXPECT_EQ(
+      Query("SELECT FORMAT_TIMESTAMP(_timestamp, 'yyyy-MM-dd HH:mm') AS at, "
+            "PARSE_TIMESTAMP(d, 'yyyy-MM-dd') AS ms, _topic, _partition, _key FROM t",
+            R"({"d":"2023-10-05"})"),
+      R"({"at":"2019-04-25 15:02","ms":1696464000000,"_topic":"orders","_partition":1,"_key":"k7"})");
   EXPECT_EQ(Query("SELECT n * 2 + 1 AS a, n / 2 AS b, x / 2 AS c, -n AS d, n % 3 AS e FROM t",
-                R"({"n":7,"x":3.0})"),
+                  R"({"n":7,"x":3.0})"),
             R"({"a":15,"b":3,"c":1.5,"d":-7,"e":1})");
   EXPECT_EQ(Query("SELECT CASE WHEN n > 5 THEN 'big' WHEN n > 2 THEN 'mid' ELSE 'small' END AS s "
-                "FROM t",
-                R"({"n":3})"),
+                  "FROM t",
+                  R"({"n":3})"),
             R"({"s":"mid"})");
 }
 
@@ -128,8 +131,9 @@ TEST(SqlTest, AsAChainTransform) {
   in.value = R"({"id":1,"email":"abc","active":true})";
   auto out = (*chain)->Transform(in);
   ASSERT_TRUE(out.ok() && out->has_value());
-  EXPECT_EQ((*out)->value,
-            R"({"id":1,"email":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"})");
+  EXPECT_EQ(
+      (*out)->value,
+      R"({"id":1,"email":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"})");
   in.value = R"({"id":2,"email":"abc","active":false})";
   out = (*chain)->Transform(in);
   ASSERT_TRUE(out.ok());

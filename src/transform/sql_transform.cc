@@ -20,9 +20,9 @@ class SqlTransform final : public Transform {
     ctx.timestamp_ms = r.timestamp_ms();
     ctx.key = r.input().key;
     JsonValue out, out_schema;
-    ASSIGN_OR_RETURN(bool keep, query_->Evaluate(d->value, ctx, &out,
-                                                 d->has_schema ? &d->schema : nullptr,
-                                                 &out_schema));
+    ASSIGN_OR_RETURN(
+        bool keep,
+        query_->Evaluate(d->value, ctx, &out, d->has_schema ? &d->schema : nullptr, &out_schema));
     if (!keep) return false;
     d->value = std::move(out);
     if (d->has_schema) d->schema = std::move(out_schema);

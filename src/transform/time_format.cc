@@ -6,9 +6,9 @@
 namespace tributary {
 namespace {
 
-constexpr const char* kMonths[] = {"January", "February", "March",     "April",
-                                   "May",     "June",     "July",      "August",
-                                   "September", "October", "November", "December"};
+constexpr const char* kMonths[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
 constexpr const char* kDays[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
 constexpr int64_t kMsPerDay = 86400000;
@@ -216,8 +216,8 @@ Result<int64_t> TimeFormat::Parse(std::string_view text) const {
   int64_t offset_ms = 0;
   size_t pos = 0;
   auto fail = [&](std::string_view what) {
-    return InvalidArgument("'{}' does not match date format '{}' at position {}: expected {}",
-                           text, pattern_, pos, what);
+    return InvalidArgument("'{}' does not match date format '{}' at position {}: expected {}", text,
+                           pattern_, pos, what);
   };
   for (size_t ti = 0; ti < tokens_.size(); ++ti) {
     const Token& t = tokens_[ti];

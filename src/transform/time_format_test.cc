@@ -29,8 +29,7 @@ TEST(TimeFormatTest, ParsesWhatItFormats) {
     ASSERT_TRUE(back.ok()) << p << ": " << back.status().ToString();
     EXPECT_EQ(*back, kInstant) << p;
   }
-  EXPECT_EQ(TimeFormat::Compile("yyyy-MM-dd").value().Parse("2023-10-05").value(),
-            1696464000000);
+  EXPECT_EQ(TimeFormat::Compile("yyyy-MM-dd").value().Parse("2023-10-05").value(), 1696464000000);
   EXPECT_EQ(
       TimeFormat::Compile("yyyy-MM-dd'T'HH:mmXXX").value().Parse("2023-10-05T02:00+02:00").value(),
       1696464000000);

@@ -35,8 +35,7 @@ struct ConnectData {
 
 class RecordSide {
  public:
-  void Reset(std::optional<std::string_view> raw, const ConverterOptions* conv,
-             const char* what) {
+  void Reset(std::optional<std::string_view> raw, const ConverterOptions* conv, const char* what) {
     raw_ = raw;
     conv_ = conv;
     what_ = what;

@@ -99,7 +99,8 @@ Result<ConnectData*> RecordSide::RequireObject(std::string_view purpose) {
 void RecordSide::WriteTo(std::optional<std::string>* out) const {
   if (!parsed_) {
     if (raw_) {
-      out->emplace(*raw_);
+      if (!out->has_value()) out->emplace();
+      (*out)->assign(*raw_);
     } else {
       out->reset();
     }
@@ -109,7 +110,10 @@ void RecordSide::WriteTo(std::optional<std::string>* out) const {
     out->reset();
     return;
   }
-  std::string& s = out->emplace();
+  // Reuses the previous record's buffer.
+  if (!out->has_value()) out->emplace();
+  std::string& s = **out;
+  s.clear();
   if (conv_->format != DataFormat::kJson && data_.value.is_string()) {
     s = data_.value.str();  // StringConverter / ByteArrayConverter: the text itself
     return;
@@ -388,7 +392,8 @@ Result<std::unique_ptr<TransformChain>> TransformChain::Create(
       if (EqualsIgnoreCase(negate, "true")) {
         step->negate = true;
       } else if (!EqualsIgnoreCase(negate, "false")) {
-        problems.push_back(fmt::format("{}negate: expected true or false, got '{}'", prefix, negate));
+        problems.push_back(
+            fmt::format("{}negate: expected true or false, got '{}'", prefix, negate));
       }
       if (predicate.empty()) {
         problems.push_back(fmt::format(
@@ -396,9 +401,9 @@ Result<std::unique_ptr<TransformChain>> TransformChain::Create(
       }
     }
     TransformProps props(prefix, options_of(prefix, {"type", "predicate", "negate"}));
-    Result<std::unique_ptr<tributary::Transform>> made =
-        EqualsIgnoreCase(step->type, "Sql") ? MakeSqlTransform(props)
-                                            : MakeBuiltinTransform(type, props);
+    Result<std::unique_ptr<tributary::Transform>> made = EqualsIgnoreCase(step->type, "Sql")
+                                                             ? MakeSqlTransform(props)
+                                                             : MakeBuiltinTransform(type, props);
     if (!made.ok()) {
       problems.push_back(made.status().message());
       continue;
@@ -445,8 +450,8 @@ Result<const Record*> TransformChain::Apply(const Record& in, TransformScratch* 
     auto kept = step->transform->Apply(w);
     if (!kept.ok()) {
       return Status(kept.status().code(),
-                    fmt::format("{}: transform '{}' ({}): {}", in.Where(), step->alias,
-                                step->type, kept.status().message()));
+                    fmt::format("{}: transform '{}' ({}): {}", in.Where(), step->alias, step->type,
+                                kept.status().message()));
     }
     if (!*kept) return nullptr;
   }

@@ -67,9 +67,9 @@ std::vector<Scenario> Scenarios() {
   return {
       // --- InsertField ---
       {.name = "InsertFieldStatic",
-       .config = Chain("org.apache.kafka.connect.transforms.InsertField$Value",
-                       {{"static.field", "MessageSource"},
-                        {"static.value", "Kafka Connect framework"}}),
+       .config =
+           Chain("org.apache.kafka.connect.transforms.InsertField$Value",
+                 {{"static.field", "MessageSource"}, {"static.value", "Kafka Connect framework"}}),
        .value = R"({"foo":"bar"})",
        .want_value = R"({"foo":"bar","MessageSource":"Kafka Connect framework"})"},
       {.name = "InsertFieldRecordMetadata",
@@ -99,8 +99,8 @@ std::vector<Scenario> Scenarios() {
                          R"({"c1":22,"o":1041,"ts":1556204536007,"src":"k"})")},
       // --- ReplaceField ---
       {.name = "ReplaceFieldExclude",
-       .config = Chain("org.apache.kafka.connect.transforms.ReplaceField$Value",
-                       {{"exclude", "c2"}}),
+       .config =
+           Chain("org.apache.kafka.connect.transforms.ReplaceField$Value", {{"exclude", "c2"}}),
        .value = R"({"c1":22,"c2":"foo"})",
        .want_value = R"({"c1":22})"},
       {.name = "ReplaceFieldRenames",
@@ -112,8 +112,8 @@ std::vector<Scenario> Scenarios() {
        .value = R"({"a":1,"b":2,"c":3})",
        .want_value = R"({"a":1})"},
       {.name = "ReplaceFieldWithSchema",
-       .config = With(Chain("ReplaceField$Value", {{"exclude", "c2"}, {"renames", "c1:id"}}),
-                      kSchemas),
+       .config =
+           With(Chain("ReplaceField$Value", {{"exclude", "c2"}, {"renames", "c1:id"}}), kSchemas),
        .value = Env(kRFs, R"({"c1":22,"c2":"foo"})"),
        .want_value = Env(Struct({Field("int32", "id")}, R"(,"name":"rec")"), R"({"id":22})")},
       {.name = "ReplaceFieldOnKey",
@@ -148,8 +148,9 @@ std::vector<Scenario> Scenarios() {
        .config = With(Chain("MaskField$Value", {{"fields", "c1,c2,f"}}), kSchemas),
        .value = Env(Struct({Field("int32", "c1"), Field("string", "c2"), Field("double", "f")}),
                     R"({"c1":22,"c2":"foo","f":1.5})"),
-       .want_value = Env(Struct({Field("int32", "c1"), Field("string", "c2"), Field("double", "f")}),
-                         R"({"c1":0,"c2":"","f":0.0})")},
+       .want_value =
+           Env(Struct({Field("int32", "c1"), Field("string", "c2"), Field("double", "f")}),
+               R"({"c1":0,"c2":"","f":0.0})")},
       // --- Cast ---
       {.name = "CastFields",
        .config = Chain("org.apache.kafka.connect.transforms.Cast$Value",
@@ -171,22 +172,21 @@ std::vector<Scenario> Scenarios() {
                          R"({"c1":"22","c2":"foo"})")},
       // --- TimestampConverter ---
       {.name = "TimestampConverterUnixToString",
-       .config = Chain("org.apache.kafka.connect.transforms.TimestampConverter$Value",
-                       {{"format", "yyyy-MM-dd"},
-                        {"target.type", "string"},
-                        {"unix.precision", "seconds"}}),
+       .config = Chain(
+           "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+           {{"format", "yyyy-MM-dd"}, {"target.type", "string"}, {"unix.precision", "seconds"}}),
        .value = "1696521093",
        .want_value = R"("2023-10-05")"},
       {.name = "TimestampConverterStringFieldToUnix",
-       .config = Chain("TimestampConverter$Value", {{"field", "ts"},
-                                                    {"format", "yyyy-MM-dd HH:mm:ss"},
-                                                    {"target.type", "unix"}}),
+       .config =
+           Chain("TimestampConverter$Value",
+                 {{"field", "ts"}, {"format", "yyyy-MM-dd HH:mm:ss"}, {"target.type", "unix"}}),
        .value = R"({"ts":"2019-04-25 15:02:16","x":1})",
        .want_value = R"({"ts":1556204536000,"x":1})"},
       {.name = "TimestampConverterMicrosToDateSchemaless",
-       .config = Chain("TimestampConverter$Value", {{"field", "ts"},
-                                                    {"unix.precision", "microseconds"},
-                                                    {"target.type", "Date"}}),
+       .config =
+           Chain("TimestampConverter$Value",
+                 {{"field", "ts"}, {"unix.precision", "microseconds"}, {"target.type", "Date"}}),
        .value = R"({"ts":1556204536007000})",
        .want_value = R"({"ts":1556150400000})"},
       {.name = "TimestampConverterWithSchemaToDate",
@@ -194,7 +194,8 @@ std::vector<Scenario> Scenarios() {
                       kSchemas),
        .value = Env(Struct({ts_schema}), R"({"ts":1556204536007})"),
        .want_value = Env(
-           Struct({R"({"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1,"field":"ts"})"}),
+           Struct(
+               {R"({"type":"int32","optional":false,"name":"org.apache.kafka.connect.data.Date","version":1,"field":"ts"})"}),
            R"({"ts":18011})")},
       {.name = "TimestampConverterWithSchemaToString",
        .config = With(Chain("TimestampConverter$Value", {{"field", "ts"},
@@ -255,9 +256,9 @@ std::vector<Scenario> Scenarios() {
        .want_value = R"({"a_b":[1,{"c":2}],"f":1})"},
       {.name = "FlattenWithSchemaPropagatesOptional",
        .config = With(Chain("Flatten$Value"), kSchemas),
-       .value = Env(Struct({Field("int32", "id"),
-                            R"({"type":"struct","fields":[)" + Field("string", "first") +
-                                R"(],"optional":true,"field":"name"})"},
+       .value = Env(Struct({Field("int32", "id"), R"({"type":"struct","fields":[)" +
+                                                      Field("string", "first") +
+                                                      R"(],"optional":true,"field":"name"})"},
                            R"(,"name":"person")"),
                     R"({"id":1,"name":{"first":"Ann"}})"),
        .want_value = Env(Struct({Field("int32", "id"), Field("string", "name.first", true)},
@@ -311,8 +312,9 @@ std::vector<Scenario> Scenarios() {
        .dropped = true},
       // --- headers ---
       {.name = "HeaderFromCopy",
-       .config = Chain("org.apache.kafka.connect.transforms.HeaderFrom$Value",
-                       {{"fields", "id,ts"}, {"headers", "record_id,event_ts"}, {"operation", "copy"}}),
+       .config =
+           Chain("org.apache.kafka.connect.transforms.HeaderFrom$Value",
+                 {{"fields", "id,ts"}, {"headers", "record_id,event_ts"}, {"operation", "copy"}}),
        .value = R"({"id":7,"ts":"2019","v":1})",
        .want_value = R"({"id":7,"ts":"2019","v":1})",
        .headers = {{"h", "x"}},
@@ -351,9 +353,9 @@ std::vector<Scenario> Scenarios() {
        .topic = "x-soe-Order",
        .want_topic = "x-soe-Order"},
       {.name = "TimestampRouter",
-       .config = Chain("org.apache.kafka.connect.transforms.TimestampRouter",
-                       {{"topic.format", "foo-${topic}-${timestamp}"},
-                        {"timestamp.format", "YYYYMM"}}),
+       .config =
+           Chain("org.apache.kafka.connect.transforms.TimestampRouter",
+                 {{"topic.format", "foo-${topic}-${timestamp}"}, {"timestamp.format", "YYYYMM"}}),
        .value = "{}",
        .want_value = "{}",
        .want_topic = "foo-orders-201904"},
@@ -410,7 +412,8 @@ TEST_P(ScenarioTest, ProducesConnectsDocumentedOutput) {
   ASSERT_TRUE(options.ok()) << options.status().ToString();
   auto chain = TransformChain::Create(s.config, *options);
   ASSERT_TRUE(chain.ok()) << chain.status().ToString();
-  EXPECT_TRUE((*chain)->unused_keys().empty()) << fmt::format("{}", fmt::join((*chain)->unused_keys(), ","));
+  EXPECT_TRUE((*chain)->unused_keys().empty())
+      << fmt::format("{}", fmt::join((*chain)->unused_keys(), ","));
 
   Record in;
   in.topic = s.topic;
@@ -420,8 +423,8 @@ TEST_P(ScenarioTest, ProducesConnectsDocumentedOutput) {
   if (s.key) in.key = *s.key;
   if (s.value) in.value = *s.value;
   for (const auto& h : s.headers) {
-    in.headers.push_back({h.name, h.value ? std::optional<std::string_view>(*h.value)
-                                          : std::nullopt});
+    in.headers.push_back(
+        {h.name, h.value ? std::optional<std::string_view>(*h.value) : std::nullopt});
   }
   auto out = (*chain)->Transform(in);
   if (!s.error.empty()) {
@@ -533,10 +536,11 @@ TEST(TransformChainTest, ErrorsNameTheRecordAndTheAlias) {
   auto out = (*chain)->Transform(in);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(out.status().message().rfind("orders-3@99: transform 't' (MaskField$Value): value is not "
-                                         "valid JSON",
-                                         0),
-            0u)
+  EXPECT_EQ(
+      out.status().message().rfind("orders-3@99: transform 't' (MaskField$Value): value is not "
+                                   "valid JSON",
+                                   0),
+      0u)
       << out.status().message();
 }
 
@@ -556,8 +560,9 @@ TEST(TransformChainTest, ClassNamesWithAndWithoutPackageAndSide) {
 TEST(TransformChainTest, InvalidConfigsNameTheKey) {
   EXPECT_NE(ConfigError({{"transforms", "a"}}).find("transforms.a.type: required"),
             std::string::npos);
-  EXPECT_NE(ConfigError(Chain("com.example.Nope")).find("transforms.t.type: unknown transform "
-                                                        "class 'com.example.Nope'"),
+  EXPECT_NE(ConfigError(Chain("com.example.Nope"))
+                .find("transforms.t.type: unknown transform "
+                      "class 'com.example.Nope'"),
             std::string::npos);
   EXPECT_NE(ConfigError(Chain("Filter$Value")).find("Filter has no $Value variant"),
             std::string::npos);
