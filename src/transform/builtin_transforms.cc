@@ -456,7 +456,16 @@ Result<JsonValue> CastValue(const JsonValue& v, CastType to) {
       return JsonValue::Bool(EqualsIgnoreCase(v.str(), "true"));  // Boolean.parseBoolean
     case CastType::kString:
       if (v.is_string()) return v;
-      return JsonValue::String(v.ToString());  // true, 42, 1.5 as Java prints them
+      if (v.type() == JsonValue::Type::kDouble && std::isfinite(v.number_value())) {
+        // The shortest decimal that reads back as the same double, as Connect's
+        // documentation shows it (63521704.02 -> "63521704.02"); 4.0 stays "4.0".
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof(buf), v.number_value());
+        std::string text(buf, r.ptr);
+        if (text.find_first_of(".e") == std::string::npos) text += ".0";
+        return JsonValue::String(std::move(text));
+      }
+      return JsonValue::String(v.ToString());  // true, 42 as Java prints them
   }
   return JsonValue();
 }
