@@ -5,6 +5,8 @@
 
 #include <simdjson.h>
 
+#include "format/jsonl/json_format.h"  // AppendJsonString
+
 namespace tributary {
 namespace {
 
@@ -131,49 +133,6 @@ bool JsonValue::Erase(std::string_view name) {
   return false;
 }
 
-// Appends `s` as a JSON string literal. Runs of characters that need no escape are
-// copied at once: this is the hot loop of serialisation.
-void AppendEscapedString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 15]);
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
-}
-
 void AppendJavaDouble(double d, std::string* out) {
   if (!std::isfinite(d)) {
     out->append("null");  // JSON has no NaN or infinity
@@ -248,7 +207,7 @@ void JsonValue::AppendTo(std::string* out) const {
       AppendJavaDouble(std::get<4>(v_), out);
       break;
     case Type::kString:
-      AppendEscapedString(str(), out);
+      AppendJsonString(str(), out);
       break;
     case Type::kArray:
     case Type::kObject:
@@ -280,7 +239,7 @@ void JsonValue::AppendObject(std::string* out) const {
   for (const auto& [k, v] : object()) {
     if (!first) out->push_back(',');
     first = false;
-    AppendEscapedString(k, out);
+    AppendJsonString(k, out);
     out->push_back(':');
     v.AppendTo(out);
   }

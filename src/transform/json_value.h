@@ -114,8 +114,6 @@ class JsonValue {
   mutable Storage v_;
 };
 
-// Appends `s` as a JSON string literal (quoted, escaped as JSON requires).
-void AppendEscapedString(std::string_view s, std::string* out);
 // Appends a double as Java's Double.toString writes it ("1.0", "0.001", "1.0E-4", "1.5E10").
 void AppendJavaDouble(double d, std::string* out);
 

@@ -568,47 +568,35 @@ TEST(TransformChainTest, ClassNamesWithAndWithoutPackageAndSide) {
 }
 
 TEST(TransformChainTest, InvalidConfigsNameTheKey) {
-  EXPECT_NE(ConfigError({{"transforms", "a"}}).find("transforms.a.type: required"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("com.example.Nope"))
-                .find("transforms.t.type: unknown transform "
-                      "class 'com.example.Nope'"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("Filter$Value")).find("Filter has no $Value variant"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("ReplaceField$Value", {{"renames", "a:b,c"}}))
-                .find("transforms.t.renames: invalid rename mapping 'c'"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("MaskField$Value")).find("transforms.t.fields: required"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("Cast$Value", {{"spec", "a:decimal"}}))
-                .find("transforms.t.spec: invalid type 'decimal'"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("TimestampConverter$Value", {{"target.type", "string"}}))
-                .find("transforms.t.format: required when target.type is string"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("TimestampConverter$Value", {{"target.type", "Datetime"}}))
-                .find("transforms.t.target.type: expected one of"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("RegexRouter", {{"regex", "(unclosed"}, {"replacement", "x"}}))
-                .find("transforms.t.regex: invalid regular expression"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("RegexRouter", {{"regex", "(a)"}, {"replacement", "$2"}}))
-                .find("transforms.t.replacement"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("Filter", {{"transforms.t.predicate", "p"}}))
-                .find("transforms.t.predicate: 'p' is not a predicate listed in 'predicates'"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("Filter", {{"transforms.t.negate", "true"}}))
-                .find("transforms.t.negate: set without transforms.t.predicate"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("Filter", {{"predicates", "p"}, {"predicates.p.type", "IsFoo"}}))
-                .find("predicates.p.type: unknown predicate class 'IsFoo'"),
-            std::string::npos);
-  EXPECT_NE(ConfigError(Chain("HeaderFrom$Value",
-                              {{"fields", "a,b"}, {"headers", "a"}, {"operation", "copy"}}))
-                .find("transforms.t.headers: expected as many header names"),
-            std::string::npos);
+  const std::vector<std::pair<Props, std::string>> cases = {
+      {{{"transforms", "a"}}, "transforms.a.type: required"},
+      {Chain("com.example.Nope"), "transforms.t.type: unknown transform class 'com.example.Nope'"},
+      {Chain("Filter$Value"), "Filter has no $Value variant"},
+      {Chain("ReplaceField$Value", {{"renames", "a:b,c"}}),
+       "transforms.t.renames: invalid rename mapping 'c'"},
+      {Chain("MaskField$Value"), "transforms.t.fields: required"},
+      {Chain("Cast$Value", {{"spec", "a:decimal"}}), "transforms.t.spec: invalid type 'decimal'"},
+      {Chain("TimestampConverter$Value", {{"target.type", "string"}}),
+       "transforms.t.format: required when target.type is string"},
+      {Chain("TimestampConverter$Value", {{"target.type", "Datetime"}}),
+       "transforms.t.target.type: expected one of"},
+      {Chain("RegexRouter", {{"regex", "(unclosed"}, {"replacement", "x"}}),
+       "transforms.t.regex: invalid regular expression"},
+      {Chain("RegexRouter", {{"regex", "(a)"}, {"replacement", "$2"}}),
+       "transforms.t.replacement"},
+      {Chain("Filter", {{"transforms.t.predicate", "p"}}),
+       "transforms.t.predicate: 'p' is not a predicate listed in 'predicates'"},
+      {Chain("Filter", {{"transforms.t.negate", "true"}}),
+       "transforms.t.negate: set without transforms.t.predicate"},
+      {Chain("Filter", {{"predicates", "p"}, {"predicates.p.type", "IsFoo"}}),
+       "predicates.p.type: unknown predicate class 'IsFoo'"},
+      {Chain("HeaderFrom$Value", {{"fields", "a,b"}, {"headers", "a"}, {"operation", "copy"}}),
+       "transforms.t.headers: expected as many header names"},
+  };
+  for (const auto& [config, fragment] : cases) {
+    std::string error = ConfigError(config);
+    EXPECT_NE(error.find(fragment), std::string::npos) << error;
+  }
   // Every problem at once.
   std::string both = ConfigError({{"transforms", "a,b"}, {"transforms.b.type", "Nope"}});
   EXPECT_NE(both.find("transforms.a.type"), std::string::npos) << both;
