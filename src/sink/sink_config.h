@@ -44,9 +44,8 @@ struct SinkConfig {
   NullValueBehavior on_null = NullValueBehavior::kFail;
   PartitionerOptions partitioner;  // partitioner.class and its keys
   // transforms / predicates: applied to each record before it is partitioned (see
-  // transform/README.md). Set by FromRaw (empty() when no transform is configured);
-  // null only in a SinkConfig built by hand.
-  std::shared_ptr<const TransformChain> transforms;
+  // transform/README.md). Never null; empty() when no transform is configured.
+  std::shared_ptr<const TransformChain> transforms = TransformChain::None();
 
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;

@@ -21,8 +21,8 @@ JsonValue FromDomElement(const void* element, int depth) {
   const auto t = e.type();
   if (depth > 0 &&
       (t == simdjson::dom::element_type::ARRAY || t == simdjson::dom::element_type::OBJECT)) {
-    return JsonValue(JsonValue::Storage(std::in_place_index<JsonValue::kRawIndex>,
-                                        JsonValue::RawJson{simdjson::minify(e)}));
+    return JsonValue(std::in_place_index<JsonValue::kRawIndex>,
+                     JsonValue::RawJson{simdjson::minify(e)});
   }
   return FromDom(e, depth);
 }
@@ -82,8 +82,7 @@ JsonValue::Storage& JsonValue::Materialized() const {
   if (v_.index() == kRawIndex) {
     // The text came from simdjson's minifier: it parses.
     auto parsed = Parse(std::get<kRawIndex>(v_).text);
-    Storage s = std::move(parsed.value().v_);
-    v_ = std::move(s);
+    v_ = std::move(parsed.value().v_);
   }
   return v_;
 }

@@ -30,18 +30,16 @@ class JsonValue {
   using Object = std::vector<Member>;
 
   JsonValue() = default;  // null
-  static JsonValue Bool(bool b) { return JsonValue(Storage(std::in_place_index<1>, b)); }
-  static JsonValue Int(int64_t i) { return JsonValue(Storage(std::in_place_index<2>, i)); }
-  static JsonValue Uint(uint64_t u) { return JsonValue(Storage(std::in_place_index<3>, u)); }
-  static JsonValue Double(double d) { return JsonValue(Storage(std::in_place_index<4>, d)); }
-  static JsonValue String(std::string s) {
-    return JsonValue(Storage(std::in_place_index<5>, std::move(s)));
-  }
+  static JsonValue Bool(bool b) { return JsonValue(std::in_place_index<1>, b); }
+  static JsonValue Int(int64_t i) { return JsonValue(std::in_place_index<2>, i); }
+  static JsonValue Uint(uint64_t u) { return JsonValue(std::in_place_index<3>, u); }
+  static JsonValue Double(double d) { return JsonValue(std::in_place_index<4>, d); }
+  static JsonValue String(std::string s) { return JsonValue(std::in_place_index<5>, std::move(s)); }
   static JsonValue MakeArray(Array a = {}) {
-    return JsonValue(Storage(std::in_place_index<6>, std::move(a)));
+    return JsonValue(std::in_place_index<6>, std::move(a));
   }
   static JsonValue MakeObject(Object o = {}) {
-    return JsonValue(Storage(std::in_place_index<7>, std::move(o)));
+    return JsonValue(std::in_place_index<7>, std::move(o));
   }
 
   // Parses one JSON document. InvalidArgument with simdjson's reason when it is not JSON.
@@ -105,7 +103,11 @@ class JsonValue {
   static constexpr size_t kRawIndex = 8;
   using Storage = std::variant<std::monostate, bool, int64_t, uint64_t, double, std::string, Array,
                                Object, RawJson>;
-  explicit JsonValue(Storage v) : v_(std::move(v)) {}
+  // Built in place: moving a whole variant trips GCC 12's -Wmaybe-uninitialized under
+  // the sanitizers.
+  template <size_t I, typename... A>
+  explicit JsonValue(std::in_place_index_t<I> tag, A&&... args)
+      : v_(tag, std::forward<A>(args)...) {}
   friend JsonValue FromDomElement(const void* element, int depth);
   void AppendObject(std::string* out) const;
   // The storage with a RawJson parsed into an Array or Object (in place).

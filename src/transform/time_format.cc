@@ -73,7 +73,7 @@ Result<TimeFormat> TimeFormat::Compile(std::string_view pattern) {
       std::string text;
       size_t j = i + 1;
       if (j < pattern.size() && pattern[j] == '\'') {
-        text = "'";
+        text.push_back('\'');
         j++;
       } else {
         for (; j < pattern.size(); ++j) {

@@ -434,6 +434,11 @@ Result<std::unique_ptr<TransformChain>> TransformChain::Create(
   return chain;
 }
 
+std::shared_ptr<const TransformChain> TransformChain::None() {
+  static const std::shared_ptr<const TransformChain> none(new TransformChain());
+  return none;
+}
+
 std::vector<std::string> TransformChain::aliases() const {
   std::vector<std::string> out;
   for (const auto& s : steps_) out.push_back(s->alias);

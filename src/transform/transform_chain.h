@@ -81,6 +81,8 @@ class TransformChain {
   // chain. InvalidArgument naming each bad key.
   static Result<std::unique_ptr<TransformChain>> Create(
       const std::map<std::string, std::string>& raw, const TransformChainOptions& options);
+  // A shared empty chain (what a config without `transforms` gets).
+  static std::shared_ptr<const TransformChain> None();
   ~TransformChain();
 
   bool empty() const { return steps_.empty(); }
