@@ -62,6 +62,12 @@ void PrintTo(const Scenario& s, std::ostream* os) { *os << s.name; }
 const std::string kRFs = Struct({Field("int32", "c1"), Field("string", "c2")}, R"(,"name":"rec")");
 
 std::vector<Scenario> Scenarios() {
+  // Filter, negated: drops every record without a "keep" header.
+  const Props drop_unless_keep = Chain("Filter", {{"transforms.t.predicate", "keep"},
+                                                  {"transforms.t.negate", "true"},
+                                                  {"predicates", "keep"},
+                                                  {"predicates.keep.type", "HasHeaderKey"},
+                                                  {"predicates.keep.name", "keep"}});
   const std::string ts_schema =
       R"({"type":"int64","optional":false,"name":"org.apache.kafka.connect.data.Timestamp","version":1,"field":"ts"})";
   return {
@@ -295,21 +301,13 @@ std::vector<Scenario> Scenarios() {
        .want_value = R"({"kept":true})",
        .topic = "bar"},
       {.name = "FilterNegatedHasHeaderKey",
-       .config = Chain("Filter", {{"transforms.t.predicate", "keep"},
-                                  {"transforms.t.negate", "true"},
-                                  {"predicates", "keep"},
-                                  {"predicates.keep.type", "HasHeaderKey"},
-                                  {"predicates.keep.name", "keep"}}),
+       .config = drop_unless_keep,
        .value = "{}",
        .want_value = std::nullopt,
        .headers = {{"other", "1"}},
        .dropped = true},
       {.name = "FilterNegatedHasHeaderKeyKeeps",
-       .config = Chain("Filter", {{"transforms.t.predicate", "keep"},
-                                  {"transforms.t.negate", "true"},
-                                  {"predicates", "keep"},
-                                  {"predicates.keep.type", "HasHeaderKey"},
-                                  {"predicates.keep.name", "keep"}}),
+       .config = drop_unless_keep,
        .value = "{}",
        .want_value = "{}",
        .headers = {{"keep", std::nullopt}}},
