@@ -5,6 +5,7 @@
 #include "config/config.h"
 #include "config/sink_keys.h"
 #include "sink/sink_config.h"
+#include "transform/kcql.h"
 
 namespace tributary {
 
@@ -49,7 +50,10 @@ int RunConfigCommand(const std::vector<std::string>& args) {
       std::fprintf(stderr, "tributary: %s: %s\n", args[2].c_str(), sink.status().message().c_str());
       return 2;
     }
-    // Valid, as FromRaw just checked; parsed again only to print it with secrets hidden.
+    // Valid, as FromRaw just checked; parsed again only to print it with secrets hidden
+    // (KCQL expanded first, as FromRaw did).
+    std::vector<std::string> ignored;
+    if (!ExpandKcql(&*raw, &ignored).ok()) return 2;
     auto cfg = Config::Parse(SinkConfigTable(), std::move(raw).value());
     if (!cfg.ok()) return 2;
     std::fputs(cfg->ToRedactedString(from_providers).c_str(), stdout);

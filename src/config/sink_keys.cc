@@ -339,8 +339,8 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part :
-         {CoreSinkKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys, ServerKeys}) {
+    for (auto part : {CoreSinkKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys,
+                      ServerKeys, TransformKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;
@@ -349,8 +349,9 @@ const ConfigTable& SinkConfigTable() {
 }
 
 const std::vector<std::string>& SinkPassThroughPrefixes() {
-  static const std::vector<std::string> prefixes = {"consumer.override.", "consumer.", "producer.override.",
-                                                    "value.converter.", "key.converter.", "fault."};
+  static const std::vector<std::string> prefixes = {
+      "consumer.override.", "consumer.", "producer.override.", "value.converter.",
+      "key.converter.",     "fault.",    "transforms.",        "predicates."};
   return prefixes;
 }
 

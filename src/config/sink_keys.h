@@ -18,6 +18,7 @@ std::vector<ConfigKey> AivenKeys();        // aiven_keys.cc
 std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
 std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
 std::vector<ConfigKey> ServerKeys();       // server_keys.cc (issue #9)
+std::vector<ConfigKey> TransformKeys();    // transform_keys.cc
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();

@@ -5,10 +5,14 @@
 #include "common/strings.h"
 #include "config/sink_keys.h"
 #include "sink/object_naming.h"
+#include "transform/kcql.h"
 
 namespace tributary {
 
 Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
+  // Lenses KCQL (connect.s3.kcql) becomes the equivalent keys before anything reads them.
+  std::vector<std::string> kcql_ignored;
+  RETURN_IF_ERROR(ExpandKcql(&raw, &kcql_ignored));
   // Rules that span several keys join the per-key problems, so that every problem is
   // reported at once.
   std::vector<std::string> cross;
@@ -42,6 +46,20 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       cross.push_back(
           "flush.size and file.max.records: two names for the records per file (Confluent's "
           "and Aiven's) with different values; set one");
+    }
+  }
+  // The transform chain validates its own prefixed keys (transforms.*, predicates.*).
+  std::shared_ptr<const TransformChain> transforms;
+  {
+    auto options = TransformChainOptions::FromConfig(raw);
+    auto chain = options.ok() ? TransformChain::Create(raw, *options)
+                              : Result<std::unique_ptr<TransformChain>>(options.status());
+    if (chain.ok()) {
+      transforms = std::move(chain).value();
+    } else {
+      for (const auto& line : SplitList(chain.status().message(), '\n')) {
+        if (line != "invalid transform configuration:") cross.push_back(line);
+      }
     }
   }
   auto parsed = Config::Parse(SinkConfigTable(), std::move(raw));
@@ -292,6 +310,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   for (const auto& [k, v] : cfg.WithPrefix("producer.override.")) c.producer_overrides[k] = v;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
+  c.transforms = std::move(transforms);
+  for (const auto& k : c.transforms->unused_keys()) c.unused_keys.push_back(k);
+  for (const auto& k : kcql_ignored) c.unused_keys.push_back(k);
   return c;
 }
 

@@ -14,6 +14,7 @@
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
 #include "sink/partitioner.h"
+#include "transform/transform_chain.h"
 
 namespace tributary {
 
@@ -46,6 +47,9 @@ struct SinkConfig {
   int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
   PartitionerOptions partitioner;  // partitioner.class and its keys
+  // transforms / predicates: applied to each record before it is partitioned (see
+  // transform/README.md). Never null; empty() when no transform is configured.
+  std::shared_ptr<const TransformChain> transforms = TransformChain::None();
 
   // Rotation (config/rotation_keys.cc); -1 disables a trigger.
   int64_t rotate_interval_ms = -1;

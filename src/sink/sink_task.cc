@@ -165,13 +165,14 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       break;
     }
     if (polled->has_value()) {
-      Record record = (*polled)->record();
+      const Record source = (*polled)->record();
       // Records arrive in runs of one partition: reuse the last writer without building
-      // a TopicPartition (a string) per record.
+      // a TopicPartition (a string) per record. Writers, offsets and the journal belong
+      // to the source topic-partition, whatever a transform does to the record.
       if (last_writer_ == nullptr ||
-          last_writer_->topic_partition().partition != record.partition ||
-          last_writer_->topic_partition().topic != record.topic) {
-        TopicPartition tp{std::string(record.topic), record.partition};
+          last_writer_->topic_partition().partition != source.partition ||
+          last_writer_->topic_partition().topic != source.topic) {
+        TopicPartition tp{std::string(source.topic), source.partition};
         if (!fenced_.empty() && fenced_.count(tp)) continue;  // fetched before the pause
         last_writer_ = &WriterFor(tp);
       }
@@ -179,15 +180,25 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         std::lock_guard<std::mutex> lock(progress_mu_);
         ++progress_.records_consumed;
       }
+      // The transform chain (transforms=...): the same record when there is none.
+      auto transformed = config_.transforms->Apply(source, &transform_scratch_);
       Status st;
-      if (!record.value && config_.on_null == NullValueBehavior::kIgnore) {
-        st = SkipRecord(record, nullptr);
+      if (!transformed.ok()) {
+        st = transformed.status();
+        if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
+          st = SkipRecord(source, &st);
+        }
+      } else if (*transformed == nullptr) {
+        last_writer_->Skip(source);  // dropped by a Filter or a SQL WHERE: accounted for
+      } else if (const Record& record = **transformed;
+                 !record.value && config_.on_null == NullValueBehavior::kIgnore) {
+        st = SkipRecord(source, nullptr);  // the dead-letter topic gets what was consumed
       } else {
         const uint64_t before = last_writer_->buffered_bytes();
         st = last_writer_->Write(record, NowMillis());
         buffered_ = buffered_ + last_writer_->buffered_bytes() - before;
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
-          st = SkipRecord(record, &st);
+          st = SkipRecord(source, &st);
         }
         if (st.ok() && buffered_ > config_.buffer_memory_bytes) st = EnforceMemoryBudget();
       }

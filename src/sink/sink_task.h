@@ -38,6 +38,7 @@
 #include "sink/sink_config.h"
 #include "sink/topic_partition_writer.h"
 #include "sink/upload_pool.h"
+#include "transform/transform_chain.h"
 
 namespace tributary {
 
@@ -108,6 +109,7 @@ class SinkTask final : public RebalanceListener {
   std::set<TopicPartition> fenced_;  // paused: another instance owns them
   Status assign_error_;              // a recovery that failed inside OnAssigned
   std::chrono::steady_clock::time_point last_tick_;
+  TransformScratch transform_scratch_;  // the chain's working memory, Run's thread
   uint64_t buffered_ = 0;  // sum of the writers' buffered_bytes()
   std::atomic<uint64_t> buffered_reported_{0};  // buffered_, for Progress() on other threads
   std::unordered_map<TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;

@@ -56,6 +56,9 @@ TimeZone LoadZone(const std::string& id) {
 
 std::string OffsetText(Offset o) { return std::to_string(o.value()); }
 
+// Prefixes the encoded partition of a record a transform routed to another topic.
+constexpr char kRoutedTopicSeparator = '\x1f';
+
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -102,6 +105,11 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
         record.Where());
   }
   ASSIGN_OR_RETURN(std::string encoded, partitioner_->Encode(record, now_ms));
+  if (record.topic != tp_.topic) {
+    // A transform routed the record to another topic name (RegexRouter,
+    // TimestampRouter): its files are that topic's, as in the connector.
+    encoded.insert(0, std::string(record.topic) + kRoutedTopicSeparator);
+  }
   int64_t ts = 0;
   if (config_->rotate_interval_ms > 0) {
     ASSIGN_OR_RETURN(ts, rotation_clock()->Extract(record, now_ms));
@@ -207,9 +215,15 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
     options.tags = config_->extra_tags;
     options.tags["startOffset"] = OffsetText(f.first);
   }
+  TopicPartition named = tp_;
+  std::string_view path = encoded;
+  if (const size_t cut = encoded.find(kRoutedTopicSeparator); cut != std::string::npos) {
+    named.topic = encoded.substr(0, cut);
+    path.remove_prefix(cut + 1);
+  }
   f.upload = std::make_unique<ObjectUpload>(
       store_, pool_,
-      DataObjectKey(naming_, tp_, encoded, f.first,
+      DataObjectKey(naming_, named, std::string(path), f.first,
                     format_->Extension() + CodecExtension(config_->codec)),
       std::move(options), config_->part_size);
   OutputStream* out = f.upload.get();
