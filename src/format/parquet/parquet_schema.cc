@@ -13,7 +13,7 @@ int DecimalBytes(int precision) {
   int bytes = 1;
   __int128 max = 1;
   for (int k = 0; k < precision; ++k) max *= 10;
-  while ((static_cast<__int128>(1) << (8 * bytes - 1)) < max) ++bytes;
+  while (bytes < 16 && (static_cast<__int128>(1) << (8 * bytes - 1)) < max) ++bytes;
   return bytes;
 }
 
