@@ -39,15 +39,6 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .doc = "Accepted for compatibility. One Tributary process is one consumer; scale out by "
               "running more processes with the same `name` (they share the consumer group).",
        .min = 1},
-      {.name = "format.class",
-       .type = ConfigType::kString,
-       .default_value = std::nullopt,
-       .group = "Connector",
-       .doc = "Output format. `JsonFormat` writes one JSON value per line (`.json`); "
-              "`ByteArrayFormat` writes each raw value followed by "
-              "`format.bytearray.separator` (`.bin`).",
-       .allowed = {std::string(kJsonFormatClass), "JsonFormat", "json",
-                   std::string(kByteArrayFormatClass), "ByteArrayFormat"}},
       {.name = "format.bytearray.extension",
        .type = ConfigType::kString,
        .default_value = ".bin",
@@ -339,7 +330,7 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys}) {
+    for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

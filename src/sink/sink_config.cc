@@ -149,7 +149,29 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.value_encoding = ValueEncoding::kJson;
   }
   c.format.value_encoding = c.value_encoding;
-  if (EndsWithIgnoreCase(cfg.GetString("format.class"), "ByteArrayFormat")) {
+  const std::string format_class = cfg.GetString("format.class");
+  if (EndsWithIgnoreCase(format_class, "AvroFormat") ||
+      EndsWithIgnoreCase(format_class, "ParquetFormat")) {
+    // Avro and Parquet compress inside the file (avro.codec / parquet.codec).
+    c.format.kind = EndsWithIgnoreCase(format_class, "AvroFormat") ? FormatKind::kAvro
+                                                                  : FormatKind::kParquet;
+    c.format.value_schema = cfg.GetString("value.schema");
+    c.format.schema_inference = cfg.GetBool("schema.inference");
+    c.format.avro_codec = cfg.GetString("avro.codec");
+    c.format.avro_level = cfg.GetInt("avro.codec.level");
+    c.format.avro_block_bytes = static_cast<uint64_t>(cfg.GetInt("avro.block.size"));
+    c.format.parquet_codec = cfg.GetString("parquet.codec");
+    c.format.parquet_block_bytes = static_cast<uint64_t>(cfg.GetLong("parquet.block.size"));
+    c.format.parquet_page_bytes = static_cast<uint64_t>(cfg.GetInt("parquet.page.size"));
+    c.format.parquet_dictionary_bytes =
+        static_cast<uint64_t>(cfg.GetInt("parquet.dictionary.page.size"));
+    if (ToLower(cfg.GetString("s3.compression.type")) != "none") {
+      return InvalidArgument(
+          "s3.compression.type: {} compresses inside the file; set avro.codec or "
+          "parquet.codec and leave s3.compression.type=none",
+          format_class);
+    }
+  } else if (EndsWithIgnoreCase(format_class, "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
     // Untrimmed: "\r\n" in a .properties file is already CR LF, and must stay so.
