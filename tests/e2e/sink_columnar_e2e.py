@@ -1,0 +1,100 @@
+"""AvroFormat and ParquetFormat through the running sink (mock Kafka cluster, local store):
+schemaless JSON records become Parquet with an inferred schema and with a declared one, read
+back by DuckDB with hive partitioning, and Avro container files read by python3-avro."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+import harness
+
+PARTITIONS = 2
+HERE = os.path.dirname(os.path.abspath(__file__))
+READ_AVRO = os.path.join(HERE, "..", "columnar", "read_avro.py")
+
+
+class SinkColumnarTest(unittest.TestCase):
+    def run_sink(self, extra, values, flush_size):
+        topic = harness.fresh_name("col")
+        root = harness.temp_dir("columnar")
+        workdir = harness.temp_dir("columnar-run")
+        with harness.MockKafka(topics={topic: PARTITIONS}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(len(values)),
+                                              PARTITIONS, lambda i: values[i])
+            config = {"name": harness.fresh_name("sink"), "topics": topic,
+                      "bootstrap.servers": kafka.bootstrap, "flush.size": flush_size,
+                      "store.url": f"file://{root}", "s3.bucket.name": "lake", **extra}
+            want = len(values) // flush_size
+            base = os.path.join(root, "lake", "topics", topic)
+
+            def files():
+                return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)
+
+            with harness.Sink(config, workdir) as sink:
+                harness.wait_until(lambda: len(files()) >= want, 120, f"{want} objects",
+                                   proc=sink.proc)
+                self.assertEqual(sink.stop(), 0, sink.log_text())
+        harness.remove_tree(workdir)
+        self.addCleanup(harness.remove_tree, root)
+        return topic, base, files()
+
+    def test_schemaless_json_to_parquet_with_inference(self):
+        values = [json.dumps({"id": i, "user": {"name": f"u{i % 7}", "tags": ["a"] * (i % 3)},
+                              "amount": i * 1.5 if i % 4 in (1, 2) else i,
+                              "note": None if i % 5 else "five"}).encode()
+                  for i in range(400)]
+        topic, base, files = self.run_sink(
+            {"format.class": "ParquetFormat", "value.converter": "StringConverter",
+             "schema.inference": "true", "parquet.codec": "zstd"}, values, 100)
+        self.assertEqual(len(files), 4)
+        for f in files:
+            self.assertTrue(f.endswith(".zstd.parquet"), f)
+        rows = harness.duckdb(
+            f"SELECT count(*) AS n, count(DISTINCT id) AS ids, sum(amount) AS s, "
+            f"sum(len(\"user\".tags)) AS t, count(note) AS notes, "
+            f"count(DISTINCT \"partition\") AS parts "
+            f"FROM read_parquet('{base}/*/*.parquet', hive_partitioning=true)")
+        want_sum = sum(i * 1.5 if i % 4 in (1, 2) else i for i in range(400))
+        self.assertEqual(rows, [{"n": "400", "ids": "400", "s": want_sum,
+                                 "t": str(sum(i % 3 for i in range(400))),
+                                 "notes": "80", "parts": "2"}])
+        kinds = harness.duckdb(f"SELECT DISTINCT name, type FROM parquet_schema('{files[0]}') "
+                               f"WHERE name IN ('id', 'amount') ORDER BY name")
+        self.assertEqual(kinds, [{"name": "amount", "type": "DOUBLE"},
+                                 {"name": "id", "type": "INT64"}])
+
+    def test_declared_schema_to_avro_and_parquet(self):
+        schema = json.dumps({"type": "record", "name": "Payment", "fields": [
+            {"name": "id", "type": "long"},
+            {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+            {"name": "price", "type": {"type": "bytes", "logicalType": "decimal",
+                                       "precision": 9, "scale": 2}}]})
+        values = [json.dumps({"id": i, "at": 1700000000000 + i, "price": f"{i}.25",
+                              "ignored": True}).encode() for i in range(60)]
+        _, _, avro_files = self.run_sink(
+            {"format.class": "io.confluent.connect.s3.format.avro.AvroFormat",
+             "value.schema": schema, "avro.codec": "deflate"}, values, 30)
+        self.assertEqual(len(avro_files), 2)
+        seen = []
+        for f in avro_files:
+            out = subprocess.run([sys.executable, READ_AVRO, f], check=True,
+                                 capture_output=True, text=True).stdout
+            result = json.loads(out)
+            self.assertEqual(result["codec"], "deflate")
+            self.assertEqual(result["schema"]["fields"][2]["type"]["logicalType"], "decimal")
+            seen += result["records"]
+        self.assertEqual(sorted(r["id"] for r in seen), list(range(60)))
+        self.assertIn({"id": 7, "at": "2023-11-14T22:13:20.007000+00:00", "price": "7.25"}, seen)
+
+        _, base, pq_files = self.run_sink(
+            {"format.class": "ParquetFormat", "value.schema": schema,
+             "parquet.codec": "gzip"}, values, 30)
+        self.assertEqual(len(pq_files), 2)
+        rows = harness.duckdb(f"SELECT sum(price) AS s, min(\"at\") AS t0, count(*) AS n "
+                              f"FROM read_parquet('{base}/*/*.gz.parquet')")
+        self.assertEqual(rows, [{"s": "1785.00", "t0": "2023-11-14 22:13:20+00", "n": "60"}])
+
+
+if __name__ == "__main__":
+    unittest.main()
