@@ -89,6 +89,28 @@ std::vector<ConfigKey> ColumnarKeys() {
        .doc = "Largest dictionary of a Parquet column chunk; a column whose distinct values "
               "need more is written PLAIN. 0 disables dictionary encoding.",
        .min = 0},
+      {.name = "value.converter.schema.registry.url",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "Schema Registry for `value.converter=AvroConverter`: values are the registry's "
+              "wire format (magic byte 0, 4-byte schema id, Avro datum); each id's schema is "
+              "fetched once (`GET /schemas/ids/{id}`) and cached. With a comma-separated list "
+              "the first URL is used.",
+       .expected = "an http(s) URL"},
+      {.name = "value.converter.basic.auth.credentials.source",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "`USER_INFO` sends `value.converter.basic.auth.user.info` to the registry with "
+              "HTTP basic auth; empty sends no credentials.",
+       .allowed = {"", "USER_INFO"}},
+      {.name = "value.converter.basic.auth.user.info",
+       .type = ConfigType::kPassword,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "`user:password` for the Schema Registry. Never logged.",
+       .expected = "user:password"},
   };
 }
 

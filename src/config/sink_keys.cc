@@ -108,10 +108,13 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .doc = "How record values are read. `JsonConverter`: values are JSON and are written "
               "as they are (compacted to one line); a value that is not JSON stops the sink "
               "naming the record. `StringConverter`: each value is written as a JSON string. "
-              "`ByteArrayConverter`: each value is written as a base64 JSON string.",
+              "`ByteArrayConverter`: each value is written as a base64 JSON string. "
+              "`AvroConverter` (AvroFormat and ParquetFormat only): Schema Registry framed "
+              "Avro, see `value.converter.schema.registry.url`.",
        .allowed = {"org.apache.kafka.connect.json.JsonConverter", "JsonConverter",
                    "org.apache.kafka.connect.storage.StringConverter", "StringConverter",
-                   "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter"}},
+                   "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
+                   "io.confluent.connect.avro.AvroConverter", "AvroConverter"}},
       {.name = "key.converter",
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.storage.StringConverter",

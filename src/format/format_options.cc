@@ -242,6 +242,7 @@ Result<std::unique_ptr<Format>> MakeFormat(const FormatOptions& options) {
 
 Result<std::optional<Schema>> ValueSchema(const FormatOptions& options,
                                           std::string_view format_name) {
+  if (options.registry) return std::optional<Schema>();  // each value names its schema
   if (options.value_encoding == ValueEncoding::kBytes) {
     return InvalidArgument(
         "value.converter: {} needs JSON values (JsonConverter or StringConverter); "

@@ -1,5 +1,7 @@
 #include "format/schema_record_writer.h"
 
+#include "schema/avro_decoder.h"
+
 namespace tributary {
 
 #ifndef TRIBUTARY_VERSION
@@ -14,10 +16,12 @@ std::string TributaryCreatedBy() {
 }
 
 SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Schema> declared,
-                                       uint64_t inference_bytes)
+                                       uint64_t inference_bytes,
+                                       std::shared_ptr<SchemaRegistryClient> registry)
     : format_name_(std::move(format_name)),
       schema_(std::move(declared)),
       inference_bytes_(inference_bytes),
+      registry_(std::move(registry)),
       reader_(/*reject_unknown_fields=*/!schema_.has_value()) {}
 
 Status SchemaRecordWriter::Start() {
@@ -46,6 +50,7 @@ Status SchemaRecordWriter::Write(const Record& record) {
         "{}: {} cannot write a null value (tombstone); set behavior.on.null.values=ignore",
         record.Where(), format_name_);
   }
+  if (registry_) return WriteRegistryValue(record);
   auto count = [&] {
     if (origin_.records == 0) {
       origin_.topic = std::string(record.topic);
@@ -74,6 +79,44 @@ Status SchemaRecordWriter::Write(const Record& record) {
   pending_.push_back(Pending{std::string(*record.value), record.Where()});
   pending_bytes_ += record.value->size();
   if (pending_bytes_ >= inference_bytes_) return Start();
+  return Status::OK();
+}
+
+Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
+  auto fail = [&](const Status& st) {
+    return Status(st.code(), fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
+  };
+  auto header = ParseWireFormat(*record.value);
+  if (!header.ok()) return fail(header.status());
+  auto schema = registry_->AvroSchemaById(header->schema_id);
+  if (!schema.ok()) return fail(schema.status());
+  if (started_ && header->schema_id != schema_id_ && !(**schema == *schema_)) {
+    return InvalidArgument(
+        "{}: {}: schema id {} differs from the file's schema id {}; rotating files on a "
+        "schema change is not implemented yet",
+        record.Where(), format_name_, header->schema_id, schema_id_);
+  }
+  std::string_view datum = header->payload;
+  Status st = DecodeAvro(**schema, &datum, &value_);
+  if (st.ok() && !datum.empty()) {
+    st = InvalidArgument("{} bytes left after the Avro datum of schema id {}", datum.size(),
+                         header->schema_id);
+  }
+  if (!st.ok()) return fail(st);
+  if (origin_.records == 0) {
+    origin_.topic = std::string(record.topic);
+    origin_.partition = record.partition.value();
+    origin_.first_offset = record.offset.value();
+  }
+  if (!started_) {
+    schema_ = **schema;
+    schema_id_ = header->schema_id;
+    RETURN_IF_ERROR(Start());
+  }
+  st = AppendEncoded(header->payload, value_);
+  if (!st.ok()) return fail(st);
+  origin_.last_offset = record.offset.value();
+  ++origin_.records;
   return Status::OK();
 }
 

@@ -13,6 +13,12 @@
 // Values are read with JsonConverter or StringConverter (the value must be JSON text
 // either way); ByteArrayConverter values are rejected when the format is made.
 //
+// With a Schema Registry client (AvroConverter), each value is the registry's wire format:
+// its schema id is looked up (cached), the first record's schema becomes the file's, and the
+// datum is decoded with it (a writer that can, AvroFormat, appends the datum's bytes as they
+// are). A later record with another schema id whose schema differs is an InvalidArgument:
+// rotating the file on a schema change is the sink's job and is not implemented yet.
+//
 // Thread safety: a writer is used by one thread.
 #pragma once
 
@@ -22,6 +28,7 @@
 
 #include "format/record_writer.h"
 #include "schema/json_value.h"
+#include "schema/registry_client.h"
 #include "schema/schema.h"
 
 namespace tributary {
@@ -42,7 +49,8 @@ class SchemaRecordWriter : public RecordWriter {
  public:
   // `declared`: the file's schema, or nullopt to infer one.
   SchemaRecordWriter(std::string format_name, std::optional<Schema> declared,
-                     uint64_t inference_bytes);
+                     uint64_t inference_bytes,
+                     std::shared_ptr<SchemaRegistryClient> registry = nullptr);
 
   Status Write(const Record& record) final;
   Status Close() final;
@@ -55,6 +63,11 @@ class SchemaRecordWriter : public RecordWriter {
   // After the last Append (Begin has been called, also for a file without records).
   virtual Status Finish(const FileOrigin& origin) = 0;
   virtual uint64_t EncoderBufferedBytes() const = 0;
+  // An Avro datum of the file's schema, already validated by decoding it into `value`.
+  // The default appends `value`.
+  virtual Status AppendEncoded(std::string_view /*datum*/, const Value& value) {
+    return Append(value);
+  }
 
  private:
   struct Pending {
@@ -63,10 +76,13 @@ class SchemaRecordWriter : public RecordWriter {
   };
   Status Start();
   Status Convert(std::string_view json, const std::string& where);
+  Status WriteRegistryValue(const Record& record);
 
   const std::string format_name_;
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
+  std::shared_ptr<SchemaRegistryClient> registry_;
+  int32_t schema_id_ = -1;  // registry mode: the id of the file's schema
   JsonValueReader reader_;
   SchemaInferrer inferrer_;
   std::vector<Pending> pending_;

@@ -143,7 +143,8 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   const std::string converter = cfg.GetString("value.converter");
   if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
-  } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter")) {
+  } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter") ||
+             EndsWithIgnoreCase(converter, "AvroConverter")) {  // registry framed: opaque here
     c.value_encoding = ValueEncoding::kBytes;
   } else {
     c.value_encoding = ValueEncoding::kJson;
@@ -165,12 +166,30 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.format.parquet_page_bytes = static_cast<uint64_t>(cfg.GetInt("parquet.page.size"));
     c.format.parquet_dictionary_bytes =
         static_cast<uint64_t>(cfg.GetInt("parquet.dictionary.page.size"));
+    if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+      RegistryOptions registry;
+      auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
+      if (urls.empty()) {
+        return InvalidArgument(
+            "value.converter.schema.registry.url: AvroConverter needs the Schema Registry URL");
+      }
+      registry.url = urls[0];
+      if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
+        registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
+      }
+      c.format.registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+    }
     if (ToLower(cfg.GetString("s3.compression.type")) != "none") {
       return InvalidArgument(
           "s3.compression.type: {} compresses inside the file; set avro.codec or "
           "parquet.codec and leave s3.compression.type=none",
           format_class);
     }
+  } else if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+    return InvalidArgument(
+        "value.converter: AvroConverter values can be written by AvroFormat or ParquetFormat, "
+        "not {}",
+        format_class);
   } else if (EndsWithIgnoreCase(format_class, "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");

@@ -14,15 +14,17 @@ constexpr uint64_t kAvroInferenceBytes = 1 << 20;
 
 class AvroRecordWriter final : public SchemaRecordWriter {
  public:
-  AvroRecordWriter(OutputStream* out, std::optional<Schema> schema, AvroContainerOptions options)
+  AvroRecordWriter(OutputStream* out, std::optional<Schema> schema, AvroContainerOptions options,
+                   std::shared_ptr<SchemaRegistryClient> registry)
       : SchemaRecordWriter("AvroFormat", std::move(schema),
-                           std::max<uint64_t>(kAvroInferenceBytes, options.block_bytes)),
+                           std::max<uint64_t>(kAvroInferenceBytes, options.block_bytes),
+                           std::move(registry)),
         out_(out),
         options_(std::move(options)) {}
 
  private:
   Status Begin(const Schema& schema, const FileOrigin& origin) override {
-    if (origin.records > 0) {
+    if (!origin.topic.empty()) {
       options_.metadata.emplace_back("tributary.topic", origin.topic);
       options_.metadata.emplace_back("tributary.partition", std::to_string(origin.partition));
       options_.metadata.emplace_back("tributary.offset.first", std::to_string(origin.first_offset));
@@ -32,6 +34,10 @@ class AvroRecordWriter final : public SchemaRecordWriter {
     return Status::OK();
   }
   Status Append(const Value& value) override { return writer_->Append(value); }
+  // Registry payloads of the file's schema go in as they are: no re-encoding.
+  Status AppendEncoded(std::string_view datum, const Value&) override {
+    return writer_->AppendEncoded(datum);
+  }
   Status Finish(const FileOrigin&) override { return writer_->Close(); }
   uint64_t EncoderBufferedBytes() const override {
     return writer_ ? writer_->BufferedBytes() : 0;
@@ -44,16 +50,18 @@ class AvroRecordWriter final : public SchemaRecordWriter {
 
 class AvroFormat final : public Format {
  public:
-  AvroFormat(std::optional<Schema> schema, AvroContainerOptions options)
-      : schema_(std::move(schema)), options_(std::move(options)) {}
+  AvroFormat(std::optional<Schema> schema, AvroContainerOptions options,
+             std::shared_ptr<SchemaRegistryClient> registry)
+      : schema_(std::move(schema)), options_(std::move(options)), registry_(std::move(registry)) {}
   std::string Extension() const override { return ".avro"; }
   std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const override {
-    return std::make_unique<AvroRecordWriter>(out, schema_, options_);
+    return std::make_unique<AvroRecordWriter>(out, schema_, options_, registry_);
   }
 
  private:
   std::optional<Schema> schema_;
   AvroContainerOptions options_;
+  std::shared_ptr<SchemaRegistryClient> registry_;
 };
 
 }  // namespace
@@ -67,7 +75,7 @@ Result<std::unique_ptr<Format>> MakeAvroFormat(const FormatOptions& options) {
     return InvalidArgument("avro.codec.level: deflate takes -1..9, got {}", o.level);
   }
   o.block_bytes = options.avro_block_bytes;
-  return std::unique_ptr<Format>(std::make_unique<AvroFormat>(std::move(schema), std::move(o)));
+  return std::unique_ptr<Format>(std::make_unique<AvroFormat>(std::move(schema), std::move(o), options.registry));
 }
 
 }  // namespace tributary

@@ -11,8 +11,10 @@ class ParquetRecordWriter final : public SchemaRecordWriter {
  public:
   ParquetRecordWriter(OutputStream* out, std::optional<Schema> schema,
                       std::shared_ptr<const parquet::ParquetSchema> parquet_schema,
-                      parquet::WriterOptions options)
-      : SchemaRecordWriter("ParquetFormat", std::move(schema), options.row_group_bytes),
+                      parquet::WriterOptions options,
+                      std::shared_ptr<SchemaRegistryClient> registry)
+      : SchemaRecordWriter("ParquetFormat", std::move(schema), options.row_group_bytes,
+                           std::move(registry)),
         out_(out),
         parquet_schema_(std::move(parquet_schema)),
         options_(options) {}
@@ -50,19 +52,23 @@ class ParquetFormat final : public Format {
  public:
   ParquetFormat(std::optional<Schema> schema,
                 std::shared_ptr<const parquet::ParquetSchema> parquet_schema,
-                parquet::WriterOptions options)
-      : schema_(std::move(schema)), parquet_schema_(std::move(parquet_schema)), options_(options) {}
+                parquet::WriterOptions options, std::shared_ptr<SchemaRegistryClient> registry)
+      : schema_(std::move(schema)),
+        parquet_schema_(std::move(parquet_schema)),
+        options_(options),
+        registry_(std::move(registry)) {}
   std::string Extension() const override {
     return parquet::CompressionExtension(options_.compression) + ".parquet";
   }
   std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const override {
-    return std::make_unique<ParquetRecordWriter>(out, schema_, parquet_schema_, options_);
+    return std::make_unique<ParquetRecordWriter>(out, schema_, parquet_schema_, options_, registry_);
   }
 
  private:
   std::optional<Schema> schema_;
   std::shared_ptr<const parquet::ParquetSchema> parquet_schema_;  // null when inferred
   parquet::WriterOptions options_;
+  std::shared_ptr<SchemaRegistryClient> registry_;
 };
 
 }  // namespace
@@ -84,7 +90,8 @@ Result<std::unique_ptr<Format>> MakeParquetFormat(const FormatOptions& options) 
     return InvalidArgument("parquet.block.size and parquet.page.size: expected > 0 bytes");
   }
   return std::unique_ptr<Format>(
-      std::make_unique<ParquetFormat>(std::move(schema), std::move(parquet_schema), o));
+      std::make_unique<ParquetFormat>(std::move(schema), std::move(parquet_schema), o,
+                                      options.registry));
 }
 
 }  // namespace tributary
