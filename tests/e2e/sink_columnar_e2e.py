@@ -11,7 +11,8 @@ import harness
 
 PARTITIONS = 2
 HERE = os.path.dirname(os.path.abspath(__file__))
-READ_AVRO = os.path.join(HERE, "..", "columnar", "read_avro.py")
+COLUMNAR = os.path.join(HERE, "..", "columnar")
+READ_AVRO = os.path.join(COLUMNAR, "read_avro.py")
 
 
 class SinkColumnarTest(unittest.TestCase):
@@ -94,6 +95,42 @@ class SinkColumnarTest(unittest.TestCase):
         rows = harness.duckdb(f"SELECT sum(price) AS s, min(\"at\") AS t0, count(*) AS n "
                               f"FROM read_parquet('{base}/*/*.gz.parquet')")
         self.assertEqual(rows, [{"s": "1785.00", "t0": "2023-11-14 22:13:20+00", "n": "60"}])
+
+    def test_avro_converter_payloads_to_parquet(self):
+        # No real Schema Registry can run here (a JVM service): fake_registry.py is a local
+        # HTTP responder for its documented endpoints; python3-avro encodes the payloads.
+        workdir = harness.temp_dir("registry")
+        self.addCleanup(harness.remove_tree, workdir)
+        schemas = os.path.join(workdir, "schemas.json")
+        hexes = subprocess.run([sys.executable, os.path.join(COLUMNAR, "registry_payloads.py"),
+                                schemas], check=True, capture_output=True, text=True).stdout
+        payloads = [bytes.fromhex(h) for h in hexes.split()]
+        registry = subprocess.Popen([sys.executable, os.path.join(COLUMNAR, "fake_registry.py"),
+                                     schemas, "sink:pw"], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(harness.stop_process, registry)
+        port = registry.stdout.readline().strip()
+        values = [payloads[i % 3] for i in range(300)]
+        topic, base, files = self.run_sink(
+            {"format.class": "ParquetFormat",
+             "value.converter": "io.confluent.connect.avro.AvroConverter",
+             "value.converter.schema.registry.url": f"http://127.0.0.1:{port}",
+             "value.converter.basic.auth.credentials.source": "USER_INFO",
+             "value.converter.basic.auth.user.info": "sink:pw"}, values, 50)
+        self.assertEqual(len(files), 6)
+        rows = harness.duckdb(
+            f"SELECT \"partition\" AS p, count(*) AS n, sum(id) AS ids, sum(price) AS price, "
+            f"count(addr) AS addrs FROM read_parquet('{base}/*/*.snappy.parquet', "
+            f"hive_partitioning=true) GROUP BY ALL ORDER BY p")
+        # Record i went to partition i % 2; payload i % 3 has id (i % 3) + 1.
+        want = []
+        for p in (0, 1):
+            idx = [i for i in range(300) if i % 2 == p]
+            prices = {0: 1230, 1: -5, 2: 999999999}
+            want.append({"p": str(p), "n": str(len(idx)),
+                         "ids": str(sum(i % 3 + 1 for i in idx)),
+                         "price": f"{sum(prices[i % 3] for i in idx) / 100:.2f}",
+                         "addrs": str(sum(1 for i in idx if i % 3 != 1))})
+        self.assertEqual(rows, want)
 
 
 if __name__ == "__main__":
