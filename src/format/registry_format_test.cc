@@ -17,27 +17,14 @@
 namespace tributary {
 namespace {
 
+using testing_records::HaveNodeReaders;
+using testing_records::ProcessTempDir;
 using testing_records::Rec;
+using testing_records::RunCommand;
+using testing_records::ShellQuote;
 
 const std::filesystem::path kSourceDir = TRIBUTARY_SOURCE_DIR;
 const std::filesystem::path kNodeDir = kSourceDir / "tests" / "node";
-
-std::string RunCommand(const std::string& cmd, int* rc) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  *rc = pclose(p);
-  if (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 std::string FromHex(std::string_view hex) {
   std::string out;
@@ -66,9 +53,7 @@ class RegistryFormatTest : public ::testing::Test {
     if (std::system("/usr/bin/python3 -c 'import avro' >/dev/null 2>&1") != 0) {
       GTEST_SKIP() << "python3-avro missing";
     }
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("tributary_registry_test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
+    dir_ = ProcessTempDir("tributary_registry_test");
     std::string schemas = (dir_ / "schemas.json").string();
     int rc;
     std::string hex = RunCommand("/usr/bin/python3 " +
@@ -156,10 +141,7 @@ TEST_F(RegistryFormatTest, ClientAuthenticatesCachesAndReportsUnknownIds) {
 }
 
 TEST_F(RegistryFormatTest, AvroPayloadsBecomeParquetReadByDuckDb) {
-  if (std::system("node --version >/dev/null 2>&1") != 0 ||
-      !std::filesystem::exists(kNodeDir / "node_modules" / "@duckdb" / "node-api")) {
-    GTEST_SKIP() << "node modules missing";
-  }
+  if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node modules missing";
   FormatOptions o{.kind = FormatKind::kParquet, .value_encoding = ValueEncoding::kBytes};
   o.registry = Client("registry-user:s3cret-pass");
   std::string path = WriteFile("payments", o, payloads_);

@@ -295,32 +295,6 @@ void AppendProps(const std::vector<std::pair<std::string, std::string>>& props,
   }
 }
 
-std::string_view LogicalAttr(LogicalType l) {
-  switch (l) {
-    case LogicalType::kNone:
-      return "";
-    case LogicalType::kDate:
-      return "date";
-    case LogicalType::kTimeMillis:
-      return "time-millis";
-    case LogicalType::kTimeMicros:
-      return "time-micros";
-    case LogicalType::kTimestampMillis:
-      return "timestamp-millis";
-    case LogicalType::kTimestampMicros:
-      return "timestamp-micros";
-    case LogicalType::kLocalTimestampMillis:
-      return "local-timestamp-millis";
-    case LogicalType::kLocalTimestampMicros:
-      return "local-timestamp-micros";
-    case LogicalType::kDecimal:
-      return "decimal";
-    case LogicalType::kUuid:
-      return "uuid";
-  }
-  return "";
-}
-
 class Printer {
  public:
   void Print(const Schema& s, const std::string& ns, std::string* out) {
@@ -397,7 +371,7 @@ class Printer {
     }
     if (s.logical != LogicalType::kNone) {
       out->append(",\"logicalType\":");
-      AppendJsonQuoted(LogicalAttr(s.logical), out);
+      AppendJsonQuoted(LogicalTypeName(s.logical), out);
       if (s.logical == LogicalType::kDecimal) {
         out->append(fmt::format(",\"precision\":{},\"scale\":{}", s.precision, s.scale));
       }
@@ -424,6 +398,10 @@ void AppendJsonQuoted(std::string_view s, std::string* out) {
       out->append("\\r");
     } else if (c == '\t') {
       out->append("\\t");
+    } else if (c == '\b') {
+      out->append("\\b");
+    } else if (c == '\f') {
+      out->append("\\f");
     } else if (c < 0x20) {
       out->append("\\u00");
       out->push_back(kHex[c >> 4]);

@@ -93,7 +93,9 @@ std::string_view TypeName(SchemaType t) {
   return "?";
 }
 
-std::string_view LogicalName(LogicalType t) {
+}  // namespace
+
+std::string_view LogicalTypeName(LogicalType t) {
   switch (t) {
     case LogicalType::kNone:
       return "";
@@ -119,14 +121,12 @@ std::string_view LogicalName(LogicalType t) {
   return "?";
 }
 
-}  // namespace
-
 std::string Describe(const Schema& s) {
   std::string out;
   if (s.logical == LogicalType::kDecimal) {
     out = fmt::format("decimal({},{})", s.precision, s.scale);
   } else if (s.logical != LogicalType::kNone) {
-    out = std::string(LogicalName(s.logical));
+    out = std::string(LogicalTypeName(s.logical));
   } else if (s.type == SchemaType::kArray) {
     out = "array<" + Describe(s.items()) + ">";
   } else if (s.type == SchemaType::kMap) {

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,9 @@ Schema ArrayOf(Schema items);
 Schema MapOf(Schema values);
 Schema RecordOf(std::string name, std::vector<Field> fields);
 Schema DecimalOf(int precision, int scale);  // bytes + decimal
+
+// The Avro logicalType attribute: "date", "timestamp-micros", ...; "" for kNone.
+std::string_view LogicalTypeName(LogicalType t);
 
 // "int", "date", "decimal(10,2)", "record Order", "array<...>" etc. for error messages.
 std::string Describe(const Schema& s);

@@ -8,6 +8,7 @@ import sys
 import unittest
 
 import harness
+import sink_formats_e2e
 
 PARTITIONS = 2
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -16,29 +17,9 @@ READ_AVRO = os.path.join(COLUMNAR, "read_avro.py")
 
 
 class SinkColumnarTest(unittest.TestCase):
-    def run_sink(self, extra, values, flush_size):
-        topic = harness.fresh_name("col")
-        root = harness.temp_dir("columnar")
-        workdir = harness.temp_dir("columnar-run")
-        with harness.MockKafka(topics={topic: PARTITIONS}) as kafka:
-            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(len(values)),
-                                              PARTITIONS, lambda i: values[i])
-            config = {"name": harness.fresh_name("sink"), "topics": topic,
-                      "bootstrap.servers": kafka.bootstrap, "flush.size": flush_size,
-                      "store.url": f"file://{root}", "s3.bucket.name": "lake", **extra}
-            want = len(values) // flush_size
-            base = os.path.join(root, "lake", "topics", topic)
-
-            def files():
-                return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)
-
-            with harness.Sink(config, workdir) as sink:
-                harness.wait_until(lambda: len(files()) >= want, 120, f"{want} objects",
-                                   proc=sink.proc)
-                self.assertEqual(sink.stop(), 0, sink.log_text())
-        harness.remove_tree(workdir)
-        self.addCleanup(harness.remove_tree, root)
-        return topic, base, files()
+    # Produce `values`, run the sink until len(values) // flush_size objects exist, stop it:
+    # the same steps as the row-format scenarios.
+    run_sink = sink_formats_e2e.SinkFormatsTest.run_sink
 
     def test_schemaless_json_to_parquet_with_inference(self):
         values = [json.dumps({"id": i, "user": {"name": f"u{i % 7}", "tags": ["a"] * (i % 3)},

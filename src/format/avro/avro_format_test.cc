@@ -15,7 +15,10 @@
 namespace tributary {
 namespace {
 
+using testing_records::ProcessTempDir;
 using testing_records::Rec;
+using testing_records::RunCommand;
+using testing_records::ShellQuote;
 using testing_records::WriteAll;
 
 const std::filesystem::path kSourceDir = TRIBUTARY_SOURCE_DIR;
@@ -89,9 +92,7 @@ constexpr const char* kMatrixExpected = R"([
 class AvroFormatTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("tributary_avro_test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
+    dir_ = ProcessTempDir("tributary_avro_test");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -105,17 +106,10 @@ class AvroFormatTest : public ::testing::Test {
   std::pair<int, std::string> ReadBack(const std::string& bytes, const std::string& expected) {
     std::string path = (dir_ / "f.avro").string();
     std::ofstream(path, std::ios::binary) << bytes;
-    std::string quoted = "'";
-    for (char c : expected) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    quoted += "'";
     std::string cmd = "/usr/bin/python3 " + (kSourceDir / "tests/columnar/read_avro.py").string() +
-                      " " + path + " " + quoted + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-    int rc = pclose(p);
+                      " " + path + " " + ShellQuote(expected) + " 2>&1";
+    int rc;
+    std::string out = RunCommand(cmd, &rc);
     return {rc, out};
   }
 

@@ -1,6 +1,7 @@
 #include "format/jsonl/json_format.h"
 
 #include "format/envelope/envelope.h"
+#include "schema/avro_schema.h"
 
 namespace tributary {
 namespace {
@@ -91,43 +92,6 @@ std::unique_ptr<Format> MakeJsonFormat(const FormatOptions& options) {
   return std::make_unique<JsonFormat>(options);
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  static const char* kHex = "0123456789abcdef";
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        if (c < 0x20) {
-          out->append("\\u00");
-          out->push_back(kHex[c >> 4]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
+void AppendJsonString(std::string_view s, std::string* out) { AppendJsonQuoted(s, out); }
 
 }  // namespace tributary

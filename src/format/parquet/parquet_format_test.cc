@@ -17,26 +17,13 @@
 namespace tributary {
 namespace {
 
+using testing_records::HaveNodeReaders;
+using testing_records::ProcessTempDir;
 using testing_records::Rec;
+using testing_records::RunCommand;
+using testing_records::ShellQuote;
 
 const std::filesystem::path kNodeDir = TRIBUTARY_NODE_DIR;
-
-std::string RunCommand(const std::string& cmd, int* rc) {
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  *rc = pclose(p);
-  if (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 TEST(ParquetEncodingTest, RleHybridMatchesTheSpecExamples) {
   using parquet::AppendHybrid;
@@ -91,13 +78,8 @@ TEST(ParquetEncodingTest, ThriftCompactMatchesTheWorkedPageHeader) {
 class ParquetFormatTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::system("node --version >/dev/null 2>&1") != 0 ||
-        !std::filesystem::exists(kNodeDir / "node_modules" / "@duckdb" / "node-api")) {
-      GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
-    }
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("tributary_parquet_test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
+    if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
+    dir_ = ProcessTempDir("tributary_parquet_test");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
