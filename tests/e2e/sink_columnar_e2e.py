@@ -3,17 +3,13 @@ schemaless JSON records become Parquet with an inferred schema and with a declar
 back by DuckDB with hive partitioning, and Avro container files read by python3-avro."""
 import json
 import os
-import subprocess
-import sys
 import unittest
 
+import columnar_harness
 import harness
 import sink_formats_e2e
 
 PARTITIONS = 2
-HERE = os.path.dirname(os.path.abspath(__file__))
-COLUMNAR = os.path.join(HERE, "..", "columnar")
-READ_AVRO = os.path.join(COLUMNAR, "read_avro.py")
 
 
 class SinkColumnarTest(unittest.TestCase):
@@ -60,9 +56,7 @@ class SinkColumnarTest(unittest.TestCase):
         self.assertEqual(len(avro_files), 2)
         seen = []
         for f in avro_files:
-            out = subprocess.run([sys.executable, READ_AVRO, f], check=True,
-                                 capture_output=True, text=True).stdout
-            result = json.loads(out)
+            result = columnar_harness.read_avro(f)
             self.assertEqual(result["codec"], "deflate")
             self.assertEqual(result["schema"]["fields"][2]["type"]["logicalType"], "decimal")
             seen += result["records"]
@@ -78,41 +72,18 @@ class SinkColumnarTest(unittest.TestCase):
         self.assertEqual(rows, [{"s": "1785.00", "t0": "2023-11-14 22:13:20+00", "n": "60"}])
 
     def test_avro_converter_payloads_to_parquet(self):
-        # No real Schema Registry can run here (a JVM service): fake_registry.py is a local
-        # HTTP responder for its documented endpoints; python3-avro encodes the payloads.
         workdir = harness.temp_dir("registry")
         self.addCleanup(harness.remove_tree, workdir)
-        schemas = os.path.join(workdir, "schemas.json")
-        hexes = subprocess.run([sys.executable, os.path.join(COLUMNAR, "registry_payloads.py"),
-                                schemas], check=True, capture_output=True, text=True).stdout
-        payloads = [bytes.fromhex(h) for h in hexes.split()]
-        registry = subprocess.Popen([sys.executable, os.path.join(COLUMNAR, "fake_registry.py"),
-                                     schemas, "sink:pw"], stdout=subprocess.PIPE, text=True)
-        self.addCleanup(harness.stop_process, registry)
-        port = registry.stdout.readline().strip()
+        url, payloads = columnar_harness.start_registry(self, workdir)
         values = [payloads[i % 3] for i in range(300)]
         topic, base, files = self.run_sink(
-            {"format.class": "ParquetFormat",
-             "value.converter": "io.confluent.connect.avro.AvroConverter",
-             "value.converter.schema.registry.url": f"http://127.0.0.1:{port}",
-             "value.converter.basic.auth.credentials.source": "USER_INFO",
-             "value.converter.basic.auth.user.info": "sink:pw"}, values, 50)
+            {"format.class": "ParquetFormat", **columnar_harness.registry_config(url)}, values, 50)
         self.assertEqual(len(files), 6)
         rows = harness.duckdb(
             f"SELECT \"partition\" AS p, count(*) AS n, sum(id) AS ids, sum(price) AS price, "
             f"count(addr) AS addrs FROM read_parquet('{base}/*/*.snappy.parquet', "
             f"hive_partitioning=true) GROUP BY ALL ORDER BY p")
-        # Record i went to partition i % 2; payload i % 3 has id (i % 3) + 1.
-        want = []
-        for p in (0, 1):
-            idx = [i for i in range(300) if i % 2 == p]
-            prices = {0: 1230, 1: -5, 2: 999999999}
-            want.append({"p": str(p), "n": str(len(idx)),
-                         "ids": str(sum(i % 3 + 1 for i in idx)),
-                         "price": f"{sum(prices[i % 3] for i in idx) / 100:.2f}",
-                         "addrs": str(sum(1 for i in idx if i % 3 != 1))})
-        self.assertEqual(rows, want)
-
+        self.assertEqual(rows, columnar_harness.expected_per_partition(300, PARTITIONS))
 
 if __name__ == "__main__":
     unittest.main()
