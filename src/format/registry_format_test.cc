@@ -189,7 +189,8 @@ TEST_F(RegistryFormatTest, BadPayloadsAreRecordErrors) {
   unknown[4] = 99;
   st = w->Write(Rec(unknown, 42));
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.code(), StatusCode::kNotFound);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);  // a bad record, not an outage
+  EXPECT_NE(st.message().find("schema id 99"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("orders-2@42"), std::string::npos) << st.message();
   std::string truncated = payloads_[0].substr(0, payloads_[0].size() - 3);
   st = w->Write(Rec(truncated, 43));

@@ -89,7 +89,14 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
   auto header = ParseWireFormat(*record.value);
   if (!header.ok()) return fail(header.status());
   auto schema = registry_->AvroSchemaById(header->schema_id);
-  if (!schema.ok()) return fail(schema.status());
+  if (!schema.ok()) {
+    // An unknown id is the record's fault (errors.tolerance applies); an unreachable
+    // registry is not, and stays retriable.
+    if (schema.status().code() == StatusCode::kNotFound) {
+      return fail(Status(StatusCode::kInvalidArgument, schema.status().message()));
+    }
+    return fail(schema.status());
+  }
   if (started_ && header->schema_id != schema_id_ && !(**schema == *schema_)) {
     return InvalidArgument(
         "{}: {}: schema id {} differs from the file's schema id {}; rotating files on a "

@@ -178,12 +178,11 @@ Status ParquetFileWriter::WriteRow(const Value& row) {
     RETURN_IF_ERROR(out_->Append(kMagic));
     offset_ = static_cast<int64_t>(kMagic.size());
   }
-  std::vector<ColumnWriter::Mark> marks;
-  marks.reserve(columns_.size());
-  for (const auto& c : columns_) marks.push_back(c->GetMark());
+  marks_.clear();
+  for (const auto& c : columns_) marks_.push_back(c->GetMark());
   Status st = Shred(schema_->root(), row, 0, 0);
   if (!st.ok()) {
-    for (size_t k = 0; k < columns_.size(); ++k) columns_[k]->Rollback(marks[k]);
+    for (size_t k = 0; k < columns_.size(); ++k) columns_[k]->Rollback(marks_[k]);
     return st;
   }
   ++group_rows_;

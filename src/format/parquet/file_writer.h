@@ -66,6 +66,7 @@ class ParquetFileWriter {
   WriterOptions options_;
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
   std::vector<RowGroupMeta> row_groups_;
+  std::vector<ColumnWriter::Mark> marks_;  // reused by WriteRow
   int64_t offset_ = 0;
   int64_t group_rows_ = 0, total_rows_ = 0;
   bool closed_ = false;

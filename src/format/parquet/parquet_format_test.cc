@@ -316,6 +316,31 @@ TEST_F(ParquetFormatTest, ReportsBufferedBytesUntilTheRowGroupIsWritten) {
   EXPECT_EQ(out.buffer().substr(out.Size() - 4), "PAR1");
 }
 
+TEST_F(ParquetFormatTest, ARowThatFailsHalfwayLeavesNoTrace) {
+  Schema s = RecordOf("R", {Field{"a", Primitive(SchemaType::kLong), {}},
+                            Field{"b", ArrayOf(Primitive(SchemaType::kInt)), {}},
+                            Field{"c", Primitive(SchemaType::kString), {}}});
+  auto ps = parquet::ParquetSchema::Make(s);
+  ASSERT_TRUE(ps.ok());
+  StringOutputStream out;
+  parquet::ParquetFileWriter w(&out, *ps, parquet::WriterOptions{});
+  Value good = Value::List({Value::Int(1), Value::List({Value::Int(2), Value::Int(3)}),
+                            Value::Bytes("x")});
+  // Columns a and b take their entries before c rejects a number where a string belongs.
+  Value bad = Value::List({Value::Int(9), Value::List({Value::Int(9)}), Value::Int(9)});
+  // 2^40 does not fit the INT32 list element: rejected after a was written.
+  Value big = Value::List({Value::Int(8), Value::List({Value::Int(1ll << 40)}), Value::Bytes("y")});
+  ASSERT_TRUE(w.WriteRow(good).ok());
+  EXPECT_FALSE(w.WriteRow(bad).ok());
+  EXPECT_FALSE(w.WriteRow(big).ok());
+  ASSERT_TRUE(w.WriteRow(good).ok());
+  ASSERT_TRUE(w.Close({}, "tributary version 0.1.0 (build test)").ok());
+  std::string path = (dir_ / "rollback.parquet").string();
+  std::ofstream(path, std::ios::binary) << out.buffer();
+  EXPECT_EQ(Duck("SELECT * FROM read_parquet('" + path + "')"),
+            R"([{"a":"1","b":[2,3],"c":"x"},{"a":"1","b":[2,3],"c":"x"}])");
+}
+
 TEST_F(ParquetFormatTest, RejectsWhatParquetCannotHold) {
   FormatOptions o{.kind = FormatKind::kParquet};
   o.value_schema = R"("int")";
