@@ -6,6 +6,9 @@
 // tributary.partition, tributary.offset.first (the first record's offset; the last one
 // is not known when the header is written — Tributary's object metadata and the Parquet
 // footer carry the full range) and tributary.created.by.
+//
+// Thread safety: the Format is immutable and may be shared; each writer is used by one
+// thread.
 #pragma once
 
 #include <memory>

@@ -7,6 +7,9 @@
 // Footer key_value_metadata: tributary.topic, tributary.partition,
 // tributary.offset.first, tributary.offset.last, tributary.record.count and
 // tributary.avro.schema (the file's schema as Avro JSON, logical types kept).
+//
+// Thread safety: the Format is immutable and may be shared; each writer is used by one
+// thread.
 #pragma once
 
 #include <memory>

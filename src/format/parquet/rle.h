@@ -9,6 +9,8 @@
 // Runs of 8 or more equal values become RLE runs, the rest bit-packed groups. The caller
 // adds the framing: V1 data-page levels get a 4-byte little-endian length prefix,
 // dictionary indices a 1-byte bit width (see Encodings.md and PARQUET-2108).
+//
+// Thread safety: free functions without state.
 #pragma once
 
 #include <cstdint>
