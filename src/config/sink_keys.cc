@@ -39,15 +39,6 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .doc = "Accepted for compatibility. One Tributary process is one consumer; scale out by "
               "running more processes with the same `name` (they share the consumer group).",
        .min = 1},
-      {.name = "format.class",
-       .type = ConfigType::kString,
-       .default_value = std::nullopt,
-       .group = "Connector",
-       .doc = "Output format. `JsonFormat` writes one JSON value per line (`.json`); "
-              "`ByteArrayFormat` writes each raw value followed by "
-              "`format.bytearray.separator` (`.bin`).",
-       .allowed = {std::string(kJsonFormatClass), "JsonFormat", "json",
-                   std::string(kByteArrayFormatClass), "ByteArrayFormat"}},
       {.name = "format.bytearray.extension",
        .type = ConfigType::kString,
        .default_value = ".bin",
@@ -117,10 +108,13 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .doc = "How record values are read. `JsonConverter`: values are JSON and are written "
               "as they are (compacted to one line); a value that is not JSON stops the sink "
               "naming the record. `StringConverter`: each value is written as a JSON string. "
-              "`ByteArrayConverter`: each value is written as a base64 JSON string.",
+              "`ByteArrayConverter`: each value is written as a base64 JSON string. "
+              "`AvroConverter` (AvroFormat and ParquetFormat only): Schema Registry framed "
+              "Avro, see `value.converter.schema.registry.url`.",
        .allowed = {"org.apache.kafka.connect.json.JsonConverter", "JsonConverter",
                    "org.apache.kafka.connect.storage.StringConverter", "StringConverter",
-                   "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter"}},
+                   "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
+                   "io.confluent.connect.avro.AvroConverter", "AvroConverter"}},
       {.name = "key.converter",
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.storage.StringConverter",
@@ -339,8 +333,8 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys,
-                      ServerKeys, TransformKeys}) {
+    for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
+                      ErrorKeys, ServerKeys, TransformKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -13,6 +13,7 @@ const ConfigTable& SinkConfigTable();
 // The table is assembled from one list per concern, each in its own file, in this order
 // (which is also the order of docs/CONFIGURATION.md's sections).
 std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
+std::vector<ConfigKey> ColumnarKeys();     // columnar_keys.cc
 std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
 std::vector<ConfigKey> AivenKeys();        // aiven_keys.cc
 std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
@@ -29,6 +30,10 @@ inline constexpr std::string_view kJsonFormatClass =
     "io.confluent.connect.s3.format.json.JsonFormat";
 inline constexpr std::string_view kByteArrayFormatClass =
     "io.confluent.connect.s3.format.bytearray.ByteArrayFormat";
+inline constexpr std::string_view kAvroFormatClass =
+    "io.confluent.connect.s3.format.avro.AvroFormat";
+inline constexpr std::string_view kParquetFormatClass =
+    "io.confluent.connect.s3.format.parquet.ParquetFormat";
 inline constexpr std::string_view kDefaultPartitionerClass =
     "io.confluent.connect.storage.partitioner.DefaultPartitioner";
 

@@ -3,10 +3,13 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "format/avro/avro_format.h"
 #include "format/bytes/bytes_format.h"
 #include "format/csv/csv_format.h"
 #include "format/jsonl/json_format.h"
+#include "format/parquet/parquet_format.h"
 #include "format/text/text_format.h"
+#include "schema/avro_schema.h"
 
 namespace tributary {
 namespace {
@@ -229,8 +232,33 @@ Result<std::unique_ptr<Format>> MakeFormat(const FormatOptions& options) {
       return MakeTextFormat(options);
     case FormatKind::kBytes:
       return MakeBytesFormat(options);
+    case FormatKind::kAvro:
+      return MakeAvroFormat(options);
+    case FormatKind::kParquet:
+      return MakeParquetFormat(options);
   }
   return Internal("MakeFormat: unknown format kind {}", static_cast<int>(options.kind));
+}
+
+Result<std::optional<Schema>> ValueSchema(const FormatOptions& options,
+                                          std::string_view format_name) {
+  if (options.registry) return std::optional<Schema>();  // each value names its schema
+  if (options.value_encoding == ValueEncoding::kBytes) {
+    return InvalidArgument(
+        "value.converter: {} needs JSON values (JsonConverter or StringConverter); "
+        "ByteArrayConverter values have no structure to write",
+        format_name);
+  }
+  if (options.value_schema.empty()) {
+    if (options.schema_inference) return std::optional<Schema>();
+    return InvalidArgument(
+        "value.schema: {} needs the values' schema: set value.schema to an Avro schema "
+        "(JSON) or schema.inference=true",
+        format_name);
+  }
+  auto schema = ParseAvroSchema(options.value_schema);
+  if (!schema.ok()) return InvalidArgument("value.schema: {}", schema.status().message());
+  return std::optional<Schema>(std::move(*schema));
 }
 
 }  // namespace tributary

@@ -19,12 +19,15 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/status.h"
 #include "format/record_writer.h"
+#include "schema/registry_client.h"
+#include "schema/schema.h"
 
 namespace tributary {
 
@@ -34,6 +37,8 @@ enum class FormatKind {
   kCsv,        // RFC 4180 CSV, ".csv"
   kText,       // one value per line, ".txt"
   kBytes,      // raw values and a separator, ".bin" by default (Confluent ByteArrayFormat)
+  kAvro,       // Avro object container file, ".avro" (Confluent AvroFormat; avro/)
+  kParquet,    // Parquet, ".<codec>.parquet" (Confluent ParquetFormat; parquet/)
 };
 
 // A column of the CSV format (Aiven's format.output.fields).
@@ -89,6 +94,28 @@ struct FormatOptions {
   // Called on the writer's thread with each record the filter rejects; the record is
   // valid only during the call.
   std::function<void(const Record&)> on_filtered;
+
+  // Avro and Parquet: the values' schema — an Avro schema as JSON (value.schema), or
+  // inferred from the records when schema_inference is set (schema.inference) and
+  // value_schema is empty. Values must be JSON (JsonConverter or StringConverter).
+  std::string value_schema;
+  bool schema_inference = false;
+  // Avro and Parquet: when set, values are Schema Registry framed Avro (AvroConverter):
+  // each value's writer schema is fetched by its id (and cached); value_schema and
+  // schema_inference are not used. Shared by every writer of the format.
+  std::shared_ptr<SchemaRegistryClient> registry;
+  // Avro (avro/avro_format.h): avro.codec (null, deflate, snappy, zstandard), its level
+  // (avro.codec.level, -1: the codec's default) and the block size (avro.block.size).
+  std::string avro_codec = "null";
+  int avro_level = -1;
+  uint64_t avro_block_bytes = 64000;
+  // Parquet (parquet/parquet_format.h): parquet.codec (none, snappy, gzip, zstd, lz4_raw),
+  // the row group size in buffered bytes (parquet.block.size), the page size
+  // (parquet.page.size) and the dictionary size limit (parquet.dictionary.page.size).
+  std::string parquet_codec = "snappy";
+  uint64_t parquet_block_bytes = 64ull << 20;
+  uint64_t parquet_page_bytes = 1 << 20;
+  uint64_t parquet_dictionary_bytes = 1 << 20;
 };
 
 // A Format for `options`. InvalidArgument, naming the option, when they are unusable: a
@@ -96,6 +123,12 @@ struct FormatOptions {
 // header row with the Aiven CSV dialect, json_fields together with envelope, or
 // json_fields_envelope false with other than one field.
 Result<std::unique_ptr<Format>> MakeFormat(const FormatOptions& options);
+
+// The schema Avro and Parquet files of `options` use: value_schema parsed, or nullopt
+// when it is empty and schema_inference is set. InvalidArgument naming value.schema /
+// schema.inference / value.converter (for `format_name`) otherwise.
+Result<std::optional<Schema>> ValueSchema(const FormatOptions& options,
+                                          std::string_view format_name);
 
 // Decodes the Java-style escapes of format.bytearray.separator: \n \r \t \b \f \\ \" \',
 // octal \0..\377 (one byte) and \uXXXX (UTF-8 encoded; a surrogate pair makes one code

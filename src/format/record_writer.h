@@ -27,6 +27,9 @@ class RecordWriter {
   // Records this writer accepted but did not write because a filter rejected them (the
   // text format's regex). Zero for writers without a filter.
   virtual uint64_t filtered() const { return 0; }
+  // Bytes this writer holds that have not reached the stream yet (a Parquet row group,
+  // an Avro block), for the memory budget and flush.bytes. Row formats hold none.
+  virtual uint64_t BufferedBytes() const { return 0; }
 };
 
 // How the value bytes of a record are interpreted (Connect's value.converter).

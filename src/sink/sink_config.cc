@@ -191,7 +191,8 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   const std::string converter = cfg.GetString("value.converter");
   if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
-  } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter")) {
+  } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter") ||
+             EndsWithIgnoreCase(converter, "AvroConverter")) {  // registry framed: opaque here
     c.value_encoding = ValueEncoding::kBytes;
   } else {
     c.value_encoding = ValueEncoding::kJson;
@@ -205,6 +206,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
         "format.output.type: {} is not available in this version; expected csv, json or jsonl",
         output_type);
   }
+  const std::string format_class = cfg.GetString("format.class");
   if (!output_type.empty()) {
     ASSIGN_OR_RETURN(auto fields, ParseOutputFields(cfg.GetRawString("format.output.fields")));
     if (output_type == "csv") {
@@ -218,7 +220,46 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       c.format.json_fields = fields;
       c.format.json_fields_envelope = cfg.GetBool("format.output.envelope");
     }
-  } else if (EndsWithIgnoreCase(cfg.GetString("format.class"), "ByteArrayFormat")) {
+  } else if (EndsWithIgnoreCase(format_class, "AvroFormat") ||
+      EndsWithIgnoreCase(format_class, "ParquetFormat")) {
+    // Avro and Parquet compress inside the file (avro.codec / parquet.codec).
+    c.format.kind = EndsWithIgnoreCase(format_class, "AvroFormat") ? FormatKind::kAvro
+                                                                  : FormatKind::kParquet;
+    c.format.value_schema = cfg.GetString("value.schema");
+    c.format.schema_inference = cfg.GetBool("schema.inference");
+    c.format.avro_codec = cfg.GetString("avro.codec");
+    c.format.avro_level = cfg.GetInt("avro.codec.level");
+    c.format.avro_block_bytes = static_cast<uint64_t>(cfg.GetInt("avro.block.size"));
+    c.format.parquet_codec = cfg.GetString("parquet.codec");
+    c.format.parquet_block_bytes = static_cast<uint64_t>(cfg.GetLong("parquet.block.size"));
+    c.format.parquet_page_bytes = static_cast<uint64_t>(cfg.GetInt("parquet.page.size"));
+    c.format.parquet_dictionary_bytes =
+        static_cast<uint64_t>(cfg.GetInt("parquet.dictionary.page.size"));
+    if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+      RegistryOptions registry;
+      auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
+      if (urls.empty()) {
+        return InvalidArgument(
+            "value.converter.schema.registry.url: AvroConverter needs the Schema Registry URL");
+      }
+      registry.url = urls[0];
+      if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
+        registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
+      }
+      c.format.registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+    }
+    if (ToLower(cfg.GetString("s3.compression.type")) != "none") {
+      return InvalidArgument(
+          "s3.compression.type: {} compresses inside the file; set avro.codec or "
+          "parquet.codec and leave s3.compression.type=none",
+          format_class);
+    }
+  } else if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+    return InvalidArgument(
+        "value.converter: AvroConverter values can be written by AvroFormat or ParquetFormat, "
+        "not {}",
+        format_class);
+  } else if (EndsWithIgnoreCase(format_class, "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
     // Untrimmed: "\r\n" in a .properties file is already CR LF, and must stay so.

@@ -125,3 +125,52 @@ TEST(SinkConfigTest, RotationAndExactlyOnceKeys) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+TEST(SinkConfigTest, ColumnarFormatsTakeTheirKeys) {
+  RawConfig raw = Valid();
+  raw["format.class"] = "io.confluent.connect.s3.format.parquet.ParquetFormat";
+  raw["schema.inference"] = "true";
+  raw["parquet.codec"] = "zstd";
+  raw["parquet.block.size"] = "1048576";
+  auto c = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->format.kind, FormatKind::kParquet);
+  EXPECT_EQ(c->format.parquet_codec, "zstd");
+  EXPECT_EQ(c->format.parquet_block_bytes, 1048576u);
+  EXPECT_TRUE(c->format.schema_inference);
+
+  raw["format.class"] = "AvroFormat";
+  raw["schema.inference"] = "false";
+  auto no_schema = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(no_schema.ok());
+  EXPECT_NE(no_schema.status().message().find("value.schema"), std::string::npos);
+  raw["value.schema"] = R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"}]})";
+  raw["avro.codec"] = "zstandard";
+  auto avro = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(avro.ok()) << avro.status().ToString();
+  EXPECT_EQ(avro->format.kind, FormatKind::kAvro);
+  raw["value.converter"] = "io.confluent.connect.avro.AvroConverter";
+  auto no_url = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.status().message().find("schema.registry.url"), std::string::npos);
+  raw["value.converter.schema.registry.url"] = "http://registry:8081,http://other:8081";
+  raw["value.converter.basic.auth.credentials.source"] = "USER_INFO";
+  raw["value.converter.basic.auth.user.info"] = "u:p";
+  auto registry = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(registry.ok()) << registry.status().ToString();
+  ASSERT_NE(registry->format.registry, nullptr);
+  EXPECT_EQ(registry->format.registry->url(), "http://registry:8081");
+  raw["format.class"] = "JsonFormat";
+  EXPECT_FALSE(SinkConfig::FromRaw(raw).ok());
+  raw["format.class"] = "AvroFormat";
+  raw["s3.compression.type"] = "gzip";
+  auto gz = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(gz.ok());
+  EXPECT_NE(gz.status().message().find("s3.compression.type"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tributary

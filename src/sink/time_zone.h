@@ -14,6 +14,8 @@
 // Thread safety: immutable after Load; copies share the loaded data.
 #pragma once
 
+#include "common/civil_time.h"  // DaysFromCivil
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -59,7 +61,6 @@ class TimeZone {
 // Civil-calendar arithmetic in the proleptic Gregorian calendar (what Joda's ISO
 // chronology uses for modern dates). Days are counted from 1970-01-01.
 int64_t FloorDiv(int64_t a, int64_t b);  // rounds toward negative infinity; b > 0
-int64_t DaysFromCivil(int64_t year, int month, int day);
 struct CivilDate {
   int64_t year;
   int month;  // 1..12

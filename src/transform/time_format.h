@@ -9,6 +9,8 @@
 // Thread safety: immutable after Compile.
 #pragma once
 
+#include "common/civil_time.h"  // DaysFromCivil
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -47,7 +49,6 @@ class TimeFormat {
 };
 
 // Days since 1970-01-01 of a proleptic Gregorian date, and back.
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void CivilFromDays(int64_t days, int64_t* y, unsigned* m, unsigned* d);
 
 }  // namespace tributary

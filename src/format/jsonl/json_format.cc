@@ -1,6 +1,7 @@
 #include "format/jsonl/json_format.h"
 
 #include "format/envelope/envelope.h"
+#include "schema/avro_schema.h"
 
 namespace tributary {
 namespace {
@@ -91,47 +92,6 @@ std::unique_ptr<Format> MakeJsonFormat(const FormatOptions& options) {
   return std::make_unique<JsonFormat>(options);
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  // Runs of characters that need no escape are copied at once (the hot loop of every
-  // JSON string written).
-  size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out->append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default:
-        out->append("\\u00");
-        out->push_back(kHex[c >> 4]);
-        out->push_back(kHex[c & 0xf]);
-    }
-  }
-  out->append(s.data() + run, s.size() - run);
-  out->push_back('"');
-}
+void AppendJsonString(std::string_view s, std::string* out) { AppendJsonQuoted(s, out); }
 
 }  // namespace tributary
