@@ -14,6 +14,7 @@ namespace tributary {
 int RunSinkCommand(const std::vector<std::string>& args);
 int RunQuickstartCommand(const std::vector<std::string>& args);
 int RunConfigCommand(const std::vector<std::string>& args);
+int RunBrokerCommand(const std::vector<std::string>& args);
 
 // Installs SIGINT/SIGTERM handlers that set StopRequested(). A second signal exits at
 // once.

@@ -22,6 +22,8 @@ constexpr const char* kUsage = R"(usage: tributary [--log-level LEVEL] <command>
 
 commands:
   sink -c FILE         run the S3 sink with a .properties or Connect JSON config
+  broker --data-dir DIR [--listen HOST:PORT]
+                       run a Kafka-compatible broker (see tributary broker --help)
   quickstart           run a local broker, sample data and a sink into ./lake
   config [--markdown]  print every configuration key with its default and meaning
   config --validate -c FILE
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   if (command == "sink") return RunSinkCommand(args);
   if (command == "quickstart") return RunQuickstartCommand(args);
   if (command == "config") return RunConfigCommand(args);
+  if (command == "broker") return RunBrokerCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("tributary %s\n", TRIBUTARY_VERSION);
     return 0;
