@@ -39,6 +39,7 @@ class Broker:
                 break
             # The port of a killed broker can take a moment to be free again.
             self.proc.wait(timeout=10)
+            self.proc.stdout.close()
             if time.monotonic() > deadline:
                 raise RuntimeError(f"broker did not start (printed {line!r}); log:\n{self.log_text()}")
             time.sleep(0.2)
@@ -50,9 +51,12 @@ class Broker:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
+        self.proc.stdout.close()
 
     def stop(self):
-        return harness.stop_process(self.proc)
+        code = harness.stop_process(self.proc)
+        self.proc.stdout.close()
+        return code
 
     def log_text(self):
         with open(self.log_path) as f:
