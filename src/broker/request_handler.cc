@@ -84,8 +84,8 @@ void RequestHandler::Capture(const kafka::RequestHeader& header, std::string_vie
   close(fd);
 }
 
-Result<std::optional<std::string>> RequestHandler::Handle(std::string_view frame,
-                                                          const std::string& client_host) {
+Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
+                                                    const std::string& client_host) {
   ASSIGN_OR_RETURN(kafka::RequestHeader header, kafka::DecodeRequestHeader(frame, table_));
   if (!options_.capture_dir.empty()) Capture(header, frame);
   const kafka::ApiDef* api = table_.Find(header.api_key);
@@ -93,8 +93,9 @@ Result<std::optional<std::string>> RequestHandler::Handle(std::string_view frame
     // Answer in v0 with UNSUPPORTED_VERSION and the full list, so the client can pick.
     Struct resp(api->response.get());
     kafka::FillApiVersions(table_, kUnsupportedVersion, &resp);
-    return std::optional<std::string>(
-        kafka::EncodeResponseFrame(header.correlation_id, header.api_key, 0, false, resp));
+    std::string out =
+        kafka::EncodeResponseFrame(header.correlation_id, header.api_key, 0, false, resp);
+    return Reply([out]() { return std::optional<std::string>(out); });
   }
   if (!api || !api->versions.Contains(header.api_version)) {
     return InvalidArgument("client {} sent API key {} version {}, which this broker does not serve",
@@ -105,11 +106,24 @@ Result<std::optional<std::string>> RequestHandler::Handle(std::string_view frame
                                                        frame.substr(header.size)));
   Struct response(api->response.get());
   bool no_response = false;
-  Context ctx{header, header.api_version, client_host, &no_response};
+  std::function<void(Struct&)> finish;
+  Context ctx{header, header.api_version, client_host, &no_response, &finish};
   (this->*HandlerFor(header.api_key))(ctx, request, response);
-  if (no_response) return std::optional<std::string>();
-  return std::optional<std::string>(kafka::EncodeResponseFrame(
-      header.correlation_id, header.api_key, header.api_version, flexible, response));
+  int32_t correlation_id = header.correlation_id;
+  int api_key = header.api_key, version = header.api_version;
+  if (finish) {
+    return Reply([finish, no_response, correlation_id, api_key, version, flexible,
+                  response = std::move(response)]() mutable -> std::optional<std::string> {
+      finish(response);
+      if (no_response) return std::nullopt;
+      return kafka::EncodeResponseFrame(correlation_id, api_key, version, flexible, response);
+    });
+  }
+  std::optional<std::string> out;
+  if (!no_response) {
+    out = kafka::EncodeResponseFrame(correlation_id, api_key, version, flexible, response);
+  }
+  return Reply([out = std::move(out)]() { return out; });
 }
 
 // ---------------------------------------------------------------- ApiVersions, Metadata
@@ -189,22 +203,25 @@ void RequestHandler::Produce(const Context& ctx, const Struct& req, Struct& resp
       slots.push_back(std::move(pending));
     }
   }
-  std::vector<PendingAppend*> pending;
-  for (PendingAppend& s : slots) pending.push_back(&s);
-  storage_->AwaitDurable(pending);
-  size_t i = 0;
-  for (Struct& t : resp.At("Responses").structs) {
-    for (Struct& out : t.At("PartitionResponses").structs) {
-      const PendingAppend& s = slots[i++];
-      out.SetInt("ErrorCode", s.error)
-          .SetInt("BaseOffset", s.error ? -1 : s.base_offset)
-          .SetInt("LogStartOffset", s.log_start);
-      if (!s.message.empty()) {
-        out.SetStr("ErrorMessage", s.message);
-        spdlog::warn("produce from {}: {}", ctx.header.client_id.value_or(""), s.message);
+  std::string client = ctx.header.client_id.value_or("");
+  *ctx.finish = [this, slots = std::move(slots), client](Struct& resp) mutable {
+    std::vector<PendingAppend*> pending;
+    for (PendingAppend& s : slots) pending.push_back(&s);
+    storage_->AwaitDurable(pending);
+    size_t i = 0;
+    for (Struct& t : resp.At("Responses").structs) {
+      for (Struct& out : t.At("PartitionResponses").structs) {
+        const PendingAppend& s = slots[i++];
+        out.SetInt("ErrorCode", s.error)
+            .SetInt("BaseOffset", s.error ? -1 : s.base_offset)
+            .SetInt("LogStartOffset", s.log_start);
+        if (!s.message.empty()) {
+          out.SetStr("ErrorMessage", s.message);
+          spdlog::warn("produce from {}: {}", client, s.message);
+        }
       }
     }
-  }
+  };
   if (acks == 0) *ctx.no_response = true;
 }
 

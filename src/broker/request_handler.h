@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -40,10 +41,17 @@ class RequestHandler {
  public:
   RequestHandler(BrokerOptions options, Storage* storage, GroupCoordinator* groups);
 
-  // The response frame (size prefix included); nullopt when the request gets no
-  // response (Produce with acks=0). An error means the connection must be closed (an
-  // API or version not served, or a frame that does not decode).
-  Result<std::optional<std::string>> Handle(std::string_view frame, const std::string& client_host);
+  // Completes a request: returns the response frame (size prefix included), or nullopt
+  // when the request gets no response (Produce with acks=0). May block (Produce waits
+  // here for its WAL fsync).
+  using Reply = std::function<std::optional<std::string>()>;
+
+  // Runs the request's effects in the caller's thread (so requests of one connection
+  // take effect in order) and returns what completes it. The connection calls the
+  // replies in request order on its writer thread, so several produce requests of one
+  // connection can wait for the same fsync. An error means the connection must be
+  // closed (an API or version not served, or a frame that does not decode).
+  Result<Reply> Handle(std::string_view frame, const std::string& client_host);
 
  private:
   struct Context {
@@ -51,6 +59,9 @@ class RequestHandler {
     int version;
     const std::string& client_host;
     bool* no_response;  // set by Produce with acks=0
+    // Set by a handler whose response is finished later, on the connection's writer
+    // thread (Produce: waiting for the WAL fsync).
+    std::function<void(kafka::Struct&)>* finish;
   };
   using Fn = void (RequestHandler::*)(const Context&, const kafka::Struct&, kafka::Struct&);
 

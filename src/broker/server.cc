@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
 
 #include <spdlog/spdlog.h>
 
@@ -93,6 +94,36 @@ void Server::AcceptLoop() {
 }
 
 void Server::Serve(int fd, std::string peer) {
+  // This thread reads and applies requests in order; a writer thread completes their
+  // replies in the same order and sends them, so produce requests pipelined on one
+  // connection share WAL fsyncs. At most kMaxInFlight replies wait at a time (Kafka
+  // clients default to five in flight).
+  constexpr size_t kMaxInFlight = 16;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<RequestHandler::Reply> queue;
+  bool reader_done = false;
+  bool writer_failed = false;
+  std::thread writer([&] {
+    while (true) {
+      RequestHandler::Reply reply;
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return !queue.empty() || reader_done; });
+        if (queue.empty()) return;
+        reply = std::move(queue.front());
+      }
+      std::optional<std::string> out = reply();
+      bool ok = !out || WriteFull(fd, *out);
+      std::lock_guard lock(mu);
+      queue.pop_front();
+      cv.notify_all();
+      if (!ok) {
+        writer_failed = true;
+        shutdown(fd, SHUT_RDWR);  // wakes the reader
+      }
+    }
+  });
   std::string frame;
   while (!stopping_) {
     char size_buf[4];
@@ -104,13 +135,23 @@ void Server::Serve(int fd, std::string peer) {
     }
     frame.resize(size);
     if (!ReadFull(fd, frame.data(), size)) break;
-    auto response = handler_->Handle(frame, peer);
-    if (!response.ok()) {
-      spdlog::warn("connection {}: {}; closing it", peer, response.status().message());
+    auto reply = handler_->Handle(frame, peer);
+    if (!reply.ok()) {
+      spdlog::warn("connection {}: {}; closing it", peer, reply.status().message());
       break;
     }
-    if (*response && !WriteFull(fd, **response)) break;
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return queue.size() < kMaxInFlight || writer_failed; });
+    if (writer_failed) break;
+    queue.push_back(std::move(reply).value());
+    cv.notify_all();
   }
+  {
+    std::lock_guard lock(mu);
+    reader_done = true;
+    cv.notify_all();
+  }
+  writer.join();
   std::lock_guard lock(mu_);
   connections_.erase(fd);
   close(fd);
