@@ -15,7 +15,9 @@ GroupCoordinator::GroupCoordinator() {
   ticker_ = std::thread([this] { Tick(); });
 }
 
-GroupCoordinator::~GroupCoordinator() {
+GroupCoordinator::~GroupCoordinator() { Shutdown(); }
+
+void GroupCoordinator::Shutdown() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;

@@ -85,6 +85,11 @@ class GroupCoordinator {
   GroupCoordinator();
   ~GroupCoordinator();
 
+  // Wakes every JoinGroup/SyncGroup waiting for a rebalance (they answer
+  // COORDINATOR_NOT_AVAILABLE / REBALANCE_IN_PROGRESS) and stops the timer thread.
+  // Called before the server waits for its connections at shutdown.
+  void Shutdown();
+
   JoinResult Join(const JoinRequest& request);
   SyncResult Sync(const std::string& group_id, int32_t generation, const std::string& member_id,
                   const std::optional<std::string>& instance_id,

@@ -183,6 +183,7 @@ int RunBrokerCommand(const std::vector<std::string>& args) {
                host, *bound, adv_host, adv_port, data_dir, (*store)->Describe());
   while (!StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("tributary broker stopping");
+  groups.Shutdown();
   server.Stop();
   Status st = (*storage)->PackNow();
   if (!st.ok()) spdlog::warn("final pack: {}", st.ToString());

@@ -84,6 +84,7 @@ class BrokerCrashTest(unittest.TestCase):
             by_number = {int(v): (part, off) for part, off, _, v in records}
             mismatched = [n for n, po in acked.items() if by_number.get(n) != po]
             self.assertEqual(mismatched, [], "acknowledged offsets match what is read back")
+            self.assertEqual(broker.stop(), 0, "SIGTERM stops the broker cleanly")
             log = broker.log_text()
             self.assertEqual(log.count("broker storage recovered"), KILLS + 1)
             print(f"sent {sent[0]}, acknowledged {len(acked)}, read back {len(values)}")
