@@ -12,6 +12,8 @@
 #include "broker/group_coordinator.h"
 #include "broker/kafka_errors.h"
 #include "broker/object_format.h"
+#include "broker/request_handler.h"
+#include "kafka/protocol/codec.h"
 #include "broker/storage.h"
 #include "broker/wal.h"
 #include "common/crc32c.h"
@@ -75,9 +77,11 @@ struct Fixture {
     storage.reset();
     std::filesystem::remove_all(dir);
   }
+  uint64_t snapshot_after_bytes = 4ull << 20;
   void Reopen() {
     storage.reset();
     StorageOptions o;
+    o.snapshot_after_bytes = snapshot_after_bytes;
     o.data_dir = dir + "/data";
     o.store = store.get();
     o.pack_interval_ms = 3600000;  // packing only when a test asks
@@ -216,6 +220,117 @@ TEST(StorageTest, CommittedOffsetsAndDeleteRecordsAreDurable) {
   EXPECT_EQ(c->metadata, "m");
   EXPECT_EQ(f.storage->ListOffset("t", 0, -2).offset, 2);
   EXPECT_EQ(f.storage->Read("t", 0, 1, 100, true).error, kOffsetOutOfRange);
+}
+
+TEST(StorageTest, MetadataSnapshotReplacesTheLog) {
+  Fixture f;
+  f.snapshot_after_bytes = 200;
+  f.Reopen();
+  std::string msg;
+  ASSERT_EQ(f.storage->CreateTopic("a", 1, false, &msg), kNone);
+  ASSERT_EQ(f.storage->CreateTopic("b", 2, false, &msg), kNone);
+  ASSERT_EQ(f.storage->DeleteTopic("a"), kNone);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(f.storage->CommitOffsets("g", {{"b", i % 2, {i, -1, ""}}}).ok());
+  }
+  f.Produce("b", MakeBatch(2));
+  f.Produce("b", MakeBatch(2));
+  ASSERT_TRUE(f.storage->DeleteRecords("b", 0, 1).error == 0);
+  ASSERT_TRUE(f.storage->PackNow().ok());  // packing writes the snapshot (log > 200 bytes)
+  std::string meta = f.dir + "/data/meta";
+  EXPECT_TRUE(std::filesystem::exists(meta + "/snapshot"));
+  EXPECT_EQ(std::filesystem::file_size(meta + "/meta.log"), 0u);
+  f.Produce("b", MakeBatch(1));
+  f.Reopen();
+  EXPECT_FALSE(f.storage->FindTopic("a").has_value());
+  ASSERT_TRUE(f.storage->FindTopic("b").has_value());
+  EXPECT_EQ(f.storage->FetchOffset("g", "b", 0)->offset, 18);
+  EXPECT_EQ(f.storage->FetchOffset("g", "b", 1)->offset, 19);
+  EXPECT_EQ(f.storage->ListOffset("b", 0, -2).offset, 1);
+  EXPECT_EQ(f.storage->ListOffset("b", 0, -1).offset, 5);
+  ReadResult r = f.storage->Read("b", 0, 1, 1 << 20, true);
+  ASSERT_EQ(r.error, 0);
+  EXPECT_EQ(kafka::ValidateBatches(r.records)->size(), 3u);
+  // The metadata copy next to the data.
+  EXPECT_TRUE(f.store->Head("broker/metadata/snapshot").ok());
+}
+
+TEST(GroupCoordinatorTest, MembersThatStopAreRemovedAfterTheirTimeouts) {
+  GroupCoordinator g;
+  JoinRequest a;
+  a.group_id = "g";
+  a.protocol_type = "consumer";
+  a.protocols = {{"range", ""}};
+  a.session_timeout_ms = 1000;
+  a.rebalance_timeout_ms = 1000;
+  JoinResult ra = g.Join(a);
+  ASSERT_EQ(ra.error, 0);
+  ASSERT_EQ(g.Sync("g", ra.generation, ra.member_id, std::nullopt, {}).error, 0);
+  // B joins; A never rejoins: after A's rebalance timeout B gets a generation alone.
+  JoinRequest b = a;
+  auto start = std::chrono::steady_clock::now();
+  JoinResult rb = g.Join(b);
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(rb.error, 0);
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_EQ(rb.leader, rb.member_id);
+  EXPECT_EQ(rb.members.size(), 1u);
+  EXPECT_EQ(g.Heartbeat("g", ra.generation, ra.member_id, std::nullopt), kUnknownMemberId);
+  ASSERT_EQ(g.Sync("g", rb.generation, rb.member_id, std::nullopt, {}).error, 0);
+  // B stops heartbeating: its session expires and the group becomes empty.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1400));
+  EXPECT_EQ(g.Describe("g")->state, "Empty");
+  EXPECT_EQ(g.Heartbeat("g", rb.generation, rb.member_id, std::nullopt), kUnknownMemberId);
+}
+
+// A Fetch at the high watermark waits up to MaxWaitMs for MinBytes, and returns as soon
+// as a produce makes data visible.
+TEST(RequestHandlerTest, FetchLongPollsUntilDataOrMaxWait) {
+  Fixture f;
+  std::string msg;
+  ASSERT_EQ(f.storage->CreateTopic("t", 1, false, &msg), kNone);
+  GroupCoordinator groups;
+  RequestHandler handler(BrokerOptions{}, f.storage.get(), &groups);
+  const kafka::ApiDef* api = kafka::MessageTable::Builtin().Find(1);
+  auto fetch = [&](int64_t offset, int max_wait_ms) {
+    kafka::Struct req(api->request.get());
+    req.SetInt("MaxWaitMs", max_wait_ms).SetInt("MinBytes", 1).SetInt("MaxBytes", 1 << 20);
+    kafka::Struct& t = req.Append("Topics");
+    t.SetStr("Topic", "t");
+    t.Append("Partitions").SetInt("Partition", 0).SetInt("FetchOffset", offset).SetInt(
+        "PartitionMaxBytes", 1 << 20);
+    std::string frame;
+    kafka::RequestHeader h;
+    h.api_key = 1;
+    h.api_version = 11;
+    h.correlation_id = 5;
+    h.client_id = "test";
+    kafka::EncodeRequestHeader(h, false, &frame);
+    kafka::EncodeStruct(req, 11, false, &frame);
+    auto reply = handler.Handle(frame, "/127.0.0.1");
+    EXPECT_TRUE(reply.ok());
+    std::string out = *(*reply)();
+    auto resp = kafka::DecodeStruct(*api->response, 11, false, std::string_view(out).substr(8));
+    EXPECT_TRUE(resp.ok()) << resp.status().ToString();
+    return resp->Array("Responses")[0].Array("Partitions")[0];
+  };
+  auto start = std::chrono::steady_clock::now();
+  kafka::Struct empty = fetch(0, 300);
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(290));
+  EXPECT_EQ(empty.Str("Records"), "");
+  EXPECT_EQ(empty.Int("HighWatermark"), 0);
+  std::thread producer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    f.Produce("t", MakeBatch(2));
+  });
+  start = std::chrono::steady_clock::now();
+  kafka::Struct got = fetch(0, 5000);
+  auto waited = std::chrono::steady_clock::now() - start;
+  producer.join();
+  EXPECT_LT(waited, std::chrono::milliseconds(2000));
+  EXPECT_EQ(got.Int("HighWatermark"), 2);
+  EXPECT_EQ(kafka::ValidateBatches(got.Str("Records"))->size(), 1u);
+  EXPECT_EQ(fetch(3, 0).Int("ErrorCode"), kOffsetOutOfRange);
 }
 
 TEST(ObjectFormatTest, IndexRoundTripsAndDetectsCorruption) {

@@ -17,7 +17,6 @@ namespace {
 
 constexpr uint8_t kWalBatch = 1;
 constexpr int64_t kProducerIdBlock = 1000;
-constexpr uint64_t kSnapshotAfterBytes = 4ull << 20;
 constexpr size_t kRecentBatches = 5;  // Kafka keeps the last five batches per producer
 
 std::string ObjectKey(uint64_t id) { return fmt::format("broker/data/{:020}.obj", id); }
@@ -777,7 +776,7 @@ Status Storage::PackOnce() {
     EvictLocked();
   }
   RETURN_IF_ERROR(wal_->TrimBefore(boundary));
-  if (meta_->log_bytes() > kSnapshotAfterBytes) {
+  if (meta_->log_bytes() > options_.snapshot_after_bytes) {
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(meta_->WriteSnapshot(SnapshotLocked()));
   }

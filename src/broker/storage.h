@@ -43,6 +43,7 @@ struct StorageOptions {
   uint64_t pack_bytes = 8ull << 20;    // ... or as soon as the WAL holds this much
   uint64_t cache_bytes = 256ull << 20; // packed batches kept in memory for tail reads
   uint64_t block_cache_bytes = 64ull << 20;
+  uint64_t snapshot_after_bytes = 4ull << 20;  // metadata log size that triggers a snapshot
 };
 
 struct TopicView {
