@@ -136,6 +136,44 @@ class BrokerClientsTest(unittest.TestCase):
             ends[p] = max(ends.get(p, 0), o + 1)
         self.assertEqual({tp.partition: tp.offset for tp in committed}, ends)
 
+    def test_confluent_kafka_static_member_restarts_in_place(self):
+        # group.instance.id: a restarted member takes over its old place (no second
+        # member), and resumes from the offsets it committed.
+        from confluent_kafka import Consumer, Producer
+        from confluent_kafka.admin import AdminClient, NewTopic
+        topic, group = harness.fresh_name("static"), harness.fresh_name("static-group")
+        admin = AdminClient({"bootstrap.servers": self.b})
+        admin.create_topics([NewTopic(topic, 2, 1)])[topic].result(10)
+        p = Producer({"bootstrap.servers": self.b})
+        for i in range(20):
+            p.produce(topic, value=str(i).encode(), partition=i % 2)
+        p.flush(10)
+        conf = {"bootstrap.servers": self.b, "group.id": group, "group.instance.id": "worker-1",
+                "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                "session.timeout.ms": 10000}
+        first = Consumer(conf)
+        first.subscribe([topic])
+        got = []
+        deadline = time.monotonic() + 20
+        while len(got) < 10 and time.monotonic() < deadline:
+            got += [m for m in first.consume(num_messages=10 - len(got), timeout=0.2) if not m.error()]
+        first.commit(asynchronous=False)
+        first.close()  # a static member sends no LeaveGroup: its place is kept
+        second = Consumer(conf)
+        second.subscribe([topic])
+        rest = []
+        deadline = time.monotonic() + 20
+        while len(got) + len(rest) < 20 and time.monotonic() < deadline:
+            rest += [m for m in second.consume(num_messages=20, timeout=0.2) if not m.error()]
+        from kafka import KafkaAdminClient
+        kp_admin = KafkaAdminClient(bootstrap_servers=self.b)
+        described = kp_admin.describe_consumer_groups([group])[0]
+        kp_admin.close()
+        second.close()
+        self.assertEqual(sorted(int(m.value()) for m in got + rest), list(range(20)))
+        self.assertEqual(described.state, "Stable")
+        self.assertEqual(len(described.members), 1, "the restart replaced the member")
+
     def test_kafka_python_admin_producer_group(self):
         from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
         from kafka.admin import NewTopic
