@@ -18,45 +18,19 @@
 #include "broker/wal.h"
 #include "common/crc32c.h"
 #include "kafka/protocol/record_batch.h"
+#include "kafka/protocol/test_batches.h"
 #include "objstore/object_store.h"
 
 namespace tributary::broker {
 namespace {
-
-using kafka::PutBE16;
-using kafka::PutBE32;
-using kafka::PutBE64;
 
 std::string TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "broker-test-XXXXXX").string();
   return mkdtemp(tmpl.data());
 }
 
-// A valid magic-2 batch of `count` records (record bodies are opaque to the broker).
-std::string MakeBatch(int count, int64_t producer_id = -1, int16_t epoch = -1, int32_t seq = -1,
-                      std::string payload = "payload") {
-  std::string b;
-  PutBE64(&b, 0);
-  PutBE32(&b, 0);
-  PutBE32(&b, 0);
-  b.push_back(2);
-  PutBE32(&b, 0);
-  PutBE16(&b, 0);
-  PutBE32(&b, static_cast<uint32_t>(count - 1));
-  PutBE64(&b, 1000);
-  PutBE64(&b, 2000);
-  PutBE64(&b, static_cast<uint64_t>(producer_id));
-  PutBE16(&b, static_cast<uint16_t>(epoch));
-  PutBE32(&b, static_cast<uint32_t>(seq));
-  PutBE32(&b, static_cast<uint32_t>(count));
-  b += payload;
-  std::string len;
-  PutBE32(&len, static_cast<uint32_t>(b.size() - 12));
-  b.replace(8, 4, len);
-  std::string crc;
-  PutBE32(&crc, Crc32c(std::string_view(b).substr(21)));
-  b.replace(17, 4, crc);
-  return b;
+std::string MakeBatch(int count, int64_t producer_id = -1, int16_t epoch = -1, int32_t seq = -1) {
+  return kafka::MakeTestBatch(count, producer_id, epoch, seq);
 }
 
 struct Fixture {

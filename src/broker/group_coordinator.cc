@@ -40,6 +40,13 @@ std::string GroupCoordinator::NewMemberId(const std::string& client_id) {
   return fmt::format("{}-{}", client_id.empty() ? "member" : client_id, RandomHex(16));
 }
 
+bool GroupCoordinator::IsFenced(const Group& g, const std::optional<std::string>& instance_id,
+                                const std::string& member_id) {
+  if (!instance_id) return false;
+  auto it = g.static_members.find(*instance_id);
+  return it != g.static_members.end() && it->second != member_id;
+}
+
 void GroupCoordinator::PrepareRebalanceLocked(Group& g) {
   int32_t timeout = 0;
   for (auto& [id, m] : g.members) timeout = std::max(timeout, m.rebalance_timeout_ms);
@@ -167,8 +174,7 @@ JoinResult GroupCoordinator::Join(const JoinRequest& req) {
       return out;
     }
     g.pending_members.erase(pending);
-  } else if (req.instance_id && g.static_members.count(*req.instance_id) &&
-             g.static_members[*req.instance_id] != member_id) {
+  } else if (IsFenced(g, req.instance_id, member_id)) {
     out.error = kFencedInstanceId;
     return out;
   }
@@ -217,8 +223,7 @@ SyncResult GroupCoordinator::Sync(const std::string& group_id, int32_t generatio
     return out;
   }
   Group& g = git->second;
-  if (instance_id && g.static_members.count(*instance_id) &&
-      g.static_members[*instance_id] != member_id) {
+  if (IsFenced(g, instance_id, member_id)) {
     out.error = kFencedInstanceId;
     return out;
   }
@@ -265,8 +270,7 @@ int16_t GroupCoordinator::Heartbeat(const std::string& group_id, int32_t generat
   auto git = groups_.find(group_id);
   if (git == groups_.end()) return kUnknownMemberId;
   Group& g = git->second;
-  if (instance_id && g.static_members.count(*instance_id) &&
-      g.static_members[*instance_id] != member_id) {
+  if (IsFenced(g, instance_id, member_id)) {
     return kFencedInstanceId;
   }
   auto m = g.members.find(member_id);
@@ -316,8 +320,7 @@ int16_t GroupCoordinator::CheckCommit(const std::string& group_id, int32_t gener
   }
   if (git == groups_.end()) return kUnknownMemberId;
   Group& g = git->second;
-  if (instance_id && g.static_members.count(*instance_id) &&
-      g.static_members[*instance_id] != member_id) {
+  if (IsFenced(g, instance_id, member_id)) {
     return kFencedInstanceId;
   }
   auto m = g.members.find(member_id);

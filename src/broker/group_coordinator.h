@@ -133,6 +133,10 @@ class GroupCoordinator {
   };
 
   static const char* StateName(State s);
+  // A request naming a static member's instance id with another member id comes from
+  // a member that a restart replaced (FENCED_INSTANCE_ID).
+  static bool IsFenced(const Group& g, const std::optional<std::string>& instance_id,
+                       const std::string& member_id);
   void PrepareRebalanceLocked(Group& g);
   void MaybeCompleteJoinLocked(Group& g, bool deadline_passed);
   void RemoveMemberLocked(Group& g, const std::string& member_id);

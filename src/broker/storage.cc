@@ -129,6 +129,11 @@ Status Storage::ApplyMeta(uint8_t type, std::string_view payload) {
   return Corruption("metadata log: record type {} is truncated", type);
 }
 
+bool Storage::HasPartition(std::map<std::string, Topic>::iterator it, int32_t partition) const {
+  return it != topics_.end() && partition >= 0 &&
+         static_cast<size_t>(partition) < it->second.partitions.size();
+}
+
 Storage::Topic* Storage::TopicById(const std::string& id) {
   auto it = names_.find(id);
   if (it == names_.end()) return nullptr;
@@ -329,8 +334,7 @@ PendingAppend Storage::Append(const std::string& topic, int32_t partition, std::
   }
   std::lock_guard lock(mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end() || partition < 0 ||
-      static_cast<size_t>(partition) >= it->second.partitions.size()) {
+  if (!HasPartition(it, partition)) {
     out.error = kUnknownTopicOrPartition;
     return out;
   }
@@ -442,8 +446,7 @@ ReadResult Storage::Read(const std::string& topic, int32_t partition, int64_t of
   {
     std::lock_guard lock(mu_);
     auto it = topics_.find(topic);
-    if (it == topics_.end() || partition < 0 ||
-        static_cast<size_t>(partition) >= it->second.partitions.size()) {
+    if (!HasPartition(it, partition)) {
       out.error = kUnknownTopicOrPartition;
       return out;
     }
@@ -494,8 +497,7 @@ Storage::ListOffsetResult Storage::ListOffset(const std::string& topic, int32_t 
   ListOffsetResult out;
   std::lock_guard lock(mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end() || partition < 0 ||
-      static_cast<size_t>(partition) >= it->second.partitions.size()) {
+  if (!HasPartition(it, partition)) {
     out.error = kUnknownTopicOrPartition;
     return out;
   }
@@ -531,8 +533,7 @@ Storage::ListOffsetResult Storage::DeleteRecords(const std::string& topic, int32
   ListOffsetResult out;
   std::lock_guard lock(mu_);
   auto it = topics_.find(topic);
-  if (it == topics_.end() || partition < 0 ||
-      static_cast<size_t>(partition) >= it->second.partitions.size()) {
+  if (!HasPartition(it, partition)) {
     out.error = kUnknownTopicOrPartition;
     return out;
   }

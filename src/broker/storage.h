@@ -189,6 +189,8 @@ class Storage {
   void AddBatchLocked(Topic& topic, int32_t partition, BatchRef ref);
   static void TrackProducer(PartitionLog& log, const BatchRef& ref);
   Topic* TopicById(const std::string& id);
+  // Whether `it` (from topics_.find) names a topic that has `partition`.
+  bool HasPartition(std::map<std::string, Topic>::iterator it, int32_t partition) const;
   std::vector<MetaRecord> SnapshotLocked() const;
   void PackLoop();
   Status PackOnce();

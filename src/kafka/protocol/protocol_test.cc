@@ -12,6 +12,7 @@
 #include "kafka/protocol/codec.h"
 #include "kafka/protocol/record_batch.h"
 #include "kafka/protocol/schema.h"
+#include "kafka/protocol/test_batches.h"
 
 namespace tributary::kafka {
 namespace {
@@ -112,29 +113,7 @@ TEST(CodecTest, TruncationNamesTheFieldPath) {
 }
 
 TEST(RecordBatchTest, VerifiesCrcAndRewritesBaseOffset) {
-  // A minimal batch with one empty-ish record, built by hand: header + 1 record.
-  std::string record = std::string("\x0e\x00\x00\x00\x02k\x02v\x00", 9);  // not parsed here
-  std::string b;
-  PutBE64(&b, 0);
-  PutBE32(&b, 0);  // length, patched below
-  PutBE32(&b, 0);
-  b.push_back(2);
-  PutBE32(&b, 0);  // crc, patched below
-  PutBE16(&b, 0);
-  PutBE32(&b, 0);
-  PutBE64(&b, 1000);
-  PutBE64(&b, 1000);
-  PutBE64(&b, static_cast<uint64_t>(-1));
-  PutBE16(&b, static_cast<uint16_t>(-1));
-  PutBE32(&b, static_cast<uint32_t>(-1));
-  PutBE32(&b, 1);
-  b += record;
-  std::string len;
-  PutBE32(&len, static_cast<uint32_t>(b.size() - 12));
-  b.replace(8, 4, len);
-  std::string crc;
-  PutBE32(&crc, Crc32c(std::string_view(b).substr(21)));
-  b.replace(17, 4, crc);
+  std::string b = MakeTestBatch(1);
   auto ok = ValidateBatches(b + b);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->size(), 2u);
