@@ -208,6 +208,12 @@ class BrokerClientsTest(unittest.TestCase):
         self.assertEqual((described.group, described.state, described.protocol_type),
                          (group, "Empty", "consumer"))
         self.assertIn((group, "consumer"), admin.list_consumer_groups())
+        from kafka.admin import ConfigResource, ConfigResourceType
+        res = admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, "1"),
+                                      ConfigResource(ConfigResourceType.TOPIC, topic)])
+        entries = {r[3]: {c[0]: c[1] for c in r[4]} for resp in res for r in resp.resources}
+        self.assertEqual(entries["1"]["default.replication.factor"], "1")
+        self.assertEqual(entries[topic]["cleanup.policy"], "delete")
         admin.delete_topics([topic])
         self.assertNotIn(topic, admin.list_topics())
         admin.close()
@@ -225,9 +231,18 @@ class BrokerClientsTest(unittest.TestCase):
             ends[s["partition"]] = max(ends.get(s["partition"], 0), s["offset"] + 1)
         self.assertEqual({p["partition"]: int(p["offset"]) for p in r["offsets"]}, ends)
         self.assertIn(group, [g["groupId"] for g in r["groups"]])
-        # The same records, read back by an independent client (librdkafka).
-        again = broker_harness.consume_all(self.b, topic, 400)
-        self.assertEqual(sorted(v.decode() for _, _, _, v in again), sorted(f"kafkajs-{i}" for i in range(400)))
+        self.assertEqual((r["described"][0]["groupId"], r["described"][0]["state"]), (group, "Empty"))
+        self.assertIn(["cleanup.policy", "delete"], r["configs"])
+        low = {w["partition"]: int(w["low"]) for w in r["watermarks"]}
+        high = {w["partition"]: int(w["high"]) for w in r["watermarks"]}
+        self.assertEqual(low, {0: 10, 1: 0}, "DeleteRecords moved partition 0's log start")
+        self.assertEqual(high, ends)
+        # The same records, read back by an independent client (librdkafka): all but the
+        # ten that DeleteRecords removed from partition 0.
+        again = broker_harness.consume_all(self.b, topic, 390)
+        deleted = {s["value"] for s in r["seen"] if s["partition"] == 0 and s["offset"] < 10}
+        self.assertEqual(sorted(v.decode() for _, _, _, v in again),
+                         sorted({f"kafkajs-{i}" for i in range(400)} - deleted))
 
     def test_api_versions_unsupported_version_lists_supported_apis(self):
         # A raw ApiVersions v99 request: the answer is v0 (header v0) with error 35 and

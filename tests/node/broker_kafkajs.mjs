@@ -39,5 +39,16 @@ await new Promise((resolve, reject) => {
 await consumer.disconnect();  // commits the consumed offsets
 const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
 const groups = await admin.listGroups();
+const described = await admin.describeGroups([groupId]);
+// Admin: topic configs, and DeleteRecords moving partition 0's log start to offset 10.
+const configs = await admin.describeConfigs({
+  resources: [{ type: 2, name: topic }], includeSynonyms: false,
+});
+await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '10' }] });
+const watermarks = await admin.fetchTopicOffsets(topic);
 await admin.disconnect();
-console.log(JSON.stringify({ acked, seen, offsets: offsets[0].partitions, groups: groups.groups }));
+console.log(JSON.stringify({
+  acked, seen, offsets: offsets[0].partitions, groups: groups.groups, described: described.groups,
+  configs: configs.resources[0].configEntries.map((e) => [e.configName, e.configValue]),
+  watermarks,
+}));
