@@ -16,6 +16,7 @@ int RunQuickstartCommand(const std::vector<std::string>& args);
 int RunConfigCommand(const std::vector<std::string>& args);
 int RunVerifyCommand(const std::vector<std::string>& args);
 int RunStatusCommand(const std::vector<std::string>& args);
+int RunBrokerCommand(const std::vector<std::string>& args);
 
 // Installs SIGINT/SIGTERM handlers that set StopRequested(). A second signal exits at
 // once.

@@ -29,6 +29,8 @@ commands:
   status [--watch] [-c FILE | --url URL]
                        show a running sink's partitions, lag, rates and errors
                        (from its REST listener, rest.port)
+  broker --data-dir DIR [--listen HOST:PORT]
+                       run a Kafka-compatible broker (see tributary broker --help)
   quickstart           run a local broker, sample data and a sink into ./lake
   config [--markdown]  print every configuration key with its default and meaning
   config --validate -c FILE
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   if (command == "quickstart") return RunQuickstartCommand(args);
   if (command == "config") return RunConfigCommand(args);
   if (command == "verify") return RunVerifyCommand(args);
+  if (command == "broker") return RunBrokerCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("tributary %s\n", TRIBUTARY_VERSION);
     return 0;
