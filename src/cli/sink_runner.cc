@@ -16,6 +16,13 @@ void AddProgress(const SinkProgress& p, SinkProgress* total) {
   total->objects_written += p.objects_written;
   total->bytes_written += p.bytes_written;
   total->store_retries += p.store_retries;
+  total->flushes += p.flushes;
+  total->fenced += p.fenced;
+  total->early_rotations += p.early_rotations;
+  total->records_skipped += p.records_skipped;
+  total->records_to_dlq += p.records_to_dlq;
+  total->buffered_bytes = p.buffered_bytes;  // of the running task
+  if (!p.exactly_once.empty()) total->exactly_once = p.exactly_once;
   for (const auto& [tp, off] : p.committed) total->committed[tp] = off;
 }
 
@@ -138,6 +145,13 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
     s.objects_written = p.objects_written;
     s.bytes_written = p.bytes_written;
     s.store_retries = p.store_retries;
+    s.flushes = p.flushes;
+    s.fenced = p.fenced;
+    s.early_rotations = p.early_rotations;
+    s.records_skipped = p.records_skipped;
+    s.records_to_dlq = p.records_to_dlq;
+    s.buffered_bytes = p.buffered_bytes;
+    s.exactly_once = p.exactly_once;
     if (p.records_consumed != last_seen_records_ || p.objects_written != last_seen_objects_) {
       last_seen_records_ = p.records_consumed;
       last_seen_objects_ = p.objects_written;
@@ -202,6 +216,14 @@ void SinkRunner::CollectMetrics() {
   bump(metrics_->objects_written, s.objects_written, exported_.objects_written);
   bump(metrics_->bytes_written, s.bytes_written, exported_.bytes_written);
   bump(metrics_->StoreRetries("other"), s.store_retries, exported_.store_retries);
+  if (s.exactly_once == "journal") {
+    bump(metrics_->journal_commits, s.flushes, exported_.flushes);
+  }
+  bump(metrics_->fencing_events, s.fenced, exported_.fenced);
+  bump(metrics_->EarlyRotations("memory"), s.early_rotations, exported_.early_rotations);
+  bump(metrics_->records_skipped, s.records_skipped, exported_.records_skipped);
+  bump(metrics_->dlq_records, s.records_to_dlq, exported_.records_to_dlq);
+  metrics_->buffered_bytes->Set(static_cast<double>(s.buffered_bytes));
   std::set<TopicPartition> present;
   for (const auto& p : s.partitions) {
     present.insert(p.tp);

@@ -63,6 +63,13 @@ struct ConnectorSnapshot {
   uint64_t objects_written = 0;
   uint64_t bytes_written = 0;
   uint64_t store_retries = 0;
+  uint64_t flushes = 0;          // flushes made visible (journal commits in journal mode)
+  uint64_t fenced = 0;           // partitions given up to another instance
+  uint64_t early_rotations = 0;  // files closed early for buffer.memory.bytes
+  uint64_t records_skipped = 0;  // tolerated errors, ignored tombstones, filtered records
+  uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
+  uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use now
+  std::string exactly_once;      // "journal" or "deterministic"
   std::vector<PartitionStatus> partitions;     // sorted by topic, partition
   std::vector<LoggedProblem> recent_problems;  // newest last
 };

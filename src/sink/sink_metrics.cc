@@ -72,6 +72,9 @@ SinkMetrics::SinkMetrics(MetricsRegistry* r) {
                               "Consumer group rebalance events, by event.", {"event"});
   partitions_assigned =
       gauge("tributary_sink_partitions_assigned", "Topic-partitions assigned to this process.");
+  buffered_bytes = gauge("tributary_sink_memory_buffered_bytes",
+                         "Memory held by open files (unsent bytes and encoder state), "
+                         "bounded by buffer.memory.bytes.");
   lag_ = r->AddGauge("tributary_sink_consumer_lag_records",
                      "Records between the partition's high watermark and the committed offset.",
                      {"topic", "partition"});

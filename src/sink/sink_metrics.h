@@ -86,6 +86,8 @@ class SinkMetrics {
     return rebalances_->WithLabels({std::string(event)});
   }
   std::shared_ptr<Gauge> partitions_assigned;
+  // buffer.memory.bytes in use: unsent bytes of open files plus their encoder state.
+  std::shared_ptr<Gauge> buffered_bytes;
 
   // --- Per partition ---
   PartitionMetrics ForPartition(const TopicPartition& tp);

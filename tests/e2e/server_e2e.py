@@ -160,6 +160,9 @@ class ServerE2ETest(unittest.TestCase):
         self.assertEqual(sh.sample(s, "tributary_sink_records_written_total"), records)
         self.assertEqual(sh.sample(s, "tributary_sink_records_consumed_total"), records)
         self.assertEqual(sh.sample(s, "tributary_sink_objects_written_total"), objects)
+        # One object per flush with the DefaultPartitioner: one journal commit each.
+        self.assertEqual(sh.sample(s, "tributary_sink_journal_commits_total"), objects)
+        self.assertEqual(sh.sample(s, "tributary_sink_journal_fencing_events_total"), 0)
         self.assertEqual(sh.sample(s, "tributary_sink_bytes_written_total"), on_disk_bytes)
         for p in range(partitions):
             self.assertEqual(sh.sample(s, "tributary_sink_committed_offset", topic=topic,
