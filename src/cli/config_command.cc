@@ -5,7 +5,6 @@
 #include "config/config.h"
 #include "config/sink_keys.h"
 #include "sink/sink_config.h"
-#include "transform/kcql.h"
 
 namespace tributary {
 
@@ -51,11 +50,12 @@ int RunConfigCommand(const std::vector<std::string>& args) {
       return 2;
     }
     // Valid, as FromRaw just checked; parsed again only to print it with secrets hidden
-    // (KCQL expanded first, as FromRaw did).
-    std::vector<std::string> ignored;
-    if (!ExpandKcql(&*raw, &ignored).ok()) return 2;
-    auto cfg = Config::Parse(SinkConfigTable(), std::move(raw).value());
-    if (!cfg.ok()) return 2;
+    // (as FromRaw saw it: KCQL and Aiven's names translated).
+    auto cfg = Config::Parse(SinkConfigTable(), sink->effective);
+    if (!cfg.ok()) {
+      std::fprintf(stderr, "tributary: %s: %s\n", args[2].c_str(), cfg.status().message().c_str());
+      return 2;
+    }
     std::fputs(cfg->ToRedactedString(from_providers).c_str(), stdout);
     for (const auto& k : sink->unused_keys) {
       std::fprintf(stderr, "warning: '%s' is not used by this version\n", k.c_str());

@@ -13,7 +13,6 @@
 #include "common/metrics.h"
 #include "config/config.h"
 #include "config/sink_keys.h"
-#include "transform/kcql.h"
 #include "server/http_server.h"
 #include "server/rest_api.h"
 #include "sink/sink_config.h"
@@ -89,12 +88,8 @@ std::optional<LoadedConfig> LoadConfig(const std::string& path) {
     std::fprintf(stderr, "tributary: %s: %s\n", path.c_str(), config.status().message().c_str());
     return std::nullopt;
   }
-  // The operations keys (config/server_keys.cc) were validated with the rest above, on
-  // the config with KCQL expanded (as FromRaw does it).
-  RawConfig expanded = *raw;
-  std::vector<std::string> kcql_ignored;
-  (void)ExpandKcql(&expanded, &kcql_ignored);  // FromRaw succeeded: it succeeds too
-  auto ops = Config::Parse(SinkConfigTable(), expanded);
+  // The operations keys (config/server_keys.cc) were validated with the rest above.
+  auto ops = Config::Parse(SinkConfigTable(), config->effective);
   if (!ops.ok()) {
     std::fprintf(stderr, "tributary: %s: %s\n", path.c_str(), ops.status().message().c_str());
     return std::nullopt;

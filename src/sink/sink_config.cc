@@ -62,6 +62,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       }
     }
   }
+  RawConfig effective = raw;  // after KCQL and Aiven's names became the connector's keys
   auto parsed = Config::Parse(SinkConfigTable(), std::move(raw));
   if (!parsed.ok() || !cross.empty()) {
     std::string msg = parsed.ok() ? "invalid configuration:" : parsed.status().message();
@@ -351,6 +352,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   for (const auto& [k, v] : cfg.WithPrefix("producer.override.")) c.producer_overrides[k] = v;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
+  c.effective = std::move(effective);
   c.transforms = std::move(transforms);
   for (const auto& k : c.transforms->unused_keys()) c.unused_keys.push_back(k);
   for (const auto& k : kcql_ignored) c.unused_keys.push_back(k);

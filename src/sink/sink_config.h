@@ -72,6 +72,11 @@ struct SinkConfig {
   // sasl.* and ssl.* settings, then producer.override.* (which wins).
   std::map<std::string, std::string> producer_overrides;
 
+  // The keys as validated: the file's, with KCQL (connect.s3.kcql) and Aiven's names
+  // (format.output.type, file.max.records) turned into the connector's keys. Parsing it
+  // again with the key table succeeds; the CLI reads the operations keys from it.
+  RawConfig effective;
+
   // Keys given but not used by this version, for a warning at start-up.
   std::vector<std::string> unused_keys;
 
