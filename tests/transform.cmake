@@ -1,16 +1,5 @@
-# Transform scenario tests (issue #12), included from tests/CMakeLists.txt.
-
-# Config validation through the binary: runs now.
-add_test(NAME transform_config_e2e
-         COMMAND ${TRIBUTARY_PYTHON} -m unittest -v transform_config_e2e
-         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/e2e)
-set_tests_properties(transform_config_e2e PROPERTIES TIMEOUT 120 LABELS e2e
-                     ENVIRONMENT "${E2E_ENV}")
-
-# The acceptance scenario (chain + TimestampRouter, read back by DuckDB; KCQL and the
-# equivalent Connect-style config give identical objects).
-add_test(NAME transform_e2e
-         COMMAND ${TRIBUTARY_PYTHON} -m unittest -v transform_e2e
-         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/e2e)
-set_tests_properties(transform_e2e PROPERTIES TIMEOUT 300 LABELS e2e
-                     ENVIRONMENT "${E2E_ENV}")
+# Transform scenario tests (issue #12), included from tests/CMakeLists.txt:
+# transform_config_e2e (bad chains and SQL rejected at start) and the acceptance scenario
+# transform_e2e (chain + TimestampRouter read back by DuckDB; KCQL and the equivalent
+# Connect-style config give identical objects).
+tributary_add_scenarios(TIMEOUT 300 NAMES transform_config_e2e transform_e2e)
