@@ -211,7 +211,7 @@ def main():
             start = time.monotonic()
             subprocess.run(cmd, shell=True, check=True)
             wall = time.monotonic() - start
-            add("kcat -C | gzip -6 (pipeline)", wall, children_cpu() - before, 0,
+            add("kcat -C piped to gzip -6", wall, children_cpu() - before, 0,
                 "CPU of both processes; RSS not measured")
         finally:
             if rgw_dir:
