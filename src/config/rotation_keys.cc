@@ -57,6 +57,24 @@ std::vector<ConfigKey> RotationKeys() {
               "in either exactly-once mode; counted and logged). Uploads in flight are "
               "bounded separately. Default 256 MiB.",
        .min = 1 << 20},
+      {.name = "buffer.spill.dir",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Rotation",
+       .doc = "A local directory where open files stage the bytes that do not yet fill a part "
+              "(s3.part.size), instead of memory: only a 64 KiB staging buffer and the encoder "
+              "state per open file stay in buffer.memory.bytes, so many open files grow to "
+              "their rotation size instead of being closed early. The sink uses "
+              "`<dir>/<name>/`, locks it, and deletes spill files an earlier run left behind "
+              "(their records are re-read from Kafka). Empty: no spilling."},
+      {.name = "buffer.spill.max.bytes",
+       .type = ConfigType::kLong,
+       .default_value = "10737418240",
+       .group = "Rotation",
+       .doc = "Bound on the bytes in buffer.spill.dir. Over it, the topic-partition with the "
+              "most spilled bytes sends a part (5 MiB or more) or closes its files early, as "
+              "for buffer.memory.bytes. Default 10 GiB.",
+       .min = 1 << 20},
       {.name = "exactly.once.mode",
        .type = ConfigType::kString,
        .default_value = "",

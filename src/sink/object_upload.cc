@@ -7,12 +7,13 @@
 namespace tributary {
 
 ObjectUpload::ObjectUpload(ObjectStore* store, UploadPool* pool, std::string key,
-                           PutOptions options, uint64_t part_size)
+                           PutOptions options, uint64_t part_size, SpillArea* spill)
     : store_(store),
       pool_(pool),
       key_(std::move(key)),
       options_(std::move(options)),
-      part_size_(part_size) {}
+      part_size_(part_size),
+      spill_(spill) {}
 
 ObjectUpload::~ObjectUpload() {
   if (!finished_ && !prepared_) Abort();
@@ -22,25 +23,51 @@ Status ObjectUpload::Append(std::string_view bytes) {
   RETURN_IF_ERROR(CollectParts(/*wait=*/false));
   buffer_.append(bytes);
   total_ += bytes.size();
-  while (buffer_.size() >= part_size_) {
+  while (held() >= part_size_) {
     std::string part;
-    if (buffer_.size() == part_size_) {
+    if (spill_file_ == nullptr && buffer_.size() == part_size_) {
       part.swap(buffer_);
     } else {
-      part.assign(buffer_, 0, part_size_);
-      buffer_.erase(0, part_size_);
+      RETURN_IF_ERROR(TakeHeld(part_size_, &part));
     }
     RETURN_IF_ERROR(SendPart(std::move(part)));
   }
+  if (spill_ != nullptr && buffer_.size() >= kSpillChunk) RETURN_IF_ERROR(SpillBuffered().status());
   // What remains is smaller than a part: do not keep a part-sized allocation for it.
   if (buffer_.capacity() > 2 * buffer_.size() + (1 << 20)) buffer_.shrink_to_fit();
   return Status::OK();
 }
 
-Result<uint64_t> ObjectUpload::SendBufferedPart() {
-  if (buffer_.size() < kMinPartSize) return uint64_t{0};
+Result<uint64_t> ObjectUpload::SpillBuffered() {
+  if (spill_ == nullptr || buffer_.empty()) return uint64_t{0};
+  if (spill_file_ == nullptr) {
+    ASSIGN_OR_RETURN(spill_file_, spill_->Create());
+  }
+  RETURN_IF_ERROR(spill_file_->Append(buffer_));
   const uint64_t freed = buffer_.size();
-  RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  buffer_.clear();
+  if (buffer_.capacity() > 2 * kSpillChunk) buffer_.shrink_to_fit();
+  return freed;
+}
+
+Status ObjectUpload::TakeHeld(uint64_t n, std::string* out) {
+  out->clear();
+  out->reserve(n);
+  // Parts are cut as soon as a part's worth is held, so the spill file alone never
+  // holds more than a part: all of it goes first.
+  if (spill_file_ != nullptr && spill_file_->size() > 0) RETURN_IF_ERROR(spill_file_->TakeAll(out));
+  const uint64_t from_memory = n - out->size();
+  out->append(buffer_, 0, from_memory);
+  buffer_.erase(0, from_memory);
+  return Status::OK();
+}
+
+Result<uint64_t> ObjectUpload::SendBufferedPart() {
+  if (held() < kMinPartSize) return uint64_t{0};
+  const uint64_t freed = buffer_.size();
+  std::string part;
+  RETURN_IF_ERROR(TakeHeld(held(), &part));
+  RETURN_IF_ERROR(SendPart(std::move(part)));
   buffer_ = std::string();
   return freed;
 }
@@ -91,6 +118,11 @@ Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>&
     PutOptions options = options_;
     for (const auto& [k, v] : final_metadata) options.metadata[k] = v;
     for (const auto& [k, v] : final_tags) options.tags[k] = v;
+    if (spilled_bytes() > 0) {
+      std::string whole;
+      RETURN_IF_ERROR(TakeHeld(held(), &whole));
+      buffer_ = std::move(whole);
+    }
     auto put = store_->Put(key_, buffer_, options);
     if (put.ok()) {
       finished_ = true;
@@ -99,7 +131,11 @@ Result<PutResult> ObjectUpload::Finish(const std::map<std::string, std::string>&
     }
     return put;
   }
-  if (!buffer_.empty()) RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  if (held() > 0) {
+    std::string last;
+    RETURN_IF_ERROR(TakeHeld(held(), &last));
+    RETURN_IF_ERROR(SendPart(std::move(last)));
+  }
   buffer_.clear();
   RETURN_IF_ERROR(CollectParts(/*wait=*/true));
   std::sort(done_parts_.begin(), done_parts_.end(),
@@ -119,7 +155,11 @@ Result<std::vector<PartInfo>> ObjectUpload::Prepare(
     ASSIGN_OR_RETURN(upload_id_, store_->CreateMultipartUpload(key_, options_));
   }
   // An empty last part only when there is no part at all (S3 accepts one empty part).
-  if (!buffer_.empty() || next_part_ == 1) RETURN_IF_ERROR(SendPart(std::move(buffer_)));
+  if (held() > 0 || next_part_ == 1) {
+    std::string last;
+    RETURN_IF_ERROR(TakeHeld(held(), &last));
+    RETURN_IF_ERROR(SendPart(std::move(last)));
+  }
   buffer_.clear();
   buffer_.shrink_to_fit();
   RETURN_IF_ERROR(CollectParts(/*wait=*/true));
@@ -143,6 +183,7 @@ void ObjectUpload::Abort() {
   // is not retried. They keep their data alive through their own shared pointers.
   in_flight_.clear();
   buffer_.clear();
+  spill_file_.reset();
   if (!upload_id_.empty()) {
     Status st = store_->AbortMultipartUpload(key_, upload_id_);
     if (!st.ok() && st.code() != StatusCode::kNotFound) {

@@ -10,6 +10,11 @@
 // object carries only what is known then (`metadata_at_start`); a single-PUT object
 // gets `metadata_at_start` plus whatever Finish() adds.
 //
+// Spilling (buffer.spill.dir, sink/spill.h): with a SpillArea, bytes short of a part
+// wait in a spill file instead of memory; only a staging buffer of up to kSpillChunk
+// stays in memory (SpillBuffered() moves it to disk at once). A part is read back to be
+// sent.
+//
 // Errors from parts in flight surface from the next Append() or from Finish(). After an
 // error the caller calls Abort() (or lets the destructor do it): the multipart upload
 // is aborted and nothing becomes visible.
@@ -25,6 +30,7 @@
 
 #include "format/output_stream.h"
 #include "objstore/object_store.h"
+#include "sink/spill.h"
 #include "sink/upload_pool.h"
 
 namespace tributary {
@@ -32,8 +38,9 @@ namespace tributary {
 class ObjectUpload final : public OutputStream {
  public:
   // Borrows `store` and `pool`, which must outlive the upload.
+  // `spill`, when not null, is borrowed too.
   ObjectUpload(ObjectStore* store, UploadPool* pool, std::string key, PutOptions options,
-               uint64_t part_size);
+               uint64_t part_size, SpillArea* spill = nullptr);
   ~ObjectUpload() override;
 
   Status Append(std::string_view bytes) override;
@@ -69,11 +76,24 @@ class ObjectUpload final : public OutputStream {
   const std::string& key() const { return key_; }
   bool multipart() const { return !upload_id_.empty(); }
   int parts() const { return next_part_ - 1; }
-  // Bytes held by this writer, not yet handed to the pool.
+  // Bytes held in memory, not yet handed to the pool.
   uint64_t buffered_bytes() const { return buffer_.size(); }
+  // Bytes waiting in this upload's spill file (0 without spilling).
+  uint64_t spilled_bytes() const { return spill_file_ ? spill_file_->size() : 0; }
+
+  // With spilling on: moves the in-memory staging bytes to the spill file. Returns the
+  // bytes of memory freed (0 without spilling).
+  Result<uint64_t> SpillBuffered();
+
+  // Staging kept in memory before bytes go to the spill file.
+  static constexpr uint64_t kSpillChunk = 64 << 10;
 
  private:
   Status SendPart(std::string data);
+  // Bytes not yet handed to the pool, in memory and spilled.
+  uint64_t held() const { return buffer_.size() + spilled_bytes(); }
+  // Removes the first `n` (<= held()) of those bytes, spilled ones first, into `out`.
+  Status TakeHeld(uint64_t n, std::string* out);
   // The first error among parts already finished; waits for all when `wait`.
   Status CollectParts(bool wait);
 
@@ -84,6 +104,8 @@ class ObjectUpload final : public OutputStream {
   const uint64_t part_size_;
 
   std::string buffer_;
+  SpillArea* spill_;                       // null: no spilling
+  std::unique_ptr<SpillFile> spill_file_;  // created on the first spill
   uint64_t total_ = 0;
   std::string upload_id_;  // set when the first part is sent
   int next_part_ = 1;

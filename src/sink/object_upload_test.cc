@@ -139,6 +139,80 @@ TEST_F(ObjectUploadTest, CompleteWhoseResponseWasLostIsRecognised) {
   EXPECT_TRUE(*store.Get("lost.json") == body);
 }
 
+// buffer.spill.dir: bytes short of a part wait on disk, memory holds only the staging
+// buffer, and the object comes out byte for byte the same, in parts and as one PUT.
+TEST_F(ObjectUploadTest, SpilledBytesStayOnDiskAndTheObjectIsExact) {
+  auto store = Open();
+  auto area = SpillArea::Open((root_ / "spill").string(), "s", 1ull << 30);
+  ASSERT_TRUE(area.ok()) << area.status().ToString();
+  ObjectUpload big(store.get(), &pool_, "topics/t/big.json", {}, kPart, area->get());
+  ObjectUpload small(store.get(), &pool_, "topics/t/small.json", {}, kPart, area->get());
+  std::string expected_big, expected_small;
+  uint64_t max_spilled = 0;
+  for (int i = 0; i < 300; ++i) {  // 300 x 40 KiB = 11.7 MiB: parts of 5, 5 and 1.7 MiB
+    std::string chunk = Bytes(40 << 10, static_cast<char>(i));
+    ASSERT_TRUE(big.Append(chunk).ok());
+    expected_big += chunk;
+    EXPECT_LT(big.buffered_bytes(), ObjectUpload::kSpillChunk + chunk.size());
+    max_spilled = std::max(max_spilled, big.spilled_bytes());
+    if (i < 30) {
+      ASSERT_TRUE(small.Append(chunk.substr(0, 3000)).ok());
+      expected_small += chunk.substr(0, 3000);
+    }
+  }
+  EXPECT_GT(max_spilled, 4u << 20);  // most of a part sat on disk
+  EXPECT_LT(max_spilled, kPart);
+  EXPECT_EQ((*area)->used(), big.spilled_bytes() + small.spilled_bytes());
+  // The staging buffer goes to disk on request.
+  auto freed = small.SpillBuffered();
+  ASSERT_TRUE(freed.ok());
+  EXPECT_EQ(small.buffered_bytes(), 0u);
+  EXPECT_EQ(small.spilled_bytes(), expected_small.size());
+
+  ASSERT_TRUE(big.Finish({}).ok());
+  EXPECT_EQ(big.parts(), 3);
+  EXPECT_TRUE(*store->Get("topics/t/big.json") == expected_big);
+  ASSERT_TRUE(small.Finish({{"tributary-record-count", "30"}}).ok());
+  EXPECT_FALSE(small.multipart());
+  EXPECT_TRUE(*store->Get("topics/t/small.json") == expected_small);
+  EXPECT_EQ((*area)->used(), 0u);
+}
+
+TEST_F(ObjectUploadTest, SpillFilesAreDeletedOnAbortAndLeftoversOnOpen) {
+  auto store = Open();
+  const std::string dir = (root_ / "spill").string();
+  {
+    auto area = SpillArea::Open(dir, "s", 1ull << 30);
+    ASSERT_TRUE(area.ok());
+    // A second process (here: a second open) may not share the directory.
+    auto again = SpillArea::Open(dir, "s", 1ull << 30);
+    ASSERT_FALSE(again.ok());
+    EXPECT_NE(again.status().message().find("in use"), std::string::npos);
+    ObjectUpload upload(store.get(), &pool_, "topics/t/x.json", {}, kPart, area->get());
+    ASSERT_TRUE(upload.Append(Bytes(200 << 10, 'a')).ok());
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(root_ / "spill" / "s"),
+                            std::filesystem::directory_iterator()),
+              2);  // LOCK and one spill file
+    upload.Abort();
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(root_ / "spill" / "s"),
+                            std::filesystem::directory_iterator()),
+              1);
+    EXPECT_EQ((*area)->used(), 0u);
+  }
+  // What a killed process leaves behind is removed by the next one.
+  for (const char* name : {"7.spill", "8.spill"}) {
+    FILE* f = std::fopen((root_ / "spill" / "s" / name).c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("leftover", f);
+    std::fclose(f);
+  }
+  auto area = SpillArea::Open(dir, "s", 1ull << 30);
+  ASSERT_TRUE(area.ok());
+  EXPECT_EQ((*area)->removed_files(), 2u);
+  EXPECT_EQ((*area)->removed_bytes(), 16u);
+  EXPECT_FALSE(std::filesystem::exists(root_ / "spill" / "s" / "7.spill"));
+}
+
 TEST(UploadPoolTest, BoundsBytesInFlight) {
   UploadPool pool(4, 100);
   std::atomic<uint64_t> peak{0};

@@ -58,6 +58,8 @@ struct SinkConfig {
   int64_t flush_bytes = -1;
   int max_open_files = -1;
   uint64_t buffer_memory_bytes = 256ull << 20;  // buffer.memory.bytes
+  std::string spill_dir;                        // buffer.spill.dir; empty: no spilling
+  uint64_t spill_max_bytes = 10ull << 30;       // buffer.spill.max.bytes
   ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
   std::string journal_prefix = "_tributary/journal";
 

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <functional>
 #include <future>
 
 #include "common/strings.h"
@@ -64,6 +66,12 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
       std::move(store), std::chrono::duration_cast<std::chrono::milliseconds>(kStoreRetryWindow));
   self->pool_ = std::make_unique<UploadPool>(
       kUploadThreads, kUploadThreads * kPartsInFlightPerThread * self->config_.part_size);
+  if (!self->config_.spill_dir.empty()) {
+    ASSIGN_OR_RETURN(self->spill_, SpillArea::Open(self->config_.spill_dir, self->config_.name,
+                                                   self->config_.spill_max_bytes));
+    spdlog::info("buffer.spill.dir: staging unsent part data in {} (at most {} bytes)",
+                 self->spill_->path(), self->config_.spill_max_bytes);
+  }
   Status st = self->store_->CheckBucket();
   if (!st.ok()) return st.WithContext(fmt::format("store {}", self->store_->Describe()));
   // Conditional writes fence zombies in the exactly-once journal; find out now, on a
@@ -197,10 +205,12 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         const uint64_t before = last_writer_->buffered_bytes();
         st = last_writer_->Write(record, NowMillis());
         buffered_ = buffered_ + last_writer_->buffered_bytes() - before;
+        intake_[last_writer_] += record.value->size() + (record.key ? record.key->size() : 0);
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
           st = SkipRecord(source, &st);
         }
         if (st.ok() && buffered_ > config_.buffer_memory_bytes) st = EnforceMemoryBudget();
+        if (st.ok() && spill_ && spill_->over_limit()) st = EnforceSpillLimit();
       }
       if (st.code() == StatusCode::kPreconditionFailed) {
         const TopicPartition tp = last_writer_->topic_partition();  // Fence destroys the writer
@@ -229,6 +239,7 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
       to_commit_.clear();
       last_commit_ = now;
     }
+    BalanceConsumption();
     buffered_reported_.store(buffered_, std::memory_order_relaxed);
     LogProgress(false);
   }
@@ -267,6 +278,7 @@ TopicPartitionWriter& SinkTask::WriterFor(const TopicPartition& tp) {
                               tp, &config_, format_.get(), partitioner_.get(), store_.get(),
                               pool_.get(), journal_.get(), identity_))
              .first;
+    if (spill_) it->second->set_spill(spill_.get());
     if (dlq_) {
       it->second->set_skip_barrier([this] { return dlq_->Flush(std::chrono::seconds(60)); });
     }
@@ -346,24 +358,94 @@ Status SinkTask::EnforceMemoryBudget() {
       if (!largest || w->buffered_bytes() > largest->buffered_bytes()) largest = w.get();
     }
     if (largest == nullptr || largest->buffered_bytes() == 0) break;
-    const uint64_t before = largest->buffered_bytes();
-    const uint64_t rotations = largest->early_rotations();
-    Status st = largest->ReleaseMemory();
-    buffered_ = buffered_ + largest->buffered_bytes() - before;
-    if (st.code() == StatusCode::kPreconditionFailed) {
-      Fence(largest->topic_partition(), st);
-      continue;
-    }
-    RETURN_IF_ERROR(st);
-    if (largest->early_rotations() != rotations) {
-      spdlog::debug("{}: closed {} bytes of open files early (buffer.memory.bytes={})",
-                    largest->topic_partition().ToString(), before, config_.buffer_memory_bytes);
-      std::lock_guard<std::mutex> lock(progress_mu_);
-      ++progress_.early_rotations;
-    }
-    if (largest->has_flushes()) CollectFlushes(*largest);
+    RETURN_IF_ERROR(Relieve(*largest, &TopicPartitionWriter::ReleaseMemory));
   }
   return Status::OK();
+}
+
+Status SinkTask::EnforceSpillLimit() {
+  const uint64_t target = spill_->limit() / 10 * 9;
+  for (int round = 0; spill_->used() > target && round < 10'000; ++round) {
+    TopicPartitionWriter* largest = nullptr;
+    uint64_t largest_bytes = 0;
+    for (auto& [tp, w] : writers_) {
+      const uint64_t bytes = w->spilled_bytes();
+      if (bytes > largest_bytes) largest = w.get(), largest_bytes = bytes;
+    }
+    if (largest == nullptr) break;
+    RETURN_IF_ERROR(Relieve(*largest, &TopicPartitionWriter::ReleaseSpill));
+  }
+  return Status::OK();
+}
+
+Status SinkTask::Relieve(TopicPartitionWriter& writer, Status (TopicPartitionWriter::*release)()) {
+  const uint64_t before = writer.buffered_bytes();
+  const uint64_t rotations = writer.early_rotations();
+  Status st = (writer.*release)();
+  buffered_ = buffered_ + writer.buffered_bytes() - before;
+  if (st.code() == StatusCode::kPreconditionFailed) {
+    Fence(writer.topic_partition(), st);  // destroys the writer
+    return Status::OK();
+  }
+  RETURN_IF_ERROR(st);
+  if (writer.early_rotations() != rotations) {
+    spdlog::debug("{}: closed {} bytes of open files early", writer.topic_partition().ToString(),
+                  before);
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    ++progress_.early_rotations;
+  }
+  if (writer.has_flushes()) CollectFlushes(writer);
+  return Status::OK();
+}
+
+void SinkTask::BalanceConsumption() {
+  const uint64_t budget = config_.buffer_memory_bytes;
+  const uint64_t in_flight = pool_->bytes_in_flight();
+  const uint64_t in_use = buffered_ + in_flight;
+  if (!memory_paused_.empty()) {
+    if (in_use > budget / 10 * 9 && in_flight > 0) return;
+    const std::vector<TopicPartition> resume(memory_paused_.begin(), memory_paused_.end());
+    consumer_->Resume(resume);
+    spdlog::info("memory back to {} bytes (buffer.memory.bytes={}): resumed {} partition(s)",
+                 in_use, budget, resume.size());
+    memory_paused_.clear();
+    intake_.clear();
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    progress_.paused_partitions = 0;
+    return;
+  }
+  if (in_use <= budget || in_flight == 0) return;
+  // The hottest partitions, by bytes brought since the last decision, until they make
+  // up half of that intake: pausing them frees the most, the slow ones keep flowing.
+  std::vector<std::pair<uint64_t, TopicPartitionWriter*>> hot;
+  uint64_t total = 0;
+  for (const auto& [w, bytes] : intake_) {
+    hot.emplace_back(bytes, w);
+    total += bytes;
+  }
+  intake_.clear();
+  std::sort(hot.begin(), hot.end(), std::greater<>());
+  std::vector<TopicPartition> pause;
+  uint64_t covered = 0;
+  for (const auto& [bytes, w] : hot) {
+    if (bytes == 0 || (covered * 2 >= total && !pause.empty())) break;
+    // Only writers still assigned (intake_ may name a writer dropped since).
+    auto it = std::find_if(writers_.begin(), writers_.end(),
+                           [w = w](const auto& e) { return e.second.get() == w; });
+    if (it == writers_.end() || fenced_.count(it->first)) continue;
+    pause.push_back(it->first);
+    covered += bytes;
+  }
+  if (pause.empty()) return;
+  consumer_->Pause(pause);
+  memory_paused_.insert(pause.begin(), pause.end());
+  spdlog::info("memory at {} bytes ({} in open files, {} in parts being uploaded) is over "
+               "buffer.memory.bytes={}: pausing {} partition(s) that fill fastest, {}{}",
+               in_use, buffered_, in_flight, budget, pause.size(), pause.front().ToString(),
+               pause.size() > 1 ? ", ..." : "");
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  ++progress_.memory_pauses;
+  progress_.paused_partitions = memory_paused_.size();
 }
 
 Status SinkTask::TickWriters() {
@@ -395,9 +477,11 @@ void SinkTask::Fence(TopicPartition tp, const Status& why) {
   if (it != writers_.end()) {
     if (last_writer_ == it->second.get()) last_writer_ = nullptr;
     buffered_ -= it->second->buffered_bytes();
+    intake_.erase(it->second.get());
     writers_.erase(it);  // aborts its unfinished uploads
   }
   consumer_->Pause({tp});
+  memory_paused_.erase(tp);  // stays paused, as fenced
   fenced_.insert(tp);
   to_commit_.erase(tp);
   durable_.erase(tp);
@@ -482,9 +566,13 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
     }
     if (last_writer_ == it->second.get()) last_writer_ = nullptr;
     buffered_ -= it->second->buffered_bytes();
+    intake_.erase(it->second.get());
     writers_.erase(it);
   }
-  for (const auto& tp : partitions) fenced_.erase(tp);
+  for (const auto& tp : partitions) {
+    fenced_.erase(tp);
+    memory_paused_.erase(tp);
+  }
   // Offsets already durable were sent with each upload; nothing more may be committed
   // for these partitions by this member.
   for (const auto& tp : partitions) {
@@ -498,6 +586,7 @@ SinkProgress SinkTask::Progress() const {
   SinkProgress p = progress_;
   p.store_retries = store_ ? store_->retries() : 0;
   p.buffered_bytes = buffered_reported_.load(std::memory_order_relaxed);
+  p.spilled_bytes = spill_ ? spill_->used() : 0;
   return p;
 }
 
@@ -511,8 +600,12 @@ void SinkTask::LogProgress(bool force) {
     skipped += fmt::format(", {} early rotations (buffer.memory.bytes)", p.early_rotations);
   }
   if (p.records_skipped > 0) {
-    skipped = fmt::format(", {} skipped ({} to the dead-letter topic)", p.records_skipped,
-                          p.records_to_dlq);
+    skipped += fmt::format(", {} skipped ({} to the dead-letter topic)", p.records_skipped,
+                           p.records_to_dlq);
+  }
+  if (spill_) skipped += fmt::format(", {} bytes spilled", p.spilled_bytes);
+  if (p.paused_partitions > 0) {
+    skipped += fmt::format(", {} partition(s) paused for memory", p.paused_partitions);
   }
   spdlog::info(
       "progress: {} records consumed, {} written in {} objects ({} bytes){}, {} bytes "

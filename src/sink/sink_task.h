@@ -52,6 +52,9 @@ struct SinkProgress {
   uint64_t fenced = 0;        // partitions given up because another instance took them
   uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use
   uint64_t early_rotations = 0;  // files closed early to stay within buffer.memory.bytes
+  uint64_t spilled_bytes = 0;    // bytes in buffer.spill.dir now
+  uint64_t memory_pauses = 0;    // times partitions were paused for buffer.memory.bytes
+  uint64_t paused_partitions = 0;  // paused for buffer.memory.bytes now
   uint64_t records_skipped = 0;  // tolerated record errors and ignored tombstones
   uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
   std::string exactly_once;   // "journal" or "deterministic"
@@ -91,6 +94,15 @@ class SinkTask final : public RebalanceListener {
   // Keeps the open files within buffer.memory.bytes: the writers holding the most
   // send parts or flush early until the total is under the budget.
   Status EnforceMemoryBudget();
+  // Keeps spill files within buffer.spill.max.bytes the same way.
+  Status EnforceSpillLimit();
+  // One relief step of either: `release` on `writer`, with the accounting, fencing and
+  // flush collection that follow.
+  Status Relieve(TopicPartitionWriter& writer, Status (TopicPartitionWriter::*release)());
+  // Backpressure when parts in flight hold the memory the budget leaves: pauses the
+  // partitions that brought the most bytes since the last decision, and resumes them
+  // once memory is back under 90% of the budget (or nothing is in flight any more).
+  void BalanceConsumption();
   // Writes due to time alone (scheduled rotation, idle partitions).
   Status TickWriters();
   void Shutdown();
@@ -99,6 +111,7 @@ class SinkTask final : public RebalanceListener {
   SinkConfig config_;
   std::unique_ptr<RetryingStore> store_;
   std::unique_ptr<UploadPool> pool_;
+  std::unique_ptr<SpillArea> spill_;  // buffer.spill.dir; outlives writers_ (declared first)
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<Consumer> consumer_;
@@ -107,6 +120,9 @@ class SinkTask final : public RebalanceListener {
   std::unique_ptr<Journal> journal_;                  // journal mode only
   JournalIdentity identity_;
   std::set<TopicPartition> fenced_;  // paused: another instance owns them
+  std::set<TopicPartition> memory_paused_;  // paused by BalanceConsumption
+  // Bytes of record values each partition brought since the last pause decision.
+  std::unordered_map<TopicPartitionWriter*, uint64_t> intake_;
   Status assign_error_;              // a recovery that failed inside OnAssigned
   std::chrono::steady_clock::time_point last_tick_;
   TransformScratch transform_scratch_;  // the chain's working memory, Run's thread

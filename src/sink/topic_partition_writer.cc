@@ -225,7 +225,7 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
       store_, pool_,
       DataObjectKey(naming_, named, std::string(path), f.first,
                     format_->Extension() + CodecExtension(config_->codec)),
-      std::move(options), config_->part_size);
+      std::move(options), config_->part_size, spill_);
   OutputStream* out = f.upload.get();
   if (config_->codec != Codec::kNone) {
     ASSIGN_OR_RETURN(f.compressor,
@@ -511,6 +511,11 @@ Status TopicPartitionWriter::ReleaseMemory() {
     if (!largest || f.upload->buffered_bytes() > largest->upload->buffered_bytes()) largest = &f;
   }
   if (largest == nullptr) return Status::OK();
+  if (spill_ != nullptr && largest->upload->buffered_bytes() > 0) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SpillBuffered());
+    buffered_ -= freed;
+    return Status::OK();
+  }
   if (largest->upload->buffered_bytes() >= kMinPartSize) {
     ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
     buffered_ -= freed;
@@ -518,6 +523,27 @@ Status TopicPartitionWriter::ReleaseMemory() {
   }
   ++early_rotations_;
   return DoFlush("buffer.memory.bytes");
+}
+
+uint64_t TopicPartitionWriter::spilled_bytes() const {
+  uint64_t total = 0;
+  for (const auto& [encoded, f] : files_) total += f.upload->spilled_bytes();
+  return total;
+}
+
+Status TopicPartitionWriter::ReleaseSpill() {
+  OpenFile* largest = nullptr;
+  for (auto& [encoded, f] : files_) {
+    if (!largest || f.upload->spilled_bytes() > largest->upload->spilled_bytes()) largest = &f;
+  }
+  if (largest == nullptr || largest->upload->spilled_bytes() == 0) return Status::OK();
+  if (largest->upload->spilled_bytes() + largest->upload->buffered_bytes() >= kMinPartSize) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
+    buffered_ -= freed;
+    return Status::OK();
+  }
+  ++early_rotations_;
+  return DoFlush("buffer.spill.max.bytes");
 }
 
 }  // namespace tributary

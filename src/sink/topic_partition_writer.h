@@ -98,6 +98,9 @@ class TopicPartitionWriter {
   // dead-letter producer's flush, so a skipped record is durable before its offset is
   // committed. An error stops the flush.
   void set_skip_barrier(std::function<Status()> barrier) { skip_barrier_ = std::move(barrier); }
+  // buffer.spill.dir: files opened from now on stage their unsent bytes in `spill`
+  // (borrowed; must outlive the writer) instead of memory.
+  void set_spill(SpillArea* spill) { spill_ = spill; }
 
   // Flushes when a time-based rule is due on a partition that receives no records
   // (rotate.schedule.interval.ms; rotate.interval.ms with the wall clock).
@@ -118,7 +121,13 @@ class TopicPartitionWriter {
   // Frees memory for the global budget: sends a part of the file holding the most
   // bytes if it has at least 5 MiB, otherwise flushes every open file early (reason
   // "buffer.memory.bytes"). Returns an error as Write does.
+  // With spilling on, it first moves the largest file's staging bytes to disk.
   Status ReleaseMemory();
+  // Bytes the open files hold in spill files (buffer.spill.max.bytes accounting).
+  uint64_t spilled_bytes() const;
+  // Frees spill space: sends a part of the file with the most spilled bytes if it has at
+  // least 5 MiB, otherwise flushes every open file early (reason "buffer.spill.max.bytes").
+  Status ReleaseSpill();
   uint64_t early_rotations() const { return early_rotations_; }
   size_t open_files() const { return files_.size(); }
   // The journal's `committed` (journal mode), for status.
@@ -172,6 +181,7 @@ class TopicPartitionWriter {
   bool flush_started_ = false;     // flush_first_ is set: a record was written or skipped
   uint64_t skipped_ = 0;           // records skipped since the last flush
   std::function<Status()> skip_barrier_;
+  SpillArea* spill_ = nullptr;
   uint64_t records_ = 0;           // in the current flush
   int64_t base_ts_ = 0;            // rotate.interval.ms: extractor time of the first record
   int64_t last_ts_ = 0;            // ... and of the latest
