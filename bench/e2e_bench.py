@@ -55,17 +55,19 @@ def generate(path, records, seed=42):
     return total
 
 
-def run_measured(args, stdin=None, stdout=None, env=None, until=None, poll=0.2, shell=False):
+def run_measured(args, stdin=None, stdout=None, env=None, until=None, poll=0.2, shell=False,
+                 stderr=subprocess.PIPE):
     """Runs a process to completion (or until `until()` holds, then SIGTERM) and returns
     wall seconds, CPU seconds (user + sys) and peak RSS in MiB of that process tree's
     leader, from wait4()."""
     start = time.monotonic()
-    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env,
+    proc = subprocess.Popen(args, stdin=stdin, stdout=stdout, stderr=stderr, env=env,
                             shell=shell)
     if until is not None:
         while not until():
             if proc.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited early: {proc.stderr.read().decode()[-2000:]}")
+                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"{args[0]} exited early: {err}")
             time.sleep(poll)
         proc.terminate()
     _, status, ru = os.wait4(proc.pid, 0)

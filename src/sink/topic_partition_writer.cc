@@ -5,7 +5,10 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <thread>
 
 namespace tributary {
 namespace {
@@ -285,17 +288,40 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
 
 Status TopicPartitionWriter::FlushDirect(Flush* flush) {
   (void)flush;
-  for (auto& [encoded, f] : files_) {
-    std::map<std::string, std::string> final_tags;
-    if (config_->object_tagging) {
-      final_tags = {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
-    }
-    auto put = f.upload->Finish(FinalMetadata(f), final_tags);
+  return ForEachFile([this](OpenFile& f) -> Status {
+    auto put = f.upload->Finish(FinalMetadata(f), FinalTags(f));
     if (!put.ok()) {
       return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
                                                   tp_.ToString(), f.first.value(), f.last.value(),
                                                   f.upload->key()));
     }
+    return Status::OK();
+  });
+}
+
+std::map<std::string, std::string> TopicPartitionWriter::FinalTags(const OpenFile& f) const {
+  if (!config_->object_tagging) return {};
+  return {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
+}
+
+Status TopicPartitionWriter::ForEachFile(const std::function<Status(OpenFile&)>& fn) {
+  std::vector<OpenFile*> files;
+  for (auto& [encoded, f] : files_) files.push_back(&f);
+  if (files.size() <= 1) return files.empty() ? Status::OK() : fn(*files.front());
+  // Each file's requests wait on the store's latency, not on CPU: run the files side by
+  // side (their parts still go through the upload pool, which bounds bytes in flight).
+  std::vector<Status> results(files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < files.size(); i = next++) results[i] = fn(*files[i]);
+  };
+  std::vector<std::thread> threads;
+  const size_t n = std::min(files.size(), kFlushParallelism) - 1;
+  for (size_t t = 0; t < n; ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  for (auto& st : results) {
+    if (!st.ok()) return st;  // the first in file order
   }
   return Status::OK();
 }
@@ -309,17 +335,15 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
   PendingFlush pending;
   pending.first = flush_first_.value();
   pending.next = flush->next.value();
-  for (auto& [encoded, f] : files_) {
-    std::map<std::string, std::string> final_tags;
-    if (config_->object_tagging) {
-      final_tags = {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
-    }
+  std::map<const OpenFile*, JournalFile> prepared;
+  std::mutex prepared_mu;
+  Status st = ForEachFile([&](OpenFile& f) -> Status {
     const bool partial = f.upload->multipart();  // its metadata was fixed at creation
-    auto parts = f.upload->Prepare(FinalMetadata(f), final_tags);
+    auto parts = f.upload->Prepare(FinalMetadata(f), FinalTags(f));
     if (!parts.ok()) {
-      return CheckFenced(parts.status().WithContext(
-          fmt::format("{}: uploading offsets {}..{} to {}", tp_.ToString(), f.first.value(),
-                      f.last.value(), f.upload->key())));
+      return parts.status().WithContext(fmt::format("{}: uploading offsets {}..{} to {}",
+                                                    tp_.ToString(), f.first.value(),
+                                                    f.last.value(), f.upload->key()));
     }
     JournalFile jf;
     jf.key = f.upload->key();
@@ -330,8 +354,12 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
     jf.bytes = f.upload->Size();
     jf.parts = *parts;
     jf.partial_metadata = partial;
-    pending.files.push_back(std::move(jf));
-  }
+    std::lock_guard<std::mutex> lock(prepared_mu);
+    prepared.emplace(&f, std::move(jf));
+    return Status::OK();
+  });
+  if (!st.ok()) return CheckFenced(st);
+  for (auto& [encoded, f] : files_) pending.files.push_back(std::move(prepared.at(&f)));
   // 2. The journal names the flush: from now on it is rolled forward, never lost.
   JournalRecord record = journal_state_->record;
   record.pending = pending;
@@ -346,7 +374,7 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
   journal_state_ = VersionedJournal{record, *etag};
   RETURN_IF_ERROR(WriteManifestIfNeeded(pending));
   // 3. Every object becomes visible.
-  for (auto& [encoded, f] : files_) {
+  RETURN_IF_ERROR(ForEachFile([this](OpenFile& f) -> Status {
     auto done = f.upload->Complete();
     if (!done.ok()) {
       return CheckFenced(done.status().WithContext(fmt::format(
@@ -354,7 +382,8 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
           "restart",
           tp_.ToString(), f.upload->key(), f.first.value(), f.last.value())));
     }
-  }
+    return Status::OK();
+  }));
   // 4. The journal moves on.
   record.pending.reset();
   record.committed = pending.next;

@@ -158,6 +158,12 @@ class TopicPartitionWriter {
   // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
   Status CheckFenced(Status error);
   std::map<std::string, std::string> FinalMetadata(const OpenFile& f) const;
+  // s3.object.tagging's tags added at close.
+  std::map<std::string, std::string> FinalTags(const OpenFile& f) const;
+  // Runs `fn` on every open file, up to kFlushParallelism at a time, and returns the
+  // first error in file order (after all have run).
+  Status ForEachFile(const std::function<Status(OpenFile&)>& fn);
+  static constexpr size_t kFlushParallelism = 16;
   const TimestampExtractor* rotation_clock() const;
 
   const TopicPartition tp_;
