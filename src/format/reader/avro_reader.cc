@@ -72,7 +72,7 @@ class AvroReader final : public RecordReader {
       if (count == 0) break;
       if (count < 0) {
         int64_t size = 0;
-        if (!ReadLong(&in, &size)) return Corruption("{}: truncated header metadata", name_);
+        if (!ReadLong(&in, &size) || count == INT64_MIN) return Corruption("{}: truncated header metadata", name_);
         count = -count;
       }
       if (static_cast<uint64_t>(count) > in.size()) {
@@ -143,7 +143,9 @@ class AvroReader final : public RecordReader {
       }
       in.remove_prefix(kSyncSize);
       b.first_row = rows;
-      rows += b.count;
+      if (__builtin_add_overflow(rows, b.count, &rows)) {
+        return Corruption("{}: block {} at byte {}: row count {} overflows", name_, index, at, b.count);
+      }
       blocks_.push_back(b);
     }
     info->rows = rows;

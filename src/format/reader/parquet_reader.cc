@@ -698,7 +698,7 @@ class ParquetReader final : public RecordReader {
     for (size_t g = 0; row_groups_ && g < row_groups_->size(); ++g) {
       int64_t n = (*row_groups_)[g].Int(3, -1);
       if (n < 0) return Corruption("{}: footer: row group {} has no row count", name_, g);
-      sum += n;
+      if (__builtin_add_overflow(sum, n, &sum)) return Corruption("{}: footer: row counts overflow", name_);
       if (g == 0) {
         const ThriftValue* cols = (*row_groups_)[g].Field(1);
         if (cols && cols->type == ThriftValue::Type::kList && !cols->list.empty()) {
