@@ -20,6 +20,8 @@
 //                                                  digits ("-12.30"), never rounded
 //   string, enum                                   a JSON string (invalid UTF-8 replaced by
 //                                                  U+FFFD)
+//   Parquet JSON                                   the JSON value the text holds (a string
+//                                                  when it does not parse)
 //   uuid (string or 16 bytes)                      "123e4567-e89b-12d3-a456-426614174000"
 //   bytes, fixed                                   a base64 string (RFC 4648, padded)
 //   record                                         an object

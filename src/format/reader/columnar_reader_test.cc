@@ -419,14 +419,15 @@ constexpr const char* kDuckColumns = R"(
   TIME '01:02:03' + to_seconds(i) AS tm, ('00000000-0000-0000-0000-' || lpad(i::VARCHAR, 12, '0'))::UUID AS id,
   CASE WHEN i % 7 = 0 THEN NULL WHEN i % 7 = 1 THEN [] ELSE [i, NULL, i + 1] END AS l, [[i, i + 1], [], NULL] AS ll,
   {'a': i, 'b': CASE WHEN i % 2 = 0 THEN NULL ELSE 'x' END, 'c': [{'d': i}]} AS st,
-  CASE WHEN i % 9 = 0 THEN NULL ELSE MAP {'k' || i: i, 'z': NULL} END AS m, MAP {i: 'v'} AS im)";
+  CASE WHEN i % 9 = 0 THEN NULL ELSE MAP {'k' || i: i, 'z': NULL} END AS m, MAP {i: 'v'} AS im,
+  ('{"n":' || i || ',"a":[true,null]}')::JSON AS js)";
 constexpr const char* kDuckExpected = R"(
   to_json({'i32': i32, 'i64': i64, 'i8': i8, 'i16': i16, 'u64': u64, 'u8': u8, 'u32': u32, 'b': b, 'f': f, 'd': d,
   's': s, 'lowcard': lowcard, 'bin': base64(bin), 'dec9': dec9, 'dec18': dec18, 'dec38': dec38,
   'day': day - DATE '1970-01-01', 'ts': epoch_us(ts), 'tsms': epoch_ms(tsms), 'tsns': epoch_ns(tsns),
   'tstz': epoch_us(tstz),
   'tm': (extract('hour' FROM tm) * 3600 + extract('minute' FROM tm) * 60) * 1000000 + extract('microseconds' FROM tm),
-  'id': id::VARCHAR, 'l': l, 'll': ll, 'st': st, 'm': m, 'im': im})::VARCHAR AS j)";
+  'id': id::VARCHAR, 'l': l, 'll': ll, 'st': st, 'm': m, 'im': im, 'js': js})::VARCHAR AS j)";
 
 TEST_F(IndependentWriterTest, ParquetWrittenByDuckDb) {
   if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <lz4.h>
+#include <simdjson.h>
 #include <snappy.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -180,7 +181,7 @@ bool DecodeDeltaBinaryPacked(std::string_view* in, size_t max_values, std::vecto
 }
 
 // How a leaf's values become JSON.
-enum class LeafFormat { kBool, kInt, kUnsigned, kDecimal, kFloat, kDouble, kInt96, kString, kBytes, kUuid, kFloat16 };
+enum class LeafFormat { kBool, kInt, kUnsigned, kDecimal, kFloat, kDouble, kInt96, kString, kJson, kBytes, kUuid, kFloat16 };
 
 struct LeafInfo {
   std::string path;  // path_in_schema joined with '.'
@@ -852,9 +853,10 @@ class ParquetReader final : public RecordReader {
     } else if ((converted >= 11 && converted <= 14) ||
                (logical == 10 && lt->fields[0].second.Int(2, 1) == 0)) {
       if (leaf.physical == kInt32 || leaf.physical == kInt64) leaf.format = LeafFormat::kUnsigned;
-    } else if (leaf.physical == kByteArray &&
-               (converted == 0 || converted == 4 || converted == 19 || logical == 1 || logical == 4 || logical == 12)) {
-      leaf.format = LeafFormat::kString;  // UTF8 / STRING, ENUM, JSON
+    } else if (leaf.physical == kByteArray && (converted == 19 || logical == 12)) {
+      leaf.format = LeafFormat::kJson;
+    } else if (leaf.physical == kByteArray && (converted == 0 || converted == 4 || logical == 1 || logical == 4)) {
+      leaf.format = LeafFormat::kString;  // UTF8 / STRING, ENUM
     } else if (leaf.physical == kFixed && logical == 14) {
       leaf.format = LeafFormat::kUuid;
     } else if (leaf.physical == kFixed && logical == 15 && leaf.type_length == 2) {
@@ -1034,6 +1036,16 @@ class ParquetReader final : public RecordReader {
       case LeafFormat::kString:
         AppendJsonString(out, v);
         return Status::OK();
+      case LeafFormat::kJson: {
+        // JSON text embedded as the value it holds; text that does not parse stays a string.
+        simdjson::dom::element e;
+        if (json_parser_.parse(v.data(), v.size(), /*realloc_if_needed=*/true).get(e) == simdjson::SUCCESS) {
+          out->append(simdjson::minify(e));
+        } else {
+          AppendJsonString(out, v);
+        }
+        return Status::OK();
+      }
       case LeafFormat::kBytes:
         reader::AppendJsonBase64(v, out);
         return Status::OK();
@@ -1059,6 +1071,7 @@ class ParquetReader final : public RecordReader {
   Node root_;
   std::vector<LeafInfo> leaves_;
   ZstdContext zstd_;
+  simdjson::dom::parser json_parser_;  // JSON columns
   std::vector<ColumnCursor> cursors_;
   size_t next_group_ = 0, group_ = 0;
   bool group_open_ = false;
