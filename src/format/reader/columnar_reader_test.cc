@@ -337,7 +337,7 @@ TEST(ColumnarReaderTest, ErrorsNameTheBlockOrTheRowGroupAndColumn) {
   EXPECT_NE(truncated.status().message().find("no PAR1"), std::string::npos);
 }
 
-class IndependentWriterTest : public ::testing::Test {
+class ColumnarReaderInteropTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = ProcessTempDir("tributary_reader_test"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -365,7 +365,7 @@ class IndependentWriterTest : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
-TEST_F(IndependentWriterTest, AvroWrittenByPythonAvro) {
+TEST_F(ColumnarReaderInteropTest, AvroWrittenByPythonAvro) {
   if (!HavePythonAvro()) GTEST_SKIP() << "python3-avro missing";
   for (const char* codec : {"null", "deflate", "snappy"}) {
     SCOPED_TRACE(codec);
@@ -387,7 +387,7 @@ TEST_F(IndependentWriterTest, AvroWrittenByPythonAvro) {
   }
 }
 
-TEST_F(IndependentWriterTest, AvroUnionsOfSeveralTypesAreNotSupported) {
+TEST_F(ColumnarReaderInteropTest, AvroUnionsOfSeveralTypesAreNotSupported) {
   if (!HavePythonAvro()) GTEST_SKIP() << "python3-avro missing";
   auto file = dir_ / "union.avro";
   const std::string script =
@@ -429,7 +429,7 @@ constexpr const char* kDuckExpected = R"(
   'tm': (extract('hour' FROM tm) * 3600 + extract('minute' FROM tm) * 60) * 1000000 + extract('microseconds' FROM tm),
   'id': id::VARCHAR, 'l': l, 'll': ll, 'st': st, 'm': m, 'im': im, 'js': js})::VARCHAR AS j)";
 
-TEST_F(IndependentWriterTest, ParquetWrittenByDuckDb) {
+TEST_F(ColumnarReaderInteropTest, ParquetWrittenByDuckDb) {
   if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
   // Data pages v1 (PLAIN, PLAIN_DICTIONARY) and v2 (DELTA_BINARY_PACKED,
   // DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT, RLE_DICTIONARY), each with a codec.
@@ -461,7 +461,7 @@ TEST_F(IndependentWriterTest, ParquetWrittenByDuckDb) {
   ExpectSameRows(expected, all, "the DuckDB files, in order");
 }
 
-TEST_F(IndependentWriterTest, DuckDbIntervalIsNotSupported) {
+TEST_F(ColumnarReaderInteropTest, DuckDbIntervalIsNotSupported) {
   if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
   auto file = dir_ / "interval.parquet";
   Duck("COPY (SELECT INTERVAL 3 DAY AS span) TO '" + file.string() + "' (FORMAT parquet)");
