@@ -53,7 +53,8 @@ struct Block {
 
 class AvroReader final : public RecordReader {
  public:
-  AvroReader(std::string name, std::string bytes) : name_(std::move(name)), bytes_(std::move(bytes)) {}
+  AvroReader(std::string name, std::string bytes)
+      : name_(std::move(name)), bytes_(std::move(bytes)) {}
   ~AvroReader() override { ZSTD_freeDStream(zstd_); }
   AvroReader(const AvroReader&) = delete;
   AvroReader& operator=(const AvroReader&) = delete;
@@ -72,11 +73,13 @@ class AvroReader final : public RecordReader {
       if (count == 0) break;
       if (count < 0) {
         int64_t size = 0;
-        if (!ReadLong(&in, &size) || count == INT64_MIN) return Corruption("{}: truncated header metadata", name_);
+        if (!ReadLong(&in, &size) || count == INT64_MIN)
+          return Corruption("{}: truncated header metadata", name_);
         count = -count;
       }
       if (static_cast<uint64_t>(count) > in.size()) {
-        return Corruption("{}: header metadata claims {} entries in {} bytes", name_, count, in.size());
+        return Corruption("{}: header metadata claims {} entries in {} bytes", name_, count,
+                          in.size());
       }
       for (int64_t k = 0; k < count; ++k) {
         std::string_view key, value;
@@ -95,7 +98,8 @@ class AvroReader final : public RecordReader {
     info->schema_json = *schema_json;
     auto schema = ParseAvroSchema(*schema_json);
     if (!schema.ok()) {
-      return InvalidArgument("{}: writer schema not supported: {}", name_, schema.status().message());
+      return InvalidArgument("{}: writer schema not supported: {}", name_,
+                             schema.status().message());
     }
     schema_ = std::move(*schema);
     std::string codec = info->Get("avro.codec").value_or("null");
@@ -130,21 +134,24 @@ class AvroReader final : public RecordReader {
                           b.count, size);
       }
       if (static_cast<uint64_t>(size) + kSyncSize > in.size()) {
-        return Corruption("{}: block {} at byte {}: truncated ({} bytes and the sync marker "
-                          "announced, {} left)",
-                          name_, index, at, size, in.size());
+        return Corruption(
+            "{}: block {} at byte {}: truncated ({} bytes and the sync marker "
+            "announced, {} left)",
+            name_, index, at, size, in.size());
       }
       b.data = in.substr(0, static_cast<size_t>(size));
       in.remove_prefix(static_cast<size_t>(size));
       if (in.substr(0, kSyncSize) != sync_) {
-        return Corruption("{}: block {} at byte {}: the sync marker after it does not match "
-                          "the header's",
-                          name_, index, at);
+        return Corruption(
+            "{}: block {} at byte {}: the sync marker after it does not match "
+            "the header's",
+            name_, index, at);
       }
       in.remove_prefix(kSyncSize);
       b.first_row = rows;
       if (__builtin_add_overflow(rows, b.count, &rows)) {
-        return Corruption("{}: block {} at byte {}: row count {} overflows", name_, index, at, b.count);
+        return Corruption("{}: block {} at byte {}: row count {} overflows", name_, index, at,
+                          b.count);
       }
       blocks_.push_back(b);
     }
@@ -217,14 +224,18 @@ class AvroReader final : public RecordReader {
       case Codec::kSnappy: {
         if (b.data.size() < 4) return fail("snappy block shorter than its CRC-32");
         std::string_view raw = b.data.substr(0, b.data.size() - 4);
-        if (!snappy::IsValidCompressedBuffer(raw.data(), raw.size())) return fail("snappy data is corrupt");
+        if (!snappy::IsValidCompressedBuffer(raw.data(), raw.size()))
+          return fail("snappy data is corrupt");
         block_.clear();
-        if (!snappy::Uncompress(raw.data(), raw.size(), &block_)) return fail("snappy data is corrupt");
+        if (!snappy::Uncompress(raw.data(), raw.size(), &block_))
+          return fail("snappy data is corrupt");
         const auto* c = reinterpret_cast<const uint8_t*>(b.data.data() + raw.size());
         uint32_t want = uint32_t{c[0]} << 24 | uint32_t{c[1]} << 16 | uint32_t{c[2]} << 8 | c[3];
-        uint32_t got = static_cast<uint32_t>(
-            crc32(0, reinterpret_cast<const Bytef*>(block_.data()), static_cast<uInt>(block_.size())));
-        if (want != got) return fail(fmt::format("snappy CRC-32 mismatch (stored {:08x}, computed {:08x})", want, got));
+        uint32_t got = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(block_.data()),
+                                                   static_cast<uInt>(block_.size())));
+        if (want != got)
+          return fail(
+              fmt::format("snappy CRC-32 mismatch (stored {:08x}, computed {:08x})", want, got));
         datum_ = block_;
         break;
       }
@@ -265,9 +276,9 @@ class AvroReader final : public RecordReader {
   size_t next_block_ = 0;
   int64_t left_in_block_ = 0;
   bool block_done_ = true;
-  std::string block_;       // the current block, decompressed
-  std::string_view datum_;  // what is left of it
-  Value value_;             // reused
+  std::string block_;             // the current block, decompressed
+  std::string_view datum_;        // what is left of it
+  Value value_;                   // reused
   ZSTD_DStream* zstd_ = nullptr;  // made for the first zstandard block, reused
 };
 

@@ -28,8 +28,9 @@ void AppendJsonFloat(float v, std::string* out) {
 void AppendJsonDecimal(__int128 unscaled, int scale, std::string* out) {
   bool negative = unscaled < 0;
   // The magnitude as unsigned, so that the most negative 128-bit value works too.
-  unsigned __int128 m = negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(unscaled)
-                                 : static_cast<unsigned __int128>(unscaled);
+  unsigned __int128 m =
+      negative ? static_cast<unsigned __int128>(0) - static_cast<unsigned __int128>(unscaled)
+               : static_cast<unsigned __int128>(unscaled);
   std::string digits;
   do {
     digits.push_back(static_cast<char>('0' + static_cast<int>(m % 10)));

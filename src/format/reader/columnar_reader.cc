@@ -29,22 +29,26 @@ std::optional<ColumnarFileInfo::Origin> ColumnarFileInfo::TributaryOrigin() cons
   Origin o;
   o.topic = *topic;
   if (auto p = Get("tributary.partition"); p && !ParseNumber(*p, &o.partition)) return std::nullopt;
-  if (auto f = Get("tributary.offset.first"); f && !ParseNumber(*f, &o.first_offset)) return std::nullopt;
-  if (auto l = Get("tributary.offset.last"); l && !ParseNumber(*l, &o.last_offset)) return std::nullopt;
-  if (auto n = Get("tributary.record.count"); n && !ParseNumber(*n, &o.records)) return std::nullopt;
+  if (auto f = Get("tributary.offset.first"); f && !ParseNumber(*f, &o.first_offset))
+    return std::nullopt;
+  if (auto l = Get("tributary.offset.last"); l && !ParseNumber(*l, &o.last_offset))
+    return std::nullopt;
+  if (auto n = Get("tributary.record.count"); n && !ParseNumber(*n, &o.records))
+    return std::nullopt;
   return o;
 }
 
 Result<std::unique_ptr<RecordReader>> MakeColumnarReader(FormatKind kind, std::string name,
-                                                         std::string bytes, ColumnarFileInfo* info) {
+                                                         std::string bytes,
+                                                         ColumnarFileInfo* info) {
   switch (kind) {
     case FormatKind::kAvro:
       return MakeAvroReader(std::move(name), std::move(bytes), info);
     case FormatKind::kParquet:
       return MakeParquetReader(std::move(name), std::move(bytes), info);
     default:
-      return InvalidArgument("{}: not a columnar format (Avro or Parquet); row formats have their own readers",
-                             name);
+      return InvalidArgument(
+          "{}: not a columnar format (Avro or Parquet); row formats have their own readers", name);
   }
 }
 

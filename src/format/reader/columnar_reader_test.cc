@@ -73,7 +73,8 @@ std::string WriteFile(const FormatOptions& options, const std::vector<std::strin
 }
 
 // Every row of a file, or the first error (from making the reader or from Next).
-Result<std::vector<std::string>> ReadAll(FormatKind kind, std::string bytes, ColumnarFileInfo* info = nullptr,
+Result<std::vector<std::string>> ReadAll(FormatKind kind, std::string bytes,
+                                         ColumnarFileInfo* info = nullptr,
                                          std::string name = "obj") {
   ASSIGN_OR_RETURN(auto reader, MakeColumnarReader(kind, std::move(name), std::move(bytes), info));
   std::vector<std::string> rows;
@@ -82,7 +83,8 @@ Result<std::vector<std::string>> ReadAll(FormatKind kind, std::string bytes, Col
     ASSIGN_OR_RETURN(bool more, reader->Next(&r));
     if (!more) break;
     EXPECT_TRUE(r.value.has_value());
-    EXPECT_FALSE(r.has_key || r.has_headers || r.has_offset || r.has_timestamp || r.has_topic || r.has_partition);
+    EXPECT_FALSE(r.has_key || r.has_headers || r.has_offset || r.has_timestamp || r.has_topic ||
+                 r.has_partition);
     rows.push_back(r.value.value_or(""));
   }
   return rows;
@@ -105,7 +107,9 @@ std::string Lines(const std::vector<std::string>& rows) {
   return out;
 }
 
-bool HavePythonAvro() { return std::system("/usr/bin/python3 -c 'import avro' >/dev/null 2>&1") == 0; }
+bool HavePythonAvro() {
+  return std::system("/usr/bin/python3 -c 'import avro' >/dev/null 2>&1") == 0;
+}
 
 FormatOptions AvroOptions(const char* codec) {
   FormatOptions o{.kind = FormatKind::kAvro};
@@ -181,9 +185,10 @@ TEST(ParquetReaderTest, DictionaryPlainFallbackNullsAndManyRowGroups) {
   std::vector<std::string> values;
   for (int i = 0; i < 3000; ++i) {
     std::string xs = i % 4 == 0 ? "null" : i % 4 == 1 ? "[]" : fmt::format("[{},null,{}]", i, -i);
-    values.push_back(fmt::format(R"({{"low":"{}","high":"unique-{:06}","n":{},"x":{},"b":{},"xs":{}}})",
-                                 i % 3 == 0 ? "alpha" : "beta", i, i % 5 == 0 ? "null" : std::to_string(i - 1000),
-                                 i % 7 == 0 ? "-0.5" : std::to_string(i) + ".25", i % 2 ? "true" : "false", xs));
+    values.push_back(fmt::format(
+        R"({{"low":"{}","high":"unique-{:06}","n":{},"x":{},"b":{},"xs":{}}})",
+        i % 3 == 0 ? "alpha" : "beta", i, i % 5 == 0 ? "null" : std::to_string(i - 1000),
+        i % 7 == 0 ? "-0.5" : std::to_string(i) + ".25", i % 2 ? "true" : "false", xs));
   }
   ColumnarFileInfo info;
   auto rows = ReadAll(FormatKind::kParquet, WriteFile(o, values), &info);
@@ -248,7 +253,8 @@ void Damage(FormatKind kind, const std::string& file, size_t rows) {
         << what << ": " << st.ToString();
     EXPECT_EQ(st.message().rfind(name + ": ", 0), 0u) << what << ": " << st.ToString();
     if (st.code() == StatusCode::kInvalidArgument) {
-      EXPECT_NE(st.message().find("not supported"), std::string::npos) << what << ": " << st.ToString();
+      EXPECT_NE(st.message().find("not supported"), std::string::npos)
+          << what << ": " << st.ToString();
     }
   };
   const size_t step = std::max<size_t>(1, file.size() / 300);
@@ -260,7 +266,8 @@ void Damage(FormatKind kind, const std::string& file, size_t rows) {
       auto got = ReadAll(kind, bytes, nullptr, name);
       if (got.ok()) {
         EXPECT_LT(got->size(), rows) << "cut at " << cut;
-        EXPECT_EQ(bytes.substr(bytes.size() - 16), file.substr(file.size() - 16)) << "cut at " << cut;
+        EXPECT_EQ(bytes.substr(bytes.size() - 16), file.substr(file.size() - 16))
+            << "cut at " << cut;
       } else {
         check(bytes, "cut at " + std::to_string(cut), true);
       }
@@ -301,7 +308,8 @@ TEST(ColumnarReaderTest, ErrorsNameTheBlockOrTheRowGroupAndColumn) {
   auto bad = ReadAll(FormatKind::kAvro, avro, nullptr, "a.avro");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(bad.status().message().find("a.avro: block 0 (rows 0.."), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("a.avro: block 0 (rows 0.."), std::string::npos)
+      << bad.status().ToString();
 
   // Parquet: every error from a flip inside the column chunks names the row group and the
   // column; the footer's own damage names the footer.
@@ -330,7 +338,8 @@ TEST(ColumnarReaderTest, ErrorsNameTheBlockOrTheRowGroupAndColumn) {
   auto footer = ReadAll(FormatKind::kParquet, bytes, nullptr, "p.parquet");
   ASSERT_FALSE(footer.ok());
   EXPECT_EQ(footer.status().code(), StatusCode::kCorruption);
-  EXPECT_NE(footer.status().message().find("p.parquet: footer: "), std::string::npos) << footer.status().ToString();
+  EXPECT_NE(footer.status().message().find("p.parquet: footer: "), std::string::npos)
+      << footer.status().ToString();
   auto truncated = ReadAll(FormatKind::kParquet, pq.substr(0, pq.size() - 3), nullptr, "p.parquet");
   ASSERT_FALSE(truncated.ok());
   EXPECT_EQ(truncated.status().code(), StatusCode::kCorruption);
@@ -348,16 +357,17 @@ class ColumnarReaderInteropTest : public ::testing::Test {
     auto actual_path = dir_ / "actual.jsonl";
     WriteText(actual_path, Lines(actual));
     int rc;
-    std::string out = RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/columnar/compare_rows.py").string() +
-                                     " " + expected.string() + " " + actual_path.string() + " 2>&1",
-                                 &rc);
+    std::string out =
+        RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/columnar/compare_rows.py").string() +
+                       " " + expected.string() + " " + actual_path.string() + " 2>&1",
+                   &rc);
     EXPECT_EQ(rc, 0) << what << ": " << out;
   }
 
   static std::string Duck(const std::string& sql) {
     int rc;
-    std::string out =
-        RunCommand("node " + (kNodeDir / "duckdb_query.mjs").string() + " " + ShellQuote(sql) + " 2>&1", &rc);
+    std::string out = RunCommand(
+        "node " + (kNodeDir / "duckdb_query.mjs").string() + " " + ShellQuote(sql) + " 2>&1", &rc);
     EXPECT_EQ(rc, 0) << out;
     return out;
   }
@@ -372,9 +382,10 @@ TEST_F(ColumnarReaderInteropTest, AvroWrittenByPythonAvro) {
     auto file = dir_ / (std::string("py_") + codec + ".avro");
     auto expected = dir_ / "expected.jsonl";
     int rc;
-    std::string err = RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/columnar/write_avro.py").string() + " " +
-                                     file.string() + " " + codec + " 300 > " + expected.string(),
-                                 &rc);
+    std::string err =
+        RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/columnar/write_avro.py").string() +
+                       " " + file.string() + " " + codec + " 300 > " + expected.string(),
+                   &rc);
     ASSERT_EQ(rc, 0) << err;
     ColumnarFileInfo info;
     auto rows = ReadAll(FormatKind::kAvro, ReadFileBytes(file), &info);
@@ -392,16 +403,20 @@ TEST_F(ColumnarReaderInteropTest, AvroUnionsOfSeveralTypesAreNotSupported) {
   auto file = dir_ / "union.avro";
   const std::string script =
       "import avro.datafile, avro.io, avro.schema, json, sys\n"
-      "s = avro.schema.parse(json.dumps({'type':'record','name':'U','fields':[{'name':'v','type':['string','int']}]}))\n"
+      "s = "
+      "avro.schema.parse(json.dumps({'type':'record','name':'U','fields':[{'name':'v','type':['"
+      "string','int']}]}))\n"
       "w = avro.datafile.DataFileWriter(open(sys.argv[1], 'wb'), avro.io.DatumWriter(), s)\n"
       "w.append({'v': 3}); w.close()\n";
   int rc;
-  std::string out = RunCommand("/usr/bin/python3 -c " + ShellQuote(script) + " " + file.string() + " 2>&1", &rc);
+  std::string out =
+      RunCommand("/usr/bin/python3 -c " + ShellQuote(script) + " " + file.string() + " 2>&1", &rc);
   ASSERT_EQ(rc, 0) << out;
   auto rows = ReadAll(FormatKind::kAvro, ReadFileBytes(file), nullptr, "union.avro");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(rows.status().message().find("union.avro: writer schema not supported"), std::string::npos)
+  EXPECT_NE(rows.status().message().find("union.avro: writer schema not supported"),
+            std::string::npos)
       << rows.status().ToString();
 }
 
@@ -434,16 +449,22 @@ TEST_F(ColumnarReaderInteropTest, ParquetWrittenByDuckDb) {
   // Data pages v1 (PLAIN, PLAIN_DICTIONARY) and v2 (DELTA_BINARY_PACKED,
   // DELTA_LENGTH_BYTE_ARRAY, BYTE_STREAM_SPLIT, RLE_DICTIONARY), each with a codec.
   const std::vector<std::pair<std::string, std::string>> variants = {
-      {"v1_none", "COMPRESSION uncompressed"}, {"v1_snappy", "COMPRESSION snappy"},
-      {"v2_zstd", "COMPRESSION zstd, PARQUET_VERSION V2"}, {"v2_gzip", "COMPRESSION gzip, PARQUET_VERSION V2"}};
+      {"v1_none", "COMPRESSION uncompressed"},
+      {"v1_snappy", "COMPRESSION snappy"},
+      {"v2_zstd", "COMPRESSION zstd, PARQUET_VERSION V2"},
+      {"v2_gzip", "COMPRESSION gzip, PARQUET_VERSION V2"}};
   // One DuckDB run writes every file and reads them back (node's start-up dominates).
   std::string sql, expected_sql;
   for (size_t v = 0; v < variants.size(); ++v) {
     const std::string file = (dir_ / (variants[v].first + ".parquet")).string();
-    sql += fmt::format("COPY (SELECT {} FROM range(5000) t(i)) TO '{}' (FORMAT parquet, ROW_GROUP_SIZE 2048, {}); ",
-                       kDuckColumns, file, variants[v].second);
-    expected_sql += fmt::format("{}SELECT {} AS v, file_row_number AS r, {} FROM read_parquet('{}', file_row_number = true)",
-                                v ? " UNION ALL " : "", v, kDuckExpected, file);
+    sql += fmt::format(
+        "COPY (SELECT {} FROM range(5000) t(i)) TO '{}' (FORMAT parquet, ROW_GROUP_SIZE 2048, "
+        "{}); ",
+        kDuckColumns, file, variants[v].second);
+    expected_sql += fmt::format(
+        "{}SELECT {} AS v, file_row_number AS r, {} FROM read_parquet('{}', file_row_number = "
+        "true)",
+        v ? " UNION ALL " : "", v, kDuckExpected, file);
   }
   auto expected = dir_ / "expected.json";
   WriteText(expected, Duck(sql + "SELECT j FROM (" + expected_sql + ") ORDER BY v, r"));
@@ -468,8 +489,9 @@ TEST_F(ColumnarReaderInteropTest, DuckDbIntervalIsNotSupported) {
   auto rows = ReadAll(FormatKind::kParquet, ReadFileBytes(file), nullptr, "interval.parquet");
   ASSERT_FALSE(rows.ok());
   EXPECT_EQ(rows.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(rows.status().message().find("interval.parquet: column span: INTERVAL is not supported"),
-            std::string::npos)
+  EXPECT_NE(
+      rows.status().message().find("interval.parquet: column span: INTERVAL is not supported"),
+      std::string::npos)
       << rows.status().ToString();
 }
 

@@ -19,11 +19,27 @@ namespace {
 using reader::ThriftValue;
 
 // parquet.thrift enums.
-enum Physical { kBoolean = 0, kInt32 = 1, kInt64 = 2, kInt96 = 3, kFloat = 4, kDouble = 5, kByteArray = 6, kFixed = 7 };
+enum Physical {
+  kBoolean = 0,
+  kInt32 = 1,
+  kInt64 = 2,
+  kInt96 = 3,
+  kFloat = 4,
+  kDouble = 5,
+  kByteArray = 6,
+  kFixed = 7
+};
 enum PageType { kDataPage = 0, kDictionaryPage = 2, kDataPageV2 = 3 };
 enum Encoding {
-  kPlain = 0, kPlainDictionary = 2, kRle = 3, kBitPacked = 4, kDeltaBinaryPacked = 5,
-  kDeltaLengthByteArray = 6, kDeltaByteArray = 7, kRleDictionary = 8, kByteStreamSplit = 9
+  kPlain = 0,
+  kPlainDictionary = 2,
+  kRle = 3,
+  kBitPacked = 4,
+  kDeltaBinaryPacked = 5,
+  kDeltaLengthByteArray = 6,
+  kDeltaByteArray = 7,
+  kRleDictionary = 8,
+  kByteStreamSplit = 9
 };
 enum Repetition { kRequired = 0, kOptional = 1, kRepeated = 2 };
 
@@ -38,30 +54,49 @@ constexpr int64_t kJulianEpochDay = 2440588;
 
 std::string_view EncodingName(int64_t e) {
   switch (e) {
-    case kPlain: return "PLAIN";
-    case kPlainDictionary: return "PLAIN_DICTIONARY";
-    case kRle: return "RLE";
-    case kBitPacked: return "BIT_PACKED";
-    case kDeltaBinaryPacked: return "DELTA_BINARY_PACKED";
-    case kDeltaLengthByteArray: return "DELTA_LENGTH_BYTE_ARRAY";
-    case kDeltaByteArray: return "DELTA_BYTE_ARRAY";
-    case kRleDictionary: return "RLE_DICTIONARY";
-    case kByteStreamSplit: return "BYTE_STREAM_SPLIT";
-    default: return "unknown";
+    case kPlain:
+      return "PLAIN";
+    case kPlainDictionary:
+      return "PLAIN_DICTIONARY";
+    case kRle:
+      return "RLE";
+    case kBitPacked:
+      return "BIT_PACKED";
+    case kDeltaBinaryPacked:
+      return "DELTA_BINARY_PACKED";
+    case kDeltaLengthByteArray:
+      return "DELTA_LENGTH_BYTE_ARRAY";
+    case kDeltaByteArray:
+      return "DELTA_BYTE_ARRAY";
+    case kRleDictionary:
+      return "RLE_DICTIONARY";
+    case kByteStreamSplit:
+      return "BYTE_STREAM_SPLIT";
+    default:
+      return "unknown";
   }
 }
 
 std::string_view CodecName(int64_t c) {
   switch (c) {
-    case 0: return "UNCOMPRESSED";
-    case 1: return "SNAPPY";
-    case 2: return "GZIP";
-    case 3: return "LZO";
-    case 4: return "BROTLI";
-    case 5: return "LZ4";
-    case 6: return "ZSTD";
-    case 7: return "LZ4_RAW";
-    default: return "unknown";
+    case 0:
+      return "UNCOMPRESSED";
+    case 1:
+      return "SNAPPY";
+    case 2:
+      return "GZIP";
+    case 3:
+      return "LZO";
+    case 4:
+      return "BROTLI";
+    case 5:
+      return "LZ4";
+    case 6:
+      return "ZSTD";
+    case 7:
+      return "LZ4_RAW";
+    default:
+      return "unknown";
   }
 }
 
@@ -120,13 +155,15 @@ bool DecodeHybrid(std::string_view in, int bw, size_t n, std::vector<T>* out) {
       if (bytes > in.size()) return false;
       std::string_view run = in.substr(0, bytes);
       uint64_t count = std::min<uint64_t>(groups * 8, n - out->size());
-      for (uint64_t k = 0; k < count; ++k) out->push_back(static_cast<T>(ReadBits(run, k * bw, bw)));
+      for (uint64_t k = 0; k < count; ++k)
+        out->push_back(static_cast<T>(ReadBits(run, k * bw, bw)));
       in.remove_prefix(bytes);
     } else {
       uint64_t count = h >> 1;
       if (value_bytes > in.size()) return false;
       uint32_t v = 0;
-      for (size_t k = 0; k < value_bytes; ++k) v |= static_cast<uint32_t>(static_cast<uint8_t>(in[k])) << (8 * k);
+      for (size_t k = 0; k < value_bytes; ++k)
+        v |= static_cast<uint32_t>(static_cast<uint8_t>(in[k])) << (8 * k);
       in.remove_prefix(value_bytes);
       count = std::min<uint64_t>(count, n - out->size());
       out->insert(out->end(), count, static_cast<T>(v));
@@ -181,7 +218,20 @@ bool DecodeDeltaBinaryPacked(std::string_view* in, size_t max_values, std::vecto
 }
 
 // How a leaf's values become JSON.
-enum class LeafFormat { kBool, kInt, kUnsigned, kDecimal, kFloat, kDouble, kInt96, kString, kJson, kBytes, kUuid, kFloat16 };
+enum class LeafFormat {
+  kBool,
+  kInt,
+  kUnsigned,
+  kDecimal,
+  kFloat,
+  kDouble,
+  kInt96,
+  kString,
+  kJson,
+  kBytes,
+  kUuid,
+  kFloat16
+};
 
 struct LeafInfo {
   std::string path;  // path_in_schema joined with '.'
@@ -245,8 +295,14 @@ class ColumnCursor {
  public:
   ColumnCursor(const LeafInfo* leaf, std::string where, std::string_view chunk, int64_t codec,
                int64_t num_values, int64_t chunk_offset, ZstdContext* zstd)
-      : leaf_(leaf), where_(std::move(where)), chunk_(chunk), codec_(codec), values_left_(num_values),
-        chunk_offset_(chunk_offset), chunk_size_(chunk.size()), zstd_(zstd) {}
+      : leaf_(leaf),
+        where_(std::move(where)),
+        chunk_(chunk),
+        codec_(codec),
+        values_left_(num_values),
+        chunk_offset_(chunk_offset),
+        chunk_size_(chunk.size()),
+        zstd_(zstd) {}
 
   // Makes the next level entry available: *has false at the end of the chunk.
   Status Peek(bool* has, int* rep, int* def) {
@@ -300,7 +356,8 @@ class ColumnCursor {
   }
 
   Status Decompress(std::string_view in, int64_t size, std::string* out) const {
-    if (size < 0 || size > kMaxPageBytes) return PageFail(fmt::format("invalid uncompressed size {}", size));
+    if (size < 0 || size > kMaxPageBytes)
+      return PageFail(fmt::format("invalid uncompressed size {}", size));
     const auto n = static_cast<size_t>(size);
     switch (codec_) {
       case 0:
@@ -313,14 +370,16 @@ class ColumnCursor {
           return PageFail("snappy data is corrupt");
         }
         out->resize(n);
-        if (!snappy::RawUncompress(in.data(), in.size(), out->data())) return PageFail("snappy data is corrupt");
+        if (!snappy::RawUncompress(in.data(), in.size(), out->data()))
+          return PageFail("snappy data is corrupt");
         return Status::OK();
       }
       case 2: {
         // A gzip member (RFC 1952) whose trailer states the size, or a zlib stream.
         if (in.size() >= 18 && static_cast<uint8_t>(in[0]) == 0x1f &&
             LoadLE<uint32_t>(in.data() + in.size() - 4) != static_cast<uint32_t>(n)) {
-          return PageFail("gzip data is corrupt (size in its trailer differs from the page header's)");
+          return PageFail(
+              "gzip data is corrupt (size in its trailer differs from the page header's)");
         }
         out->resize(n);
         z_stream z{};
@@ -337,7 +396,8 @@ class ColumnCursor {
       }
       case 6: {
         unsigned long long content = ZSTD_getFrameContentSize(in.data(), in.size());
-        if (content == ZSTD_CONTENTSIZE_ERROR || (content != ZSTD_CONTENTSIZE_UNKNOWN && content != n)) {
+        if (content == ZSTD_CONTENTSIZE_ERROR ||
+            (content != ZSTD_CONTENTSIZE_UNKNOWN && content != n)) {
           return PageFail("zstd data is corrupt");
         }
         out->resize(n);
@@ -352,14 +412,16 @@ class ColumnCursor {
       case 7: {
         if (n > in.size() * 255 + 16) return PageFail("lz4_raw data is corrupt");
         out->resize(n);
-        int got = LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()), static_cast<int>(n));
+        int got = LZ4_decompress_safe(in.data(), out->data(), static_cast<int>(in.size()),
+                                      static_cast<int>(n));
         if (got < 0 || static_cast<size_t>(got) != n) return PageFail("lz4_raw data is corrupt");
         return Status::OK();
       }
       default:
-        return InvalidArgument("{}: compression codec {} not supported (UNCOMPRESSED, SNAPPY, GZIP, "
-                               "ZSTD, LZ4_RAW)",
-                               where_, CodecName(codec_));
+        return InvalidArgument(
+            "{}: compression codec {} not supported (UNCOMPRESSED, SNAPPY, GZIP, "
+            "ZSTD, LZ4_RAW)",
+            where_, CodecName(codec_));
     }
   }
 
@@ -367,7 +429,7 @@ class ColumnCursor {
   Status DecodePlain(std::string_view in, size_t n, std::vector<std::string_view>* out) const {
     static constexpr char kBits[2] = {0, 1};
     out->clear();
-    const int w = leaf_->physical == kInt32 || leaf_->physical == kFloat   ? 4
+    const int w = leaf_->physical == kInt32 || leaf_->physical == kFloat    ? 4
                   : leaf_->physical == kInt64 || leaf_->physical == kDouble ? 8
                   : leaf_->physical == kInt96                               ? 12
                   : leaf_->physical == kFixed                               ? leaf_->type_length
@@ -375,7 +437,8 @@ class ColumnCursor {
     if (leaf_->physical == kBoolean) {
       if ((n + 7) / 8 > in.size()) return PageFail("PLAIN booleans truncated");
       out->reserve(n);
-      for (size_t k = 0; k < n; ++k) out->emplace_back(&kBits[(static_cast<uint8_t>(in[k / 8]) >> (k % 8)) & 1], 1);
+      for (size_t k = 0; k < n; ++k)
+        out->emplace_back(&kBits[(static_cast<uint8_t>(in[k / 8]) >> (k % 8)) & 1], 1);
       return Status::OK();
     }
     if (leaf_->physical == kByteArray) {
@@ -409,10 +472,12 @@ class ColumnCursor {
         } else {
           if (in.empty()) return PageFail("dictionary indices truncated");
           int bw = static_cast<uint8_t>(in[0]);
-          if (!DecodeHybrid(in.substr(1), bw, n, &indices_)) return PageFail("dictionary indices are corrupt");
+          if (!DecodeHybrid(in.substr(1), bw, n, &indices_))
+            return PageFail("dictionary indices are corrupt");
           for (uint32_t i : indices_) {
             if (i >= dictionary_.size()) {
-              return PageFail(fmt::format("dictionary index {} of a {}-entry dictionary", i, dictionary_.size()));
+              return PageFail(fmt::format("dictionary index {} of a {}-entry dictionary", i,
+                                          dictionary_.size()));
             }
           }
         }
@@ -425,7 +490,8 @@ class ColumnCursor {
         uint32_t len = LoadLE<uint32_t>(in.data());
         if (len > in.size() - 4) return PageFail("RLE booleans truncated");
         std::vector<uint8_t> bits;
-        if (!DecodeHybrid(in.substr(4, len), 1, n, &bits)) return PageFail("RLE booleans are corrupt");
+        if (!DecodeHybrid(in.substr(4, len), 1, n, &bits))
+          return PageFail("RLE booleans are corrupt");
         static constexpr char kBits[2] = {0, 1};
         for (uint8_t b : bits) values_.emplace_back(&kBits[b & 1], 1);
         return Status::OK();
@@ -446,7 +512,8 @@ class ColumnCursor {
             std::memcpy(decoded_.data() + k * 8, &v[k], 8);
           }
         }
-        for (size_t k = 0; k < n; ++k) values_.push_back(std::string_view(decoded_).substr(k * w, w));
+        for (size_t k = 0; k < n; ++k)
+          values_.push_back(std::string_view(decoded_).substr(k * w, w));
         return Status::OK();
       }
       case kDeltaLengthByteArray: {
@@ -502,17 +569,19 @@ class ColumnCursor {
         return Status::OK();
       }
       case kByteStreamSplit: {
-        const int w = leaf_->physical == kInt32 || leaf_->physical == kFloat   ? 4
+        const int w = leaf_->physical == kInt32 || leaf_->physical == kFloat    ? 4
                       : leaf_->physical == kInt64 || leaf_->physical == kDouble ? 8
                       : leaf_->physical == kFixed                               ? leaf_->type_length
                                                                                 : 0;
         if (w == 0) break;
-        if (static_cast<uint64_t>(n) * w > in.size()) return PageFail("BYTE_STREAM_SPLIT values truncated");
+        if (static_cast<uint64_t>(n) * w > in.size())
+          return PageFail("BYTE_STREAM_SPLIT values truncated");
         decoded_.resize(n * w);
         for (size_t k = 0; k < n; ++k) {
           for (int b = 0; b < w; ++b) decoded_[k * w + b] = in[b * n + k];
         }
-        for (size_t k = 0; k < n; ++k) values_.push_back(std::string_view(decoded_).substr(k * w, w));
+        for (size_t k = 0; k < n; ++k)
+          values_.push_back(std::string_view(decoded_).substr(k * w, w));
         return Status::OK();
       }
       default:
@@ -525,7 +594,8 @@ class ColumnCursor {
   Status LoadPage() {
     while (true) {
       if (chunk_.empty()) {
-        return Fail(fmt::format("the column chunk ends with {} of its values missing", values_left_));
+        return Fail(
+            fmt::format("the column chunk ends with {} of its values missing", values_left_));
       }
       page_at_ = chunk_offset_ + static_cast<int64_t>(chunk_size_ - chunk_.size());
       ThriftValue h;
@@ -533,7 +603,8 @@ class ColumnCursor {
       if (!ReadThriftStruct(&in, &h)) return PageFail("unreadable page header");
       const int64_t type = h.Int(1, -1), usize = h.Int(2, -1), csize = h.Int(3, -1);
       if (csize < 0 || static_cast<uint64_t>(csize) > in.size()) {
-        return PageFail(fmt::format("truncated: {} bytes announced, {} left in the chunk", csize, in.size()));
+        return PageFail(
+            fmt::format("truncated: {} bytes announced, {} left in the chunk", csize, in.size()));
       }
       std::string_view body = in.substr(0, static_cast<size_t>(csize));
       chunk_ = in.substr(static_cast<size_t>(csize));
@@ -541,10 +612,11 @@ class ColumnCursor {
         const ThriftValue* dh = h.Field(7);
         if (!dh) return PageFail("dictionary page without its header");
         const int64_t n = dh->Int(1, -1), enc = dh->Int(2, kPlain);
-        if (n < 0 || n > kMaxPageEntries) return PageFail(fmt::format("invalid dictionary size {}", n));
+        if (n < 0 || n > kMaxPageEntries)
+          return PageFail(fmt::format("invalid dictionary size {}", n));
         if (enc != kPlain && enc != kPlainDictionary) {
-          return InvalidArgument("{}: page at byte {}: dictionary encoding {} not supported", where_,
-                                 page_at_, EncodingName(enc));
+          return InvalidArgument("{}: page at byte {}: dictionary encoding {} not supported",
+                                 where_, page_at_, EncodingName(enc));
         }
         RETURN_IF_ERROR(Decompress(body, usize, &dictionary_buffer_));
         RETURN_IF_ERROR(DecodePlain(dictionary_buffer_, static_cast<size_t>(n), &dictionary_));
@@ -560,8 +632,10 @@ class ColumnCursor {
         if (!dh) return PageFail("data page without its header");
         n = dh->Int(1, -1);
         encoding = dh->Int(2, kPlain);
-        if ((leaf_->max_def > 0 && dh->Int(3, kRle) != kRle) || (leaf_->max_rep > 0 && dh->Int(4, kRle) != kRle)) {
-          return InvalidArgument("{}: page at byte {}: BIT_PACKED levels not supported (only RLE)", where_, page_at_);
+        if ((leaf_->max_def > 0 && dh->Int(3, kRle) != kRle) ||
+            (leaf_->max_rep > 0 && dh->Int(4, kRle) != kRle)) {
+          return InvalidArgument("{}: page at byte {}: BIT_PACKED levels not supported (only RLE)",
+                                 where_, page_at_);
         }
         RETURN_IF_ERROR(Decompress(body, usize, &page_));
         values = page_;
@@ -573,7 +647,8 @@ class ColumnCursor {
         encoding = dh->Int(4, kPlain);
         const int64_t def_len = dh->Int(5, 0), rep_len = dh->Int(6, 0);
         const bool compressed = dh->Int(7, 1) != 0;
-        if (def_len < 0 || rep_len < 0 || static_cast<uint64_t>(def_len) + static_cast<uint64_t>(rep_len) > body.size()) {
+        if (def_len < 0 || rep_len < 0 ||
+            static_cast<uint64_t>(def_len) + static_cast<uint64_t>(rep_len) > body.size()) {
           return PageFail("level lengths exceed the page");
         }
         rep_bytes = body.substr(0, static_cast<size_t>(rep_len));
@@ -587,7 +662,8 @@ class ColumnCursor {
         }
       }
       if (n < 0 || n > kMaxPageEntries || n > values_left_) {
-        return PageFail(fmt::format("{} values in the page, {} left in the chunk", n, values_left_));
+        return PageFail(
+            fmt::format("{} values in the page, {} left in the chunk", n, values_left_));
       }
       const auto count = static_cast<size_t>(n);
       auto levels = [&](int max_level, std::string_view v2_bytes, std::vector<uint8_t>* out,
@@ -606,7 +682,8 @@ class ColumnCursor {
           return PageFail(fmt::format("{} levels are corrupt", what));
         }
         for (uint8_t l : *out) {
-          if (l > max_level) return PageFail(fmt::format("{} level {} above the maximum {}", what, l, max_level));
+          if (l > max_level)
+            return PageFail(fmt::format("{} level {} above the maximum {}", what, l, max_level));
         }
         return Status::OK();
       };
@@ -618,7 +695,8 @@ class ColumnCursor {
         for (uint8_t d : def_) present += d == leaf_->max_def;
       }
       RETURN_IF_ERROR(DecodeValues(encoding, values, present));
-      if (!dictionary_page_ && values_.size() != present) return PageFail("fewer values than levels say");
+      if (!dictionary_page_ && values_.size() != present)
+        return PageFail("fewer values than levels say");
       value_count_ = present;
       value_pos_ = 0;
       entries_ = count;
@@ -638,7 +716,7 @@ class ColumnCursor {
   ZstdContext* zstd_;
   int64_t page_at_ = 0;
 
-  std::string page_;  // the current page, decompressed
+  std::string page_;     // the current page, decompressed
   std::string decoded_;  // values rebuilt by DELTA_* / BYTE_STREAM_SPLIT decoders
   std::vector<uint8_t> rep_, def_;
   size_t entries_ = 0, pos_ = 0;
@@ -654,7 +732,8 @@ class ColumnCursor {
 
 class ParquetReader final : public RecordReader {
  public:
-  ParquetReader(std::string name, std::string bytes) : name_(std::move(name)), bytes_(std::move(bytes)) {}
+  ParquetReader(std::string name, std::string bytes)
+      : name_(std::move(name)), bytes_(std::move(bytes)) {}
 
   Status Open(ColumnarFileInfo* info) {
     const std::string_view all = bytes_;
@@ -665,10 +744,12 @@ class ParquetReader final : public RecordReader {
       return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
     }
     const uint32_t len = LoadLE<uint32_t>(all.data() + all.size() - 8);
-    if (len > all.size() - 12) return Corruption("{}: footer length {} exceeds the file", name_, len);
+    if (len > all.size() - 12)
+      return Corruption("{}: footer length {} exceeds the file", name_, len);
     footer_end_ = all.size() - 8;
     std::string_view footer = all.substr(footer_end_ - len, len);
-    if (!ReadThriftStruct(&footer, &meta_)) return Corruption("{}: footer: unreadable FileMetaData", name_);
+    if (!ReadThriftStruct(&footer, &meta_))
+      return Corruption("{}: footer: unreadable FileMetaData", name_);
     const ThriftValue* schema = meta_.Field(2);
     if (!schema || schema->type != ThriftValue::Type::kList || schema->list.empty()) {
       return Corruption("{}: footer: no schema", name_);
@@ -699,16 +780,19 @@ class ParquetReader final : public RecordReader {
     for (size_t g = 0; row_groups_ && g < row_groups_->size(); ++g) {
       int64_t n = (*row_groups_)[g].Int(3, -1);
       if (n < 0) return Corruption("{}: footer: row group {} has no row count", name_, g);
-      if (__builtin_add_overflow(sum, n, &sum)) return Corruption("{}: footer: row counts overflow", name_);
+      if (__builtin_add_overflow(sum, n, &sum))
+        return Corruption("{}: footer: row counts overflow", name_);
       if (g == 0) {
         const ThriftValue* cols = (*row_groups_)[g].Field(1);
         if (cols && cols->type == ThriftValue::Type::kList && !cols->list.empty()) {
-          if (const ThriftValue* m = cols->list[0].Field(3)) info->codec = std::string(CodecName(m->Int(4, 0)));
+          if (const ThriftValue* m = cols->list[0].Field(3))
+            info->codec = std::string(CodecName(m->Int(4, 0)));
         }
       }
     }
     if (sum != info->rows) {
-      return Corruption("{}: footer: num_rows {} but the row groups hold {}", name_, info->rows, sum);
+      return Corruption("{}: footer: num_rows {} but the row groups hold {}", name_, info->rows,
+                        sum);
     }
     return Status::OK();
   }
@@ -735,7 +819,8 @@ class ParquetReader final : public RecordReader {
       bool has = false;
       int rep = 0, def = 0;
       RETURN_IF_ERROR(c.Peek(&has, &rep, &def));
-      if (has && rep != 0) return c.Fail(fmt::format("row {}: more entries than the other columns", row_));
+      if (has && rep != 0)
+        return c.Fail(fmt::format("row {}: more entries than the other columns", row_));
     }
     ++row_;
     --rows_left_;
@@ -749,7 +834,8 @@ class ParquetReader final : public RecordReader {
     out->e = &list[(*i)++];
     const int64_t n = out->e->Int(5, 0);
     if (n < 0 || static_cast<uint64_t>(n) > list.size() - *i) {
-      return Corruption("{}: footer: schema element '{}' claims {} children", name_, out->name(), n);
+      return Corruption("{}: footer: schema element '{}' claims {} children", name_, out->name(),
+                        n);
     }
     out->children.resize(static_cast<size_t>(n));
     for (auto& c : out->children) RETURN_IF_ERROR(BuildTree(list, i, &c, depth + 1));
@@ -759,20 +845,23 @@ class ParquetReader final : public RecordReader {
   // `as_required`: the element is the repeated member of a list, already counted.
   Status Convert(const ElementTree& t, int parent_def, int parent_rep, bool as_required,
                  const std::string& parent_path, Node* node) {
-    const std::string path = parent_path.empty() ? std::string(t.name()) : parent_path + "." + std::string(t.name());
+    const std::string path =
+        parent_path.empty() ? std::string(t.name()) : parent_path + "." + std::string(t.name());
     std::string member;
     AppendJsonString(&member, t.name());
     member.push_back(':');
     node->member = member;
     node->first_leaf = static_cast<int>(leaves_.size());
-    if (parent_def > 250 || parent_rep > 250) return InvalidArgument("{}: {}: nesting deeper than 250 levels not supported", name_, path);
+    if (parent_def > 250 || parent_rep > 250)
+      return InvalidArgument("{}: {}: nesting deeper than 250 levels not supported", name_, path);
     if (!as_required && t.repetition() == kRepeated) {
       // A bare repeated field: a list of required elements.
       node->kind = Node::Kind::kList;
       node->def = parent_def;
       node->rep = parent_rep + 1;
       node->children.emplace_back();
-      RETURN_IF_ERROR(Convert(t, parent_def + 1, parent_rep + 1, true, parent_path, &node->children.back()));
+      RETURN_IF_ERROR(
+          Convert(t, parent_def + 1, parent_rep + 1, true, parent_path, &node->children.back()));
       node->end_leaf = static_cast<int>(leaves_.size());
       return Status::OK();
     }
@@ -790,8 +879,10 @@ class ParquetReader final : public RecordReader {
         if (map && r.is_group() && r.children.size() == 2) {
           node->kind = Node::Kind::kMap;
           node->children.resize(2);
-          RETURN_IF_ERROR(Convert(r.children[0], node->def + 1, node->rep, false, rpath, &node->children[0]));
-          RETURN_IF_ERROR(Convert(r.children[1], node->def + 1, node->rep, false, rpath, &node->children[1]));
+          RETURN_IF_ERROR(
+              Convert(r.children[0], node->def + 1, node->rep, false, rpath, &node->children[0]));
+          RETURN_IF_ERROR(
+              Convert(r.children[1], node->def + 1, node->rep, false, rpath, &node->children[1]));
         } else if (list || (map && r.is_group() && r.children.size() == 1)) {
           node->kind = Node::Kind::kList;
           node->children.emplace_back();
@@ -799,7 +890,8 @@ class ParquetReader final : public RecordReader {
           // element when it has several fields, or is named "array" or "<list>_tuple".
           if (r.is_group() && r.children.size() == 1 && r.name() != "array" &&
               r.name() != std::string(t.name()) + "_tuple") {
-            RETURN_IF_ERROR(Convert(r.children[0], node->def + 1, node->rep, false, rpath, &node->children[0]));
+            RETURN_IF_ERROR(
+                Convert(r.children[0], node->def + 1, node->rep, false, rpath, &node->children[0]));
           } else {
             RETURN_IF_ERROR(Convert(r, node->def + 1, node->rep, true, path, &node->children[0]));
           }
@@ -809,11 +901,13 @@ class ParquetReader final : public RecordReader {
           return Status::OK();
         }
       }
-      if (t.children.empty()) return InvalidArgument("{}: {}: empty groups are not supported", name_, path);
+      if (t.children.empty())
+        return InvalidArgument("{}: {}: empty groups are not supported", name_, path);
       node->kind = Node::Kind::kRecord;
       node->children.resize(t.children.size());
       for (size_t k = 0; k < t.children.size(); ++k) {
-        RETURN_IF_ERROR(Convert(t.children[k], node->def, parent_rep, false, path, &node->children[k]));
+        RETURN_IF_ERROR(
+            Convert(t.children[k], node->def, parent_rep, false, path, &node->children[k]));
       }
       node->end_leaf = static_cast<int>(leaves_.size());
       return Status::OK();
@@ -832,30 +926,47 @@ class ParquetReader final : public RecordReader {
       return Corruption("{}: footer: column {} has physical type {}", name_, path, leaf.physical);
     }
     if (leaf.physical == kFixed && (leaf.type_length <= 0 || leaf.type_length > (1 << 20))) {
-      return Corruption("{}: footer: column {} has FIXED_LEN_BYTE_ARRAY length {}", name_, path, leaf.type_length);
+      return Corruption("{}: footer: column {} has FIXED_LEN_BYTE_ARRAY length {}", name_, path,
+                        leaf.type_length);
     }
-    if (converted == 21) return InvalidArgument("{}: column {}: INTERVAL is not supported", name_, path);
+    if (converted == 21)
+      return InvalidArgument("{}: column {}: INTERVAL is not supported", name_, path);
     switch (leaf.physical) {
-      case kBoolean: leaf.format = LeafFormat::kBool; break;
+      case kBoolean:
+        leaf.format = LeafFormat::kBool;
+        break;
       case kInt32:
-      case kInt64: leaf.format = LeafFormat::kInt; break;
-      case kInt96: leaf.format = LeafFormat::kInt96; break;
-      case kFloat: leaf.format = LeafFormat::kFloat; break;
-      case kDouble: leaf.format = LeafFormat::kDouble; break;
-      default: leaf.format = LeafFormat::kBytes; break;
+      case kInt64:
+        leaf.format = LeafFormat::kInt;
+        break;
+      case kInt96:
+        leaf.format = LeafFormat::kInt96;
+        break;
+      case kFloat:
+        leaf.format = LeafFormat::kFloat;
+        break;
+      case kDouble:
+        leaf.format = LeafFormat::kDouble;
+        break;
+      default:
+        leaf.format = LeafFormat::kBytes;
+        break;
     }
     if (converted == 5 || logical == 5) {
       leaf.format = LeafFormat::kDecimal;
       leaf.scale = static_cast<int>(logical == 5 ? lt->fields[0].second.Int(1, 0) : t.e->Int(7, 0));
-      if (leaf.physical != kInt32 && leaf.physical != kInt64 && leaf.physical != kByteArray && leaf.physical != kFixed) {
-        return Corruption("{}: footer: column {}: DECIMAL on an unsuitable physical type", name_, path);
+      if (leaf.physical != kInt32 && leaf.physical != kInt64 && leaf.physical != kByteArray &&
+          leaf.physical != kFixed) {
+        return Corruption("{}: footer: column {}: DECIMAL on an unsuitable physical type", name_,
+                          path);
       }
     } else if ((converted >= 11 && converted <= 14) ||
                (logical == 10 && lt->fields[0].second.Int(2, 1) == 0)) {
       if (leaf.physical == kInt32 || leaf.physical == kInt64) leaf.format = LeafFormat::kUnsigned;
     } else if (leaf.physical == kByteArray && (converted == 19 || logical == 12)) {
       leaf.format = LeafFormat::kJson;
-    } else if (leaf.physical == kByteArray && (converted == 0 || converted == 4 || logical == 1 || logical == 4)) {
+    } else if (leaf.physical == kByteArray &&
+               (converted == 0 || converted == 4 || logical == 1 || logical == 4)) {
       leaf.format = LeafFormat::kString;  // UTF8 / STRING, ENUM
     } else if (leaf.physical == kFixed && logical == 14) {
       leaf.format = LeafFormat::kUuid;
@@ -878,14 +989,17 @@ class ParquetReader final : public RecordReader {
     const ThriftValue* cols = rg.Field(1);
     if (!cols || cols->type != ThriftValue::Type::kList || cols->list.size() != leaves_.size()) {
       return Corruption("{}: row group {}: {} column chunks for {} columns", name_, g,
-                        cols && cols->type == ThriftValue::Type::kList ? cols->list.size() : 0, leaves_.size());
+                        cols && cols->type == ThriftValue::Type::kList ? cols->list.size() : 0,
+                        leaves_.size());
     }
     cursors_.reserve(leaves_.size());
     for (size_t c = 0; c < leaves_.size(); ++c) {
       const LeafInfo& leaf = leaves_[c];
       const std::string where = fmt::format("{}: row group {}, column {}", name_, g, leaf.path);
       const ThriftValue& chunk = cols->list[c];
-      if (chunk.Has(1)) return InvalidArgument("{}: column chunks in other files (file_path) are not supported", where);
+      if (chunk.Has(1))
+        return InvalidArgument("{}: column chunks in other files (file_path) are not supported",
+                               where);
       const ThriftValue* m = chunk.Field(3);
       if (!m) return Corruption("{}: no ColumnMetaData", where);
       std::string path;
@@ -895,16 +1009,18 @@ class ParquetReader final : public RecordReader {
           path.append(part.binary);
         }
       }
-      if (path != leaf.path) return Corruption("{}: the chunk's path_in_schema is '{}'", where, path);
+      if (path != leaf.path)
+        return Corruption("{}: the chunk's path_in_schema is '{}'", where, path);
       const int64_t data_offset = m->Int(9, -1), dict_offset = m->Int(11, -1), size = m->Int(7, -1);
       const int64_t num_values = m->Int(5, -1);
       int64_t start = dict_offset > 0 && dict_offset < data_offset ? dict_offset : data_offset;
       if (start < 4 || size < 0 || num_values < 0 ||
           static_cast<uint64_t>(start) + static_cast<uint64_t>(size) > footer_end_) {
-        return Corruption("{}: chunk at byte {} of {} bytes lies outside the file's data", where, start, size);
+        return Corruption("{}: chunk at byte {} of {} bytes lies outside the file's data", where,
+                          start, size);
       }
-      cursors_.emplace_back(&leaf, where, std::string_view(bytes_).substr(start, size), m->Int(4, 0), num_values,
-                            start, &zstd_);
+      cursors_.emplace_back(&leaf, where, std::string_view(bytes_).substr(start, size),
+                            m->Int(4, 0), num_values, start, &zstd_);
     }
     return Status::OK();
   }
@@ -1011,9 +1127,11 @@ class ParquetReader final : public RecordReader {
           unscaled = LoadLE<int64_t>(v.data());
         } else {
           // Drop sign-extension bytes beyond 16 (a FIXED wider than the value needs).
-          while (v.size() > 16 && (v[0] == 0 || v[0] == '\xff') && ((v[0] == 0) == !(v[1] & 0x80))) v.remove_prefix(1);
+          while (v.size() > 16 && (v[0] == 0 || v[0] == '\xff') && ((v[0] == 0) == !(v[1] & 0x80)))
+            v.remove_prefix(1);
           if (v.size() > 16) {
-            return InvalidArgument("{}: column {}: decimals wider than 128 bits are not supported", name_, leaf.path);
+            return InvalidArgument("{}: column {}: decimals wider than 128 bits are not supported",
+                                   name_, leaf.path);
           }
           unscaled = reader::BigEndianSigned(v);
         }
@@ -1039,7 +1157,8 @@ class ParquetReader final : public RecordReader {
       case LeafFormat::kJson: {
         // JSON text embedded as the value it holds; text that does not parse stays a string.
         simdjson::dom::element e;
-        if (json_parser_.parse(v.data(), v.size(), /*realloc_if_needed=*/true).get(e) == simdjson::SUCCESS) {
+        if (json_parser_.parse(v.data(), v.size(), /*realloc_if_needed=*/true).get(e) ==
+            simdjson::SUCCESS) {
           out->append(simdjson::minify(e));
         } else {
           AppendJsonString(out, v);

@@ -9,8 +9,19 @@ constexpr int kMaxDepth = 64;
 
 // Compact type codes.
 enum : uint8_t {
-  kStop = 0, kTrue = 1, kFalse = 2, kByte = 3, kI16 = 4, kI32 = 5, kI64 = 6, kDouble = 7,
-  kBinary = 8, kList = 9, kSet = 10, kMap = 11, kStruct = 12
+  kStop = 0,
+  kTrue = 1,
+  kFalse = 2,
+  kByte = 3,
+  kI16 = 4,
+  kI32 = 5,
+  kI64 = 6,
+  kDouble = 7,
+  kBinary = 8,
+  kList = 9,
+  kSet = 10,
+  kMap = 11,
+  kStruct = 12
 };
 
 class Decoder {

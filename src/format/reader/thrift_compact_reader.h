@@ -23,8 +23,8 @@ struct ThriftValue {
   Type type = Type::kInt;
   int64_t i = 0;  // bool (0/1), byte, i16, i32, i64
   double d = 0;
-  std::string_view binary;                             // a view into the decoded input
-  std::vector<ThriftValue> list;                       // list, set; map: key, value, ...
+  std::string_view binary;                              // a view into the decoded input
+  std::vector<ThriftValue> list;                        // list, set; map: key, value, ...
   std::vector<std::pair<int16_t, ThriftValue>> fields;  // struct
 
   // The struct field `id`, or null.
