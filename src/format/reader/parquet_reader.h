@@ -15,10 +15,11 @@
 //   codecs      UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW
 //   nesting     groups (records), LIST (3-level, and the legacy 2-level forms), MAP /
 //               MAP_KEY_VALUE, bare repeated fields (read as lists)
-//   types       every physical type; logical/converted types STRING, ENUM, JSON (embedded
-//               as the JSON value it holds; text that does not parse as a string), UUID, DECIMAL (≤
-//               16 bytes of unscaled value), DATE, TIME, TIMESTAMP (millis, micros, nanos), INTEGER
-//               (signed/unsigned, 8..64 bits), FLOAT16, INT96 (as epoch nanoseconds)
+//   types       every physical type; logical/converted types STRING, ENUM, JSON
+//               (embedded as the JSON value it holds; text that does not parse as a
+//               string), UUID, DECIMAL (up to 16 bytes of unscaled value), DATE, TIME,
+//               TIMESTAMP (millis, micros, nanos), INTEGER (signed/unsigned, 8..64 bits),
+//               FLOAT16, INT96 (as epoch nanoseconds)
 // Not supported (kInvalidArgument naming the feature and the column): the codecs LZO,
 // BROTLI and Hadoop-framed LZ4; INTERVAL; column chunks in other files (file_path);
 // encrypted files ("PARE").
