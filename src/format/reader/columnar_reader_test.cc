@@ -466,6 +466,12 @@ TEST_F(ColumnarReaderInteropTest, ParquetWrittenByDuckDb) {
         "true)",
         v ? " UNION ALL " : "", v, kDuckExpected, file);
   }
+  // A small uncompressed v2 file for the damage test below: flipped bytes reach the DELTA
+  // and BYTE_STREAM_SPLIT decoders instead of failing decompression.
+  const auto small = dir_ / "v2_small.parquet";
+  sql += fmt::format("COPY (SELECT {} FROM range(300) t(i)) TO '{}' (FORMAT parquet, PARQUET_VERSION V2, "
+                     "COMPRESSION uncompressed); ",
+                     kDuckColumns, small.string());
   auto expected = dir_ / "expected.json";
   WriteText(expected, Duck(sql + "SELECT j FROM (" + expected_sql + ") ORDER BY v, r"));
   std::vector<std::string> all;
@@ -480,6 +486,7 @@ TEST_F(ColumnarReaderInteropTest, ParquetWrittenByDuckDb) {
     all.insert(all.end(), rows->begin(), rows->end());
   }
   ExpectSameRows(expected, all, "the DuckDB files, in order");
+  Damage(FormatKind::kParquet, ReadFileBytes(small), 300);
 }
 
 TEST_F(ColumnarReaderInteropTest, DuckDbIntervalIsNotSupported) {
