@@ -44,6 +44,8 @@
 //                     unions of other types than ["null", T], Parquet INTERVAL, an
 //                     unknown codec or encoding, ...).
 //
+// After Next() returns an error the reader is done: call it no more.
+//
 // Thread safety: a reader is used by one thread; the functions keep no shared state.
 #pragma once
 
