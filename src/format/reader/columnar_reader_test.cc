@@ -63,17 +63,10 @@ std::vector<std::string> Repeat(const std::vector<std::string>& v, int times) {
 
 // Writes `values` (offsets 100, 101, ...) with a writer of `options`.
 std::string WriteFile(const FormatOptions& options, const std::vector<std::string>& values) {
-  auto format = MakeFormat(options);
-  EXPECT_TRUE(format.ok()) << format.status().ToString();
-  if (!format.ok()) return "";
-  StringOutputStream out;
-  auto writer = (*format)->NewWriter(&out);
-  for (size_t i = 0; i < values.size(); ++i) {
-    Status st = writer->Write(Rec(values[i], 100 + static_cast<int64_t>(i)));
-    EXPECT_TRUE(st.ok()) << st.ToString();
-  }
-  EXPECT_TRUE(writer->Close().ok());
-  return out.Release();
+  std::vector<Record> records;
+  for (size_t i = 0; i < values.size(); ++i)
+    records.push_back(Rec(values[i], 100 + static_cast<int64_t>(i)));
+  return testing_records::WriteAll(options, records);
 }
 
 // Every row of a file, or the first error (from making the reader or from Next).
