@@ -13,7 +13,7 @@
 // base64, timestamps as epoch numbers in the schema's unit, decimals as numbers), so a
 // JSON topic archived to Parquet replays as the JSON it was.
 //
-// Errors are kInvalidArgument (or kDataLoss for a truncated or corrupt file) naming the
+// Errors are kInvalidArgument (or kCorruption for a truncated or corrupt file) naming the
 // object (`name` passed at construction) and, where it applies, the record index.
 //
 // Thread safety: a reader is used by one thread.
