@@ -32,26 +32,37 @@ Status ObjectUpload::Append(std::string_view bytes) {
     }
     RETURN_IF_ERROR(SendPart(std::move(part)));
   }
-  if (spill_ != nullptr && buffer_.size() >= kSpillChunk) RETURN_IF_ERROR(SpillBuffered().status());
+  if (spill_ != nullptr && buffer_.size() >= kSpillChunk)
+    RETURN_IF_ERROR(SpillBuffered(/*release=*/false).status());
   // What remains is smaller than a part: do not keep a part-sized allocation for it.
   if (buffer_.capacity() > 2 * buffer_.size() + (1 << 20)) buffer_.shrink_to_fit();
   return Status::OK();
 }
 
-Result<uint64_t> ObjectUpload::SpillBuffered() {
-  if (spill_ == nullptr || buffer_.empty()) return uint64_t{0};
-  if (spill_file_ == nullptr) {
-    ASSIGN_OR_RETURN(spill_file_, spill_->Create());
+Result<uint64_t> ObjectUpload::SpillBuffered(bool release) {
+  if (spill_ == nullptr) return uint64_t{0};
+  const uint64_t before = buffered_bytes();
+  if (!buffer_.empty()) {
+    if (spill_file_ == nullptr) {
+      ASSIGN_OR_RETURN(spill_file_, spill_->Create());
+    }
+    RETURN_IF_ERROR(spill_file_->Append(buffer_));
+    buffer_.clear();
   }
-  RETURN_IF_ERROR(spill_file_->Append(buffer_));
-  const uint64_t freed = buffer_.size();
-  buffer_.clear();
-  if (buffer_.capacity() > 2 * kSpillChunk) buffer_.shrink_to_fit();
-  return freed;
+  if (release) {
+    std::string().swap(buffer_);
+  } else if (buffer_.capacity() > 2 * kSpillChunk) {
+    buffer_.shrink_to_fit();
+  }
+  return before - buffered_bytes();
 }
 
 Status ObjectUpload::TakeHeld(uint64_t n, std::string* out) {
   out->clear();
+  if (spilled_bytes() == 0 && n == buffer_.size()) {  // all of it: no copy
+    out->swap(buffer_);
+    return Status::OK();
+  }
   out->reserve(n);
   // Parts are cut as soon as a part's worth is held, so the spill file alone never
   // holds more than a part: all of it goes first.
@@ -64,12 +75,12 @@ Status ObjectUpload::TakeHeld(uint64_t n, std::string* out) {
 
 Result<uint64_t> ObjectUpload::SendBufferedPart() {
   if (held() < kMinPartSize) return uint64_t{0};
-  const uint64_t freed = buffer_.size();
+  const uint64_t before = buffered_bytes();
   std::string part;
   RETURN_IF_ERROR(TakeHeld(held(), &part));
   RETURN_IF_ERROR(SendPart(std::move(part)));
   buffer_ = std::string();
-  return freed;
+  return before;
 }
 
 Status ObjectUpload::SendPart(std::string data) {

@@ -52,8 +52,8 @@ class ObjectUpload final : public OutputStream {
                            const std::map<std::string, std::string>& final_tags = {});
 
   // Sends what is buffered as a part now, to free memory (buffer.memory.bytes). Only
-  // when at least kMinPartSize is buffered: S3 rejects smaller parts except the last.
-  // Returns the bytes freed (0 when too little is buffered).
+  // when at least kMinPartSize is unsent: S3 rejects smaller parts except the last.
+  // Returns the bytes of buffered_bytes() freed (0 when too little is unsent).
   Result<uint64_t> SendBufferedPart();
 
   // The journal's two-step finish (docs/journal-format.md). Prepare sends the rest as
@@ -76,14 +76,20 @@ class ObjectUpload final : public OutputStream {
   const std::string& key() const { return key_; }
   bool multipart() const { return !upload_id_.empty(); }
   int parts() const { return next_part_ - 1; }
-  // Bytes held in memory, not yet handed to the pool.
-  uint64_t buffered_bytes() const { return buffer_.size(); }
+  // Memory held for bytes not yet handed to the pool: the buffer's allocation, which is
+  // what the process pays (buffer.memory.bytes accounting).
+  uint64_t buffered_bytes() const {
+    return buffer_.capacity() > kInlineCapacity ? buffer_.capacity() : 0;
+  }
+  // Bytes not yet handed to the pool, in memory and spilled.
+  uint64_t unsent_bytes() const { return held(); }
   // Bytes waiting in this upload's spill file (0 without spilling).
   uint64_t spilled_bytes() const { return spill_file_ ? spill_file_->size() : 0; }
 
-  // With spilling on: moves the in-memory staging bytes to the spill file. Returns the
-  // bytes of memory freed (0 without spilling).
-  Result<uint64_t> SpillBuffered();
+  // With spilling on: moves the in-memory staging bytes to the spill file, and with
+  // `release` gives their allocation back too. Returns the bytes of buffered_bytes()
+  // freed (0 without spilling).
+  Result<uint64_t> SpillBuffered(bool release = true);
 
   // Staging kept in memory before bytes go to the spill file.
   static constexpr uint64_t kSpillChunk = 64 << 10;
@@ -103,6 +109,8 @@ class ObjectUpload final : public OutputStream {
   PutOptions options_;
   const uint64_t part_size_;
 
+  // What an empty std::string holds without allocating.
+  static inline const size_t kInlineCapacity = std::string().capacity();
   std::string buffer_;
   SpillArea* spill_;                       // null: no spilling
   std::unique_ptr<SpillFile> spill_file_;  // created on the first spill

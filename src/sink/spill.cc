@@ -49,7 +49,8 @@ Status SpillFile::TakeAll(std::string* out) {
   out->resize(start + size_);
   uint64_t done = 0;
   while (done < size_) {
-    const ssize_t n = ::pread(fd_, out->data() + start + done, size_ - done, static_cast<off_t>(done));
+    const ssize_t n =
+        ::pread(fd_, out->data() + start + done, size_ - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       out->resize(start);
@@ -105,9 +106,10 @@ Result<std::unique_ptr<SpillArea>> SpillArea::Open(const std::string& dir, const
                   fmt::format("buffer.spill.dir: cannot list {}: {}", path, ec.message()));
   }
   if (area->removed_files_ > 0) {
-    spdlog::info("buffer.spill.dir: removed {} spill file(s) ({} bytes) left by an earlier run "
-                 "in {}",
-                 area->removed_files_, area->removed_bytes_, path);
+    spdlog::info(
+        "buffer.spill.dir: removed {} spill file(s) ({} bytes) left by an earlier run "
+        "in {}",
+        area->removed_files_, area->removed_bytes_, path);
   }
   return area;
 }

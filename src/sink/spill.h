@@ -48,7 +48,8 @@ class SpillFile {
 
  private:
   friend class SpillArea;
-  SpillFile(SpillArea* area, std::string path, int fd) : area_(area), path_(std::move(path)), fd_(fd) {}
+  SpillFile(SpillArea* area, std::string path, int fd)
+      : area_(area), path_(std::move(path)), fd_(fd) {}
 
   SpillArea* area_;
   std::string path_;

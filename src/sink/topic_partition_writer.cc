@@ -545,7 +545,7 @@ Status TopicPartitionWriter::ReleaseMemory() {
     buffered_ -= freed;
     return Status::OK();
   }
-  if (largest->upload->buffered_bytes() >= kMinPartSize) {
+  if (largest->upload->unsent_bytes() >= kMinPartSize) {
     ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
     buffered_ -= freed;
     return Status::OK();
@@ -566,7 +566,7 @@ Status TopicPartitionWriter::ReleaseSpill() {
     if (!largest || f.upload->spilled_bytes() > largest->upload->spilled_bytes()) largest = &f;
   }
   if (largest == nullptr || largest->upload->spilled_bytes() == 0) return Status::OK();
-  if (largest->upload->spilled_bytes() + largest->upload->buffered_bytes() >= kMinPartSize) {
+  if (largest->upload->unsent_bytes() >= kMinPartSize) {
     ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
     buffered_ -= freed;
     return Status::OK();
