@@ -185,6 +185,10 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--no-perf", action="store_true", help="skip the perf profile run")
     ap.add_argument("--perf-data", help="keep the profile's perf.data here")
+    ap.add_argument("--perf-call-graph", default="fp",
+                    help="perf's --call-graph mode for the profile: fp (frame pointers, the "
+                         "default: cheap, but this build omits them, so callers are partial) "
+                         "or dwarf (full callers, large perf.data)")
     ap.add_argument("--smoke", action="store_true",
                     help="test-suite run: 3,000 records, two sink variants, codec peers and the "
                          "naive sink, no profile; checks the harness, not a speed")
@@ -343,7 +347,9 @@ def main():
 
             def attach(proc):
                 if perf_out:
-                    perf.append(subprocess.Popen(["perf", "record", "-g", "-q", "-o", perf_out,
+                    graph = (["--call-graph", "dwarf,16384", "-F", "300"]
+                             if opts.perf_call_graph == "dwarf" else ["-g"])
+                    perf.append(subprocess.Popen(["perf", "record", *graph, "-q", "-o", perf_out,
                                                   "-p", str(proc.pid)],
                                                  stdout=subprocess.DEVNULL,
                                                  stderr=subprocess.DEVNULL))
@@ -569,7 +575,8 @@ def write_report(opts, rows, info, charts):
         f"(1/5/15 min) {'/'.join(f'{x:.1f}' for x in info['load_start'])} at the start and "
         f"{'/'.join(f'{x:.1f}' for x in info['load_end'])} at the end: the machine was shared, "
         "so compare the ratios within this run, not absolute times across runs.",
-        "- Versions: " + "; ".join(f"{k} {v}" for k, v in info["versions"].items()) + ".",
+        "- Versions: " + "; ".join(v if v.lower().startswith(k.lower()) else f"{k} {v}"
+                                   for k, v in info["versions"].items()) + ".",
         f"- Data: {records:,} order events keyed by order id, {value_bytes / 1e6:.1f} MB of "
         f"JSON values (~{value_bytes // records} bytes each: nested items, a timestamp, low- "
         f"and high-cardinality fields), pre-filled with kcat (uncompressed batches) into "
@@ -589,6 +596,7 @@ def write_report(opts, rows, info, charts):
         "committed at the topic's end. The sink's wall time therefore includes start-up, "
         "joining the consumer group and up to one rotation interval of waiting for the last "
         "files; its CPU includes the shutdown.",
+        "- Variants: CSV is Aiven's dialect (`format.output.type=csv`, fields `key,value,offset,timestamp`, the value unencoded, no compression); Parquet and Avro use the events' schema declared in `value.schema` (nested `items` list of records, `ts` as timestamp-millis), except \"inferred\" (`schema.inference=true`); Avro blocks are snappy-compressed. DuckDB infers its schema from the JSON.",
         "- Objects per GB: the store listed after the run (data objects under `topics/`, not "
         "the journals). Requests per GB (radosgw only): the difference of radosgw's own "
         "request counter (`perf dump`, `rgw.req`) before and after the run, so every request "
@@ -641,20 +649,26 @@ def write_report(opts, rows, info, charts):
             lines.append(line)
     plain = find(rows, "tributary sink, JSON, local")
     if plain:
-        lines += ["", f"JSON uncompressed: {1 / plain['cpu_per_gb']:.2f} GB of input per CPU "
+        lines += ["", f"JSON uncompressed: {1 / plain['cpu_per_gb']:.3f} GB of input per CPU "
                       f"second ({plain['cpu_per_gb']:.1f} CPU s/GB) — target ≥ 1 GB/s per core, "
                       f"i.e. ≤ 1.0 CPU s/GB."]
     if info.get("perf"):
         lines += ["", "## Profile of the JSON (uncompressed) run", "",
                   "A separate run of the same JSON variant (not in the table: perf's sampling "
                   f"costs CPU; {info['perf_cpu_per_gb']:.1f} CPU s/GB under perf), sampled with "
-                  "`perf record -g -p <sink pid>`, reported with "
+                  f"`perf record {'--call-graph dwarf,16384 -F 300' if opts.perf_call_graph == 'dwarf' else '-g'} -p <sink pid>`, reported with "
                   "`perf report --no-children --stdio -g none --percent-limit 0.7` "
                   "(self time per symbol):", "", "```", info["perf"], "```"]
-    analysis = os.path.join(HERE, "benchmarks-analysis.md")
-    if not info["smoke"] and os.path.exists(analysis):
-        with open(analysis) as f:
-            lines += ["", f.read().rstrip()]
+    # The hand-written analysis lives in the report itself between two markers, and a
+    # new run keeps it (re-check it against the new figures).
+    analysis = ("<!-- analysis:begin (hand-written; kept when the bench rewrites this file) -->\n"
+                "## Analysis\n\nNot written for this run yet.\n<!-- analysis:end -->")
+    if os.path.exists(opts.out):
+        with open(opts.out) as f:
+            old = re.search(r"<!-- analysis:begin.*?<!-- analysis:end -->", f.read(), re.S)
+        if old:
+            analysis = old.group(0)
+    lines += ["", analysis]
     lines += ["", "## Reproduce", "",
               "`make bench` (arguments through `BENCH_ARGS`, e.g. "
               "`make bench BENCH_ARGS=\"--records 1000000 --s3\"`), or `bench/run.sh "
