@@ -485,8 +485,13 @@ def versions(tributary):
         duck = json.loads(out.stdout)[0]["v"]
     except (OSError, ValueError, KeyError, IndexError, subprocess.TimeoutExpired):
         pass
+    commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src"],
+                           capture_output=True, text=True).stdout.strip()
     return {
-        "tributary": tool_version([tributary, "version"]),
+        "tributary": tool_version([tributary, "version"]) + f" (built from commit {commit}"
+                     + (", with uncommitted changes in src/" if dirty else "") + ")",
         "gzip": tool_version(["gzip", "--version"]),
         "pigz": tool_version(["pigz", "--version"]),
         "zstd": tool_version(["zstd", "--version"]).strip("* "),
