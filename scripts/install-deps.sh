@@ -28,6 +28,7 @@ test_pkgs=(
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime
   kcat python3-kafka python3-confluent-kafka python3-boto3 python3-avro awscli
   gzip zstd lz4 python3-snappy
+  pigz python3-matplotlib
   chromium fonts-dejavu-core
 )
 # Node.js may come from another build that bundles npm; ask Debian only for what is missing.
