@@ -22,7 +22,7 @@ Status ObjectUpload::Append(std::string_view bytes) {
   RETURN_IF_ERROR(CollectParts(/*wait=*/false));
   buffer_.append(bytes);
   total_ += bytes.size();
-  while (buffer_.size() >= part_size_) {
+  while (!hold_ && buffer_.size() >= part_size_) {
     std::string part;
     if (buffer_.size() == part_size_) {
       part.swap(buffer_);
@@ -37,8 +37,16 @@ Status ObjectUpload::Append(std::string_view bytes) {
   return Status::OK();
 }
 
+Status ObjectUpload::Rename(std::string key) {
+  if (!upload_id_.empty() || finished_ || prepared_) {
+    return Internal("{}: cannot rename to {} after its upload started", key_, key);
+  }
+  key_ = std::move(key);
+  return Status::OK();
+}
+
 Result<uint64_t> ObjectUpload::SendBufferedPart() {
-  if (buffer_.size() < kMinPartSize) return uint64_t{0};
+  if (hold_ || buffer_.size() < kMinPartSize) return uint64_t{0};
   const uint64_t freed = buffer_.size();
   RETURN_IF_ERROR(SendPart(std::move(buffer_)));
   buffer_ = std::string();

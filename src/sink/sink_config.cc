@@ -199,6 +199,11 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.value_encoding = ValueEncoding::kJson;
   }
   c.format.value_encoding = c.value_encoding;
+  c.format.json_schema_envelope =
+      c.value_encoding != ValueEncoding::kJson ? JsonSchemaEnvelope::kNone
+      : c.partitioner.schema_envelope == SchemaEnvelope::kAlways ? JsonSchemaEnvelope::kAlways
+      : c.partitioner.schema_envelope == SchemaEnvelope::kDetect ? JsonSchemaEnvelope::kDetect
+                                                                  : JsonSchemaEnvelope::kNone;
   // Aiven's dialect: format.output.type selects the format, format.output.* shape records.
   const std::string output_type = ToLower(cfg.GetString("format.output.type"));
   const bool aiven = !output_type.empty() || !cfg.GetString("file.name.template").empty();
@@ -296,7 +301,23 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
 
   const std::string on_null = ToLower(cfg.GetString("behavior.on.null.values"));
-  c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;
+  c.on_null = on_null == "ignore"  ? NullValueBehavior::kIgnore
+              : on_null == "write" ? NullValueBehavior::kWrite
+                                   : NullValueBehavior::kFail;
+  ASSIGN_OR_RETURN(c.side_files, ParseSideFileOptions(cfg));
+  if (c.on_null == NullValueBehavior::kWrite && !c.side_files.store_keys) {
+    return InvalidArgument(
+        "behavior.on.null.values=write stores each tombstone as its key under "
+        "tombstone.encoded.partition, so it needs store.kafka.keys=true (as the connector "
+        "does)");
+  }
+  if (!c.partitioner.file_name_template.empty() &&
+      (c.side_files.any() || c.on_null == NullValueBehavior::kWrite)) {
+    return InvalidArgument(
+        "file.name.template: Aiven's naming has no key or header side files and no "
+        "tombstone path; store.kafka.keys, store.kafka.headers and "
+        "behavior.on.null.values=write need the Confluent layout (remove file.name.template)");
+  }
 
   c.rotate_interval_ms = cfg.GetLong("rotate.interval.ms");
   c.rotate_schedule_interval_ms = cfg.GetLong("rotate.schedule.interval.ms");

@@ -127,10 +127,21 @@ class TopicPartitionWriter {
   }
 
  private:
-  struct OpenFile {
+  // One object of an open file: the data file or a key/header side file (side_files.h).
+  struct Stream {
     std::unique_ptr<ObjectUpload> upload;
     std::unique_ptr<OutputStream> compressor;  // between writer and upload, if a codec
     std::unique_ptr<RecordWriter> writer;
+  };
+  struct OpenFile {
+    // The data file, then the side files; no data file under the tombstone path
+    // (behavior.on.null.values=write). Every stream holds the same records.
+    std::vector<Stream> streams;
+    bool tombstones = false;  // the file of null values (no data file)
+    TopicPartition named;     // the topic the key names (a routed record's), and ...
+    std::string path;         // ... its encoded partition, for FinalObjectKey
+    uint64_t Buffered() const;
+    uint64_t Size() const;
     Offset first;
     Offset last;
     uint64_t records = 0;
@@ -149,6 +160,10 @@ class TopicPartitionWriter {
   // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
   Status CheckFenced(Status error);
   std::map<std::string, std::string> FinalMetadata(const OpenFile& f) const;
+  Status AddStream(OpenFile* f, const std::string& key, const PutOptions& options,
+                   bool compressed, int side);  // side: -1 data, else SideKind
+  // {{end_offset}}: files are held in memory and named when they close.
+  bool end_offset_naming() const { return end_offset_naming_; }
   const TimestampExtractor* rotation_clock() const;
 
   const TopicPartition tp_;
@@ -180,6 +195,7 @@ class TopicPartitionWriter {
   std::vector<Flush> flushes_;
   uint64_t buffered_ = 0;  // see buffered_bytes()
   uint64_t early_rotations_ = 0;
+  const bool end_offset_naming_;  // file.name.template uses {{end_offset}}
   const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
   const TimeZone zone_;            // timezone: rotate.schedule.interval.ms aligns to its days
 };
