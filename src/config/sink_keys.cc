@@ -109,7 +109,10 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .group = "Connector",
        .doc = "How record values are read. `JsonConverter`: values are JSON and are written "
               "as they are (compacted to one line); a value that is not JSON stops the sink "
-              "naming the record. `StringConverter`: each value is written as a JSON string. "
+              "naming the record; with `value.converter.schemas.enable=true` each value is a "
+              "`{\"schema\", \"payload\"}` envelope and JsonFormat writes its payload, as the "
+              "connector does (when that key is not set, values that are exactly such an "
+              "envelope are unwrapped). `StringConverter`: each value is written as a JSON string. "
               "`ByteArrayConverter`: each value is written as a base64 JSON string. "
               "`AvroConverter` (AvroFormat and ParquetFormat only): Schema Registry framed "
               "Avro, see `value.converter.schema.registry.url`.",

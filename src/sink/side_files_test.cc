@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/strings.h"
@@ -154,6 +155,25 @@ TEST_F(SideFilesTest, ConfigValidationNamesTheKeys) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->on_null, NullValueBehavior::kWrite);
   EXPECT_EQ(ok->side_files.keys_format, SideFormat::kAvro);  // the connector's default
+}
+
+// A Connect config carries Java consumer properties librdkafka does not have: they are
+// reported as unused, not passed on (librdkafka would refuse to start).
+TEST(ConnectConfigTest, JavaOnlyConsumerPropertiesAreDroppedWithAWarning) {
+  auto c = SinkConfig::FromRaw({{"name", "s"},
+                                {"topics", "orders"},
+                                {"bootstrap.servers", "127.0.0.1:9092"},
+                                {"s3.bucket.name", "lake"},
+                                {"format.class", "JsonFormat"},
+                                {"flush.size", "10"},
+                                {"consumer.override.max.poll.records", "500"},
+                                {"consumer.override.session.timeout.ms", "45000"}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->consumer_overrides.count("max.poll.records"));
+  EXPECT_EQ(c->consumer_overrides.at("session.timeout.ms"), "45000");
+  EXPECT_NE(std::find(c->unused_keys.begin(), c->unused_keys.end(),
+                      "consumer.override.max.poll.records"),
+            c->unused_keys.end());
 }
 
 // A crash after the journal names the flush, before the side files are completed: the

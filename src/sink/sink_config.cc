@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "kafka/client/consumer.h"
 #include "sink/object_naming.h"
 #include "transform/kcql.h"
 
@@ -91,6 +92,14 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     if (k.rfind("override.", 0) != 0) c.consumer_overrides[k] = v;
   }
   for (const auto& [k, v] : cfg.WithPrefix("consumer.override.")) c.consumer_overrides[k] = v;
+  // Java consumer properties librdkafka has no equivalent of (max.poll.records, ...):
+  // configs copied from Connect carry them, so they are dropped with a warning.
+  std::vector<std::string> java_only;
+  for (const std::string& k : UnknownClientProperties(c.consumer_overrides)) {
+    java_only.push_back((cfg.IsSet("consumer.override." + k) ? "consumer.override." : "consumer.") +
+                        k);
+    c.consumer_overrides.erase(k);
+  }
   for (const char* owned : {"group.id", "enable.auto.commit", "enable.auto.offset.store"}) {
     if (c.consumer_overrides.count(owned)) {
       return InvalidArgument(
@@ -373,6 +382,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   for (const auto& [k, v] : cfg.WithPrefix("producer.override.")) c.producer_overrides[k] = v;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
+  for (auto& k : java_only) c.unused_keys.push_back(std::move(k));
   c.effective = std::move(effective);
   c.transforms = std::move(transforms);
   for (const auto& k : c.transforms->unused_keys()) c.unused_keys.push_back(k);
