@@ -5,6 +5,7 @@ Avro side files — record by record against the data files (docs/object-layout.
 
 Records are produced by kafka-python to librdkafka's mock cluster.
 """
+import glob
 import gzip
 import json
 import os
@@ -187,6 +188,51 @@ class SideFilesTest(unittest.TestCase):
                          [[{"key": "trace", "value": f"t{i}"}] for i in values])
         self.assertEqual(datums(t + ".keys.avro"), ["key-3"])
         self.assertEqual(datums(t + ".headers.avro"), [[{"key": "trace", "value": "t3"}]])
+
+
+class SideFilesCrashTest(unittest.TestCase):
+    def test_crash_between_data_and_key_file_completion(self):
+        """Journal mode: the process dies after the first data file is completed and
+        before its key file is; the next run completes the key file from the journal's
+        pending flush, so every data file has its key file, line for line."""
+        import exactly_once_harness as eo
+        topic, name = harness.fresh_name("crash-side"), harness.fresh_name("eos")
+        root = harness.temp_dir("side-crash-root")
+        self.addCleanup(harness.remove_tree, root)
+        records = 120
+        with harness.MockKafka(topics={topic: 1}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(records), 1, eo.value)
+            config = eo.sink_config(kafka, topic, root, name, **{
+                "flush.size": 40, "store.kafka.keys": "true",
+                "keys.format.class": "JsonFormat", "exactly.once.mode": "journal"})
+            crashing = dict(config, **{"fault.crash.operation": "complete_multipart",
+                                       "fault.crash.after": "1", "fault.crash.when": "after"})
+            first = eo.start_sink(crashing, harness.temp_dir("side-crash-run1"))
+            code = eo.wait_exit(first.proc, 90)
+            first.log.close()
+            self.assertEqual(code, eo.PLANNED_CRASH, first.log_text()[-2000:])
+            base = os.path.join(root, "lake", "topics", topic, "partition=0", f"{topic}+0+0000000000")
+            self.assertTrue(os.path.exists(base + ".json"))
+            self.assertFalse(os.path.exists(base + ".keys.json"))  # the crash point
+            second = eo.start_sink(config, harness.temp_dir("side-crash-run2"))
+            try:
+                eo.wait_committed(root, name, topic, [records], second.proc)
+            finally:
+                self.assertEqual(second.stop(), 0, second.log_text()[-3000:])
+        self.assertIn("left pending by the previous owner", second.log_text())
+        data = sorted(glob.glob(os.path.join(root, "lake", "topics", topic, "*", "*[0-9].json")))
+        self.assertEqual(len(data), 3)
+        ids = []
+        for path in data:
+            with open(path) as f:
+                values = [json.loads(line)["id"] for line in f]
+            with open(path[:-len(".json")] + ".keys.json") as f:
+                keys = [json.loads(line) for line in f]
+            self.assertEqual(keys, [str(i) for i in values], path)  # key i is str(i)
+            ids += values
+        self.assertEqual(sorted(ids), list(range(records)))
+        code, report, text = eo.verify(root, topic, name)
+        self.assertEqual(code, 0, text)
 
 
 if __name__ == "__main__":
