@@ -5,10 +5,15 @@
 namespace tributary {
 
 std::vector<ConfigKey> SideFileKeys() {
-  const std::vector<std::string> side_formats = {
-      std::string(kAvroFormatClass),      "AvroFormat",   std::string(kJsonFormatClass),
-      "JsonFormat",                       "json",         std::string(kByteArrayFormatClass),
-      "ByteArrayFormat",                  std::string(kParquetFormatClass), "ParquetFormat"};
+  const std::vector<std::string> side_formats = {std::string(kAvroFormatClass),
+                                                 "AvroFormat",
+                                                 std::string(kJsonFormatClass),
+                                                 "JsonFormat",
+                                                 "json",
+                                                 std::string(kByteArrayFormatClass),
+                                                 "ByteArrayFormat",
+                                                 std::string(kParquetFormatClass),
+                                                 "ParquetFormat"};
   return {
       {.name = "store.kafka.keys",
        .type = ConfigType::kBool,

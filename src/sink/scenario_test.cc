@@ -189,9 +189,9 @@ class ScenarioRunner {
     const TopicPartition tp{in.topic, Partition(in.partition)};
     auto it = writers_.find(tp.ToString());
     if (it != writers_.end()) return *it->second;
-    auto w = std::make_unique<TopicPartitionWriter>(tp, &config_, format_.get(),
-                                                    partitioner_.get(), store_.get(), &pool_,
-                                                    journal_.get(), JournalIdentity{"i", "h"});
+    auto w = std::make_unique<TopicPartitionWriter>(tp, &config_, format_.get(), partitioner_.get(),
+                                                    store_.get(), &pool_, journal_.get(),
+                                                    JournalIdentity{"i", "h"});
     if (journal_) {
       auto recovered = w->Recover(std::nullopt, {});
       EXPECT_TRUE(recovered.ok()) << recovered.status().ToString();

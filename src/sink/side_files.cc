@@ -110,9 +110,9 @@ class BytesKeyWriter final : public RecordWriter {
 };
 
 Schema HeaderListSchema() {
-  return ArrayOf(RecordOf("ConnectDefault",
-                          {Field{"key", Primitive(SchemaType::kString), {}},
-                           Field{"value", Optional(Primitive(SchemaType::kString)), {}}}));
+  return ArrayOf(
+      RecordOf("ConnectDefault", {Field{"key", Primitive(SchemaType::kString), {}},
+                                  Field{"value", Optional(Primitive(SchemaType::kString)), {}}}));
 }
 
 class AvroSideWriter final : public RecordWriter {
@@ -182,7 +182,8 @@ Result<SideFileOptions> ParseSideFileOptions(const Config& cfg) {
                    : EndsWithIgnoreCase(converter, "ByteArrayConverter") ? ValueEncoding::kBytes
                                                                          : ValueEncoding::kString;
   o.bytes_extension = cfg.GetString("format.bytearray.extension");
-  ASSIGN_OR_RETURN(o.bytes_separator, UnescapeSeparator(cfg.GetRawString("format.bytearray.separator")));
+  ASSIGN_OR_RETURN(o.bytes_separator,
+                   UnescapeSeparator(cfg.GetRawString("format.bytearray.separator")));
   return o;
 }
 

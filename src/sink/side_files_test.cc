@@ -94,8 +94,8 @@ class SideFilesTest : public ::testing::Test {
                                                Journal* journal, const std::string& instance) {
     format_ = std::move(MakeFormat(config.format)).value();
     partitioner_ = std::move(MakePartitioner(config.partitioner)).value();
-    auto w = std::make_unique<TopicPartitionWriter>(tp_, &config, format_.get(),
-                                                    partitioner_.get(), store, &pool_, journal,
+    auto w = std::make_unique<TopicPartitionWriter>(tp_, &config, format_.get(), partitioner_.get(),
+                                                    store, &pool_, journal,
                                                     JournalIdentity{instance, "h"});
     if (journal != nullptr) {
       auto uploads = store->ListMultipartUploads("topics/");
@@ -138,9 +138,9 @@ TEST_F(SideFilesTest, ConfigValidationNamesTheKeys) {
   auto no_keys = with({{"behavior.on.null.values", "write"}});
   ASSERT_FALSE(no_keys.ok());
   EXPECT_NE(no_keys.status().message().find("store.kafka.keys=true"), std::string::npos);
-  auto bytes_headers = with({{"store.kafka.headers", "true"},
-                             {"headers.format.class",
-                              "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"}});
+  auto bytes_headers =
+      with({{"store.kafka.headers", "true"},
+            {"headers.format.class", "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"}});
   ASSERT_FALSE(bytes_headers.ok());
   EXPECT_NE(bytes_headers.status().message().find("headers.format.class"), std::string::npos);
   auto parquet_keys = with({{"store.kafka.keys", "true"}, {"keys.format.class", "ParquetFormat"}});
@@ -148,7 +148,8 @@ TEST_F(SideFilesTest, ConfigValidationNamesTheKeys) {
   EXPECT_NE(parquet_keys.status().message().find("keys.format.class"), std::string::npos);
   // Parquet named but not used: no error.
   EXPECT_TRUE(with({{"keys.format.class", "ParquetFormat"}}).ok());
-  auto aiven = with({{"store.kafka.keys", "true"}, {"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"}});
+  auto aiven = with({{"store.kafka.keys", "true"},
+                     {"file.name.template", "{{topic}}-{{partition}}-{{start_offset}}"}});
   ASSERT_FALSE(aiven.ok());
   EXPECT_NE(aiven.status().message().find("file.name.template"), std::string::npos);
   auto ok = with({{"behavior.on.null.values", "write"}, {"store.kafka.keys", "true"}});
@@ -171,19 +172,20 @@ TEST(ConnectConfigTest, JavaOnlyConsumerPropertiesAreDroppedWithAWarning) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_FALSE(c->consumer_overrides.count("max.poll.records"));
   EXPECT_EQ(c->consumer_overrides.at("session.timeout.ms"), "45000");
-  EXPECT_NE(std::find(c->unused_keys.begin(), c->unused_keys.end(),
-                      "consumer.override.max.poll.records"),
-            c->unused_keys.end());
+  EXPECT_NE(
+      std::find(c->unused_keys.begin(), c->unused_keys.end(), "consumer.override.max.poll.records"),
+      c->unused_keys.end());
 }
 
 // A crash after the journal names the flush, before the side files are completed: the
 // next owner completes the data file and both side files together.
 TEST_F(SideFilesTest, JournalRollsSideFilesForwardWithTheDataFile) {
-  SinkConfig config = Config({{"store.kafka.keys", "true"},
-                              {"store.kafka.headers", "true"},
-                              {"keys.format.class", "JsonFormat"},
-                              {"headers.format.class", "JsonFormat"},
-                              {"key.converter", "org.apache.kafka.connect.storage.StringConverter"}});
+  SinkConfig config =
+      Config({{"store.kafka.keys", "true"},
+              {"store.kafka.headers", "true"},
+              {"keys.format.class", "JsonFormat"},
+              {"headers.format.class", "JsonFormat"},
+              {"key.converter", "org.apache.kafka.connect.storage.StringConverter"}});
   Journal journal(store_.get(), config.journal_prefix, "s");
   FailingCompleteStore failing(store_.get(), ".headers.");
   {
@@ -271,8 +273,8 @@ TEST_F(SideFilesTest, EndOffsetKeysAreBoundWhenTheFileCloses) {
                 {"flush.size", "100"}});
     config.part_size = 5 << 20;
     Journal journal(store_.get(), config.journal_prefix, "s");
-    auto w = Writer(config, store_.get(), std::string(mode) == "journal" ? &journal : nullptr,
-                    "inst");
+    auto w =
+        Writer(config, store_.get(), std::string(mode) == "journal" ? &journal : nullptr, "inst");
     const std::string big(2 << 20, 'x');
     const std::string value = "\"" + big + "\"";
     for (int64_t off = 0; off < 4; ++off) {

@@ -209,10 +209,10 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
   c.format.value_encoding = c.value_encoding;
   c.format.json_schema_envelope =
-      c.value_encoding != ValueEncoding::kJson ? JsonSchemaEnvelope::kNone
+      c.value_encoding != ValueEncoding::kJson                   ? JsonSchemaEnvelope::kNone
       : c.partitioner.schema_envelope == SchemaEnvelope::kAlways ? JsonSchemaEnvelope::kAlways
       : c.partitioner.schema_envelope == SchemaEnvelope::kDetect ? JsonSchemaEnvelope::kDetect
-                                                                  : JsonSchemaEnvelope::kNone;
+                                                                 : JsonSchemaEnvelope::kNone;
   // Aiven's dialect: format.output.type selects the format, format.output.* shape records.
   const std::string output_type = ToLower(cfg.GetString("format.output.type"));
   const bool aiven = !output_type.empty() || !cfg.GetString("file.name.template").empty();

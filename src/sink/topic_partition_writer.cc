@@ -367,8 +367,8 @@ Status TopicPartitionWriter::FlushDirect(Flush* flush) {
       auto put = s.upload->Finish(FinalMetadata(f), final_tags);
       if (!put.ok()) {
         return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
-                                                    tp_.ToString(), f.first.value(),
-                                                    f.last.value(), s.upload->key()));
+                                                    tp_.ToString(), f.first.value(), f.last.value(),
+                                                    s.upload->key()));
       }
     }
   }

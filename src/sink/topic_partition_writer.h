@@ -160,8 +160,9 @@ class TopicPartitionWriter {
   // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
   Status CheckFenced(Status error);
   std::map<std::string, std::string> FinalMetadata(const OpenFile& f) const;
-  Status AddStream(OpenFile* f, const std::string& key, const PutOptions& options,
-                   bool compressed, int side);  // side: -1 data, else SideKind
+  // A stream of `f`: `side` -1 for the data file, else a SideKind.
+  Status AddStream(OpenFile* f, const std::string& key, const PutOptions& options, bool compressed,
+                   int side);
   // {{end_offset}}: files are held in memory and named when they close.
   bool end_offset_naming() const { return end_offset_naming_; }
   const TimestampExtractor* rotation_clock() const;

@@ -100,32 +100,34 @@ class SideFilesTest(unittest.TestCase):
             out.append((0, f"key-{i}".encode(), value, None, [("trace", f"t{i}".encode())]))
         return out
 
-    @staticmethod
-    def produce(bootstrap, topic, records):
+    def run_sink(self, topic, n, extra):
+        """Produces records(n) with kafka-python (keys and headers), runs the sink with
+        keys, headers and tombstones stored until 5 objects exist under topics/; returns
+        (the topics/ directory, the objects relative to it)."""
         from kafka import KafkaProducer
-        producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", api_version=(2, 5, 0))
-        for p, key, value, ts, headers in records:
-            producer.send(topic, key=key, value=value, partition=p, headers=headers)
-        producer.flush(timeout=60)
-        producer.close()
-
-    def test_json_side_files_line_up_and_read_with_duckdb(self):
-        topic = harness.fresh_name("orders")
-        records = self.records(8)
         with harness.MockKafka(topics={topic: 1}) as kafka:
-            self.produce(kafka.bootstrap, topic, records)
+            producer = KafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all",
+                                     api_version=(2, 5, 0))
+            for p, key, value, ts, headers in self.records(n):
+                producer.send(topic, key=key, value=value, partition=p, headers=headers)
+            producer.flush(timeout=60)
+            producer.close()
             config = {
                 "name": harness.fresh_name("sink"), "topics": topic,
                 "bootstrap.servers": kafka.bootstrap,
                 "store.url": f"file://{self.root}", "s3.bucket.name": "lake",
                 "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
                 "store.kafka.keys": "true", "store.kafka.headers": "true",
-                "keys.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
-                "headers.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
-                "behavior.on.null.values": "write", "flush.size": "8",
+                "behavior.on.null.values": "write", "flush.size": str(n), **extra,
             }
             lake = os.path.join(self.root, "lake", "topics")  # the journal lives beside it
-            files = partition_harness.run_sink_until(config, lake, 5, self.workdir)
+            return lake, partition_harness.run_sink_until(config, lake, 5, self.workdir)
+
+    def test_json_side_files_line_up_and_read_with_duckdb(self):
+        topic = harness.fresh_name("orders")
+        lake, files = self.run_sink(topic, 8, {
+            "keys.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+            "headers.format.class": "io.confluent.connect.s3.format.json.JsonFormat"})
         d = f"{topic}/partition=0/{topic}+0+0000000000"
         t = f"{topic}/tombstone/{topic}+0+0000000003"
         self.assertEqual(files, sorted([d + ".headers.json", d + ".json", d + ".keys.json",
@@ -153,20 +155,7 @@ class SideFilesTest(unittest.TestCase):
 
     def test_avro_side_files_read_with_python_avro(self):
         topic = harness.fresh_name("orders")
-        records = self.records(4)
-        with harness.MockKafka(topics={topic: 1}) as kafka:
-            self.produce(kafka.bootstrap, topic, records)
-            config = {
-                "name": harness.fresh_name("sink"), "topics": topic,
-                "bootstrap.servers": kafka.bootstrap,
-                "store.url": f"file://{self.root}", "s3.bucket.name": "lake",
-                "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
-                "store.kafka.keys": "true", "store.kafka.headers": "true",
-                "behavior.on.null.values": "write", "flush.size": "4",
-                "s3.compression.type": "gzip",
-            }
-            lake = os.path.join(self.root, "lake", "topics")  # the journal lives beside it
-            files = partition_harness.run_sink_until(config, lake, 5, self.workdir)
+        lake, files = self.run_sink(topic, 4, {"s3.compression.type": "gzip"})
         d = f"{topic}/partition=0/{topic}+0+0000000000"
         t = f"{topic}/tombstone/{topic}+0+0000000003"
         self.assertEqual(files, sorted([d + ".headers.avro", d + ".json.gz", d + ".keys.avro",

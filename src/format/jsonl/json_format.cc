@@ -63,9 +63,10 @@ class JsonWriter final : public RecordWriter {
     }
     simdjson::dom::element doc;
     if (auto err = envelope_parser_.parse(v.data(), v.size()).get(doc); err) {
-      return InvalidArgument("{}: value is not valid JSON ({}); with "
-                             "value.converter=JsonConverter every value must be JSON",
-                             record.Where(), simdjson::error_message(err));
+      return InvalidArgument(
+          "{}: value is not valid JSON ({}); with "
+          "value.converter=JsonConverter every value must be JSON",
+          record.Where(), simdjson::error_message(err));
     }
     simdjson::dom::object obj;
     simdjson::dom::element payload;
