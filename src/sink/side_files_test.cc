@@ -241,6 +241,14 @@ TEST_F(SideFilesTest, TombstonesWriteKeysOnlyAndVerifyFindsNoGap) {
   EXPECT_EQ(*store_->Get("topics/orders/tombstone/orders+1+0000000001.keys.json"),
             "\"a\"\n\"b\"\n");
   EXPECT_FALSE(store_->Head("topics/orders/tombstone/orders+1+0000000001.json").ok());
+  // Each record counts once in the flush (the status page's records_written): the data
+  // file and the tombstone key file, not the data file's key file.
+  auto flushes = w->TakeFlushes();
+  ASSERT_EQ(flushes.size(), 1u);
+  uint64_t counted = 0;
+  for (const auto& o : flushes[0].objects) counted += o.counts_records ? o.records : 0;
+  EXPECT_EQ(flushes[0].objects.size(), 3u);
+  EXPECT_EQ(counted, 4u);
   // A null key cannot be stored: the error names the record and nothing is half-written.
   Status st = w->Write(R(4, std::nullopt, std::nullopt), 0);
   ASSERT_FALSE(st.ok());

@@ -338,7 +338,8 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
   flush.reason = std::move(reason);
   for (const auto& [encoded, f] : files_) {
     for (const Stream& s : f.streams) {
-      flush.objects.push_back({s.upload->key(), f.first, f.last, f.records, s.upload->Size()});
+      flush.objects.push_back({s.upload->key(), f.first, f.last, f.records, s.upload->Size(),
+                               &s == &f.streams.front()});
     }
   }
   Status st = journal_ != nullptr ? FlushJournaled(&flush) : FlushDirect(&flush);

@@ -51,6 +51,9 @@ struct WrittenObject {
   Offset last;
   uint64_t records = 0;
   uint64_t bytes = 0;
+  // False for a key/header side file beside a data file: its records are the data
+  // file's, so counting both would count them twice (a tombstone key file counts).
+  bool counts_records = true;
 };
 
 // What one flush made visible.
