@@ -18,7 +18,9 @@ std::vector<ConfigKey> AivenKeys() {
               "Variables: `{{topic}}`, `{{partition:padding=true|false}}` (10 digits), "
               "`{{start_offset:padding=true|false}}` (20 digits), "
               "`{{timestamp:unit=yyyy|MM|dd|HH}}`, `{{key}}`, and "
-              "`{{end_offset:padding=true|false}}`. topic, partition and start_offset are "
+              "`{{end_offset:padding=true|false}}` (files are then held in memory until they "
+              "close, at `s3.part.size` bytes at the latest; docs/object-layout.md). topic, "
+              "partition and start_offset are "
               "required; no extension is added; `topics.dir` is not used. Cannot be combined "
               "with a `partitioner.class` other than the default."},
       {.name = "file.name.timestamp.source",

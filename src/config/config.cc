@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -314,6 +316,13 @@ Result<RawConfig> ReadConfigFile(const std::string& path, std::set<std::string>*
   std::string_view t = Trim(text);
   auto parsed = !t.empty() && t.front() == '{' ? ParseConnectJson(text) : ParseProperties(text);
   if (!parsed.ok()) return parsed.status().WithContext(path);
+  // A connector JSON copied from Connect's REST API has no worker keys: the Kafka
+  // cluster comes from the environment then, as Confluent's Connect image reads it.
+  if (!parsed->count("bootstrap.servers")) {
+    if (const char* env = std::getenv("CONNECT_BOOTSTRAP_SERVERS"); env != nullptr && *env) {
+      (*parsed)["bootstrap.servers"] = env;
+    }
+  }
   auto resolved = ResolveConfigProviders(*parsed);
   if (!resolved.ok()) return resolved.status().WithContext(path);
   if (from_providers) {

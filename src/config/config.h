@@ -70,7 +70,9 @@ Result<RawConfig> ParseConnectJson(std::string_view text);
 // Reads a file in either form: JSON when its first non-blank character is '{'. Config
 // provider references (`${file:...}`, `${env:...}`, `${directory:...}`) are resolved
 // (config_providers.h); the keys whose values came from a provider are added to
-// `from_providers` when given, so printers can hide them.
+// `from_providers` when given, so printers can hide them. Without `bootstrap.servers`,
+// the environment variable CONNECT_BOOTSTRAP_SERVERS supplies it (a Connect REST
+// connector document holds no worker keys).
 Result<RawConfig> ReadConfigFile(const std::string& path,
                                  std::set<std::string>* from_providers = nullptr);
 

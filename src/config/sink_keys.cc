@@ -99,15 +99,20 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .default_value = "fail",
        .group = "Connector",
        .doc = "What to do with a record whose value is null (a tombstone): `fail` stops the "
-              "sink naming the record; `ignore` skips it.",
-       .allowed = {"fail", "ignore"}},
+              "sink naming the record; `ignore` skips it; `write` writes its key (and "
+              "headers) into side files under `tombstone.encoded.partition`, with no data "
+              "file there, and needs `store.kafka.keys=true` (docs/errors.md).",
+       .allowed = {"fail", "ignore", "write"}},
       {.name = "value.converter",
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.json.JsonConverter",
        .group = "Connector",
        .doc = "How record values are read. `JsonConverter`: values are JSON and are written "
               "as they are (compacted to one line); a value that is not JSON stops the sink "
-              "naming the record. `StringConverter`: each value is written as a JSON string. "
+              "naming the record; with `value.converter.schemas.enable=true` each value is a "
+              "`{\"schema\", \"payload\"}` envelope and JsonFormat writes its payload, as the "
+              "connector does (when that key is not set, values that are exactly such an "
+              "envelope are unwrapped). `StringConverter`: each value is written as a JSON string. "
               "`ByteArrayConverter`: each value is written as a base64 JSON string. "
               "`AvroConverter` (AvroFormat and ParquetFormat only): Schema Registry framed "
               "Avro, see `value.converter.schema.registry.url`.",
@@ -125,7 +130,10 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .type = ConfigType::kList,
        .default_value = std::nullopt,
        .group = "Kafka",
-       .doc = "Kafka brokers to bootstrap from (a Connect worker key). Other consumer settings "
+       .doc = "Kafka brokers to bootstrap from (a Connect worker key; when the file does not "
+              "set it, the environment variable `CONNECT_BOOTSTRAP_SERVERS` does, as in "
+              "Confluent's Connect image, so a connector document copied from Connect's REST "
+              "API runs unchanged). Other consumer settings "
               "pass through with the `consumer.override.` or `consumer.` prefix, e.g. "
               "`consumer.override.auto.offset.reset=latest` (default `earliest`, as Connect "
               "sets it for sink tasks).",
@@ -334,7 +342,7 @@ const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
     for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
-                      ErrorKeys, ServerKeys, TransformKeys}) {
+                      ErrorKeys, ServerKeys, TransformKeys, SideFileKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -20,6 +20,7 @@ std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
 std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
 std::vector<ConfigKey> ServerKeys();       // server_keys.cc (issue #9)
 std::vector<ConfigKey> TransformKeys();    // transform_keys.cc
+std::vector<ConfigKey> SideFileKeys();     // side_file_keys.cc (issue #4)
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();

@@ -56,12 +56,21 @@ enum class FieldEncoding {
   kNone,    // the bytes as they are, quoted when needed
 };
 
+// JsonConverter's schemas.enable for values: with it, every value is a
+// {"schema": ..., "payload": ...} envelope, and JsonFormat writes the payload (as the
+// Confluent connector does). kDetect (the key not set): a value whose top level has
+// exactly the members "schema" and "payload" is such an envelope.
+enum class JsonSchemaEnvelope { kNone, kAlways, kDetect };
+
 struct FormatOptions {
   FormatKind kind = FormatKind::kJson;
   // How value and key bytes are interpreted (value.converter / key.converter). Used by
   // the JSON formats and by every envelope.
   ValueEncoding value_encoding = ValueEncoding::kJson;
   ValueEncoding key_encoding = ValueEncoding::kString;
+  // JSON lines of bare values (JsonFormat) with JsonConverter: write the payload of
+  // schema envelopes. Envelope and Aiven record shapes write the value as it came.
+  JsonSchemaEnvelope json_schema_envelope = JsonSchemaEnvelope::kNone;
   // Write each record as an envelope object instead of its bare value (any kind).
   bool envelope = false;
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/strings.h"
 #include "format/jsonl/json_format.h"
@@ -243,6 +244,34 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
   std::map<int32_t, PartitionAudit> partitions;
   ListOptions list;
   list.prefix = prefix;
+  // Key and header side files (store.kafka.keys/headers) repeat their data file's range:
+  // only a key file without a data file (the tombstone path) stands for its records.
+  std::set<std::string> data_bases;
+  std::vector<std::pair<std::string, std::pair<int32_t, int64_t>>> key_files;
+  auto add = [&](const std::string& key, std::pair<int32_t, int64_t> parsed) -> Status {
+    ASSIGN_OR_RETURN(ObjectInfo head, store.Head(key));
+    AuditedObject o;
+    o.key = key;
+    o.first = parsed.second;
+    o.bytes = head.size;
+    o.last = MetaInt(head.metadata, "tributary-last-offset");
+    if (auto c = MetaInt(head.metadata, "tributary-record-count")) o.records = *c;
+    o.flush_first = MetaInt(head.metadata, "tributary-flush-first");
+    o.flush_next = MetaInt(head.metadata, "tributary-flush-next");
+    PartitionAudit& p = partitions[parsed.first];
+    p.partition = parsed.first;
+    if (auto meta_first = MetaInt(head.metadata, "tributary-first-offset");
+        meta_first && *meta_first != o.first) {
+      p.problems.push_back(fmt::format("{}: its name says offset {}, its metadata {}", o.key,
+                                       o.first, *meta_first));
+    }
+    if (options.deep) {
+      ASSIGN_OR_RETURN(o.records_read, CountRecords(store, key));
+      if (!o.records && o.records_read) o.records = o.records_read;
+    }
+    p.objects.push_back(std::move(o));
+    return Status::OK();
+  };
   while (true) {
     ASSIGN_OR_RETURN(ListPage page, store.List(list));
     for (const auto& info : page.objects) {
@@ -255,30 +284,23 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
         continue;
       }
       if (options.partition && *options.partition != parsed->first) continue;
-      ASSIGN_OR_RETURN(ObjectInfo head, store.Head(info.key));
-      AuditedObject o;
-      o.key = info.key;
-      o.first = parsed->second;
-      o.bytes = head.size;
-      o.last = MetaInt(head.metadata, "tributary-last-offset");
-      if (auto c = MetaInt(head.metadata, "tributary-record-count")) o.records = *c;
-      o.flush_first = MetaInt(head.metadata, "tributary-flush-first");
-      o.flush_next = MetaInt(head.metadata, "tributary-flush-next");
-      PartitionAudit& p = partitions[parsed->first];
-      p.partition = parsed->first;
-      if (auto meta_first = MetaInt(head.metadata, "tributary-first-offset");
-          meta_first && *meta_first != o.first) {
-        p.problems.push_back(fmt::format("{}: its name says offset {}, its metadata {}", o.key,
-                                         o.first, *meta_first));
+      const std::string_view suffix = name.substr(std::min(
+          name.size(), name.find('.', name.rfind(options.file_delim))));
+      const std::string base = info.key.substr(0, info.key.size() - suffix.size());
+      if (suffix.starts_with(".headers.")) continue;
+      if (suffix.starts_with(".keys.")) {
+        key_files.emplace_back(info.key, *parsed);
+        continue;
       }
-      if (options.deep) {
-        ASSIGN_OR_RETURN(o.records_read, CountRecords(store, info.key));
-        if (!o.records && o.records_read) o.records = o.records_read;
-      }
-      p.objects.push_back(std::move(o));
+      data_bases.insert(base);
+      RETURN_IF_ERROR(add(info.key, *parsed));
     }
     if (page.next_token.empty()) break;
     list.continuation_token = page.next_token;
+  }
+  for (const auto& [key, parsed] : key_files) {
+    if (data_bases.count(key.substr(0, key.rfind(".keys.")))) continue;
+    RETURN_IF_ERROR(add(key, parsed));
   }
   if (!options.sink_name.empty()) {
     Journal journal(&store, options.journal_prefix, options.sink_name);

@@ -20,9 +20,8 @@
 // partition, the template with every variable bound except the offsets. The writer groups
 // records into files by it as with any partitioner, and DataObjectKey /
 // FinalObjectKey bind the offsets. {{end_offset}} is known only when a file closes:
-// when KeyNeedsEndOffset(), the key cannot be formed when the file is created, so a
-// file uploaded in parts while it is written (multipart upload, whose key is fixed at
-// its start) must be written under another key and copied, or held until it closes.
+// when KeyNeedsEndOffset(), the key cannot be formed when the file is created: the
+// writer holds such a file until it closes (kWriterBindsEndOffset).
 //
 // Thread safety: plain values and pure functions.
 #pragma once
@@ -96,9 +95,11 @@ std::string FinalObjectKey(const NamingOptions& options, const TopicPartition& t
 // True when the key depends on the last offset (file.name.template with {{end_offset}}).
 bool KeyNeedsEndOffset(const NamingOptions& options);
 
-// Whether the writer forms keys when files close (FinalObjectKey). Until it does,
-// SinkConfig rejects {{end_offset}} rather than write the variable into keys; the writer
-// sets this to true when it supports it.
-inline constexpr bool kWriterBindsEndOffset = false;
+// Whether the writer forms keys when files close (FinalObjectKey). It does: with
+// {{end_offset}} a file is held in memory (no part is sent, so no multipart upload fixes
+// its key) and closed at s3.part.size bytes at the latest; its key is bound at close,
+// for one PUT (deterministic mode) or a one-part multipart upload the journal names
+// (docs/object-layout.md, "{{end_offset}}").
+inline constexpr bool kWriterBindsEndOffset = true;
 
 }  // namespace tributary

@@ -23,7 +23,7 @@ Status ObjectUpload::Append(std::string_view bytes) {
   RETURN_IF_ERROR(CollectParts(/*wait=*/false));
   buffer_.append(bytes);
   total_ += bytes.size();
-  while (held() >= part_size_) {
+  while (!hold_ && held() >= part_size_) {
     std::string part;
     if (spill_file_ == nullptr && buffer_.size() == part_size_) {
       part.swap(buffer_);
@@ -73,8 +73,16 @@ Status ObjectUpload::TakeHeld(uint64_t n, std::string* out) {
   return Status::OK();
 }
 
+Status ObjectUpload::Rename(std::string key) {
+  if (!upload_id_.empty() || finished_ || prepared_) {
+    return Internal("{}: cannot rename to {} after its upload started", key_, key);
+  }
+  key_ = std::move(key);
+  return Status::OK();
+}
+
 Result<uint64_t> ObjectUpload::SendBufferedPart() {
-  if (held() < kMinPartSize) return uint64_t{0};
+  if (hold_ || held() < kMinPartSize) return uint64_t{0};
   const uint64_t before = buffered_bytes();
   std::string part;
   RETURN_IF_ERROR(TakeHeld(held(), &part));

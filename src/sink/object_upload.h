@@ -73,6 +73,13 @@ class ObjectUpload final : public OutputStream {
 
   const std::string& upload_id() const { return upload_id_; }
 
+  // Keeps every byte in memory until Finish()/Prepare(), so the key may still change:
+  // for keys known only when the file closes ({{end_offset}}). The caller bounds the
+  // file's size (a held file larger than a part still goes out as one part).
+  void HoldUntilClose() { hold_ = true; }
+  // Changes the key; only before any part was sent (a multipart upload's key is fixed).
+  Status Rename(std::string key);
+
   const std::string& key() const { return key_; }
   bool multipart() const { return !upload_id_.empty(); }
   int parts() const { return next_part_ - 1; }
@@ -105,7 +112,8 @@ class ObjectUpload final : public OutputStream {
 
   ObjectStore* store_;
   UploadPool* pool_;
-  const std::string key_;
+  std::string key_;
+  bool hold_ = false;  // HoldUntilClose()
   PutOptions options_;
   const uint64_t part_size_;
 

@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "config/sink_keys.h"
+#include "kafka/client/consumer.h"
 #include "sink/object_naming.h"
 #include "transform/kcql.h"
 
@@ -91,6 +92,14 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     if (k.rfind("override.", 0) != 0) c.consumer_overrides[k] = v;
   }
   for (const auto& [k, v] : cfg.WithPrefix("consumer.override.")) c.consumer_overrides[k] = v;
+  // Java consumer properties librdkafka has no equivalent of (max.poll.records, ...):
+  // configs copied from Connect carry them, so they are dropped with a warning.
+  std::vector<std::string> java_only;
+  for (const std::string& k : UnknownClientProperties(c.consumer_overrides)) {
+    java_only.push_back((cfg.IsSet("consumer.override." + k) ? "consumer.override." : "consumer.") +
+                        k);
+    c.consumer_overrides.erase(k);
+  }
   for (const char* owned : {"group.id", "enable.auto.commit", "enable.auto.offset.store"}) {
     if (c.consumer_overrides.count(owned)) {
       return InvalidArgument(
@@ -199,6 +208,11 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.value_encoding = ValueEncoding::kJson;
   }
   c.format.value_encoding = c.value_encoding;
+  c.format.json_schema_envelope =
+      c.value_encoding != ValueEncoding::kJson                   ? JsonSchemaEnvelope::kNone
+      : c.partitioner.schema_envelope == SchemaEnvelope::kAlways ? JsonSchemaEnvelope::kAlways
+      : c.partitioner.schema_envelope == SchemaEnvelope::kDetect ? JsonSchemaEnvelope::kDetect
+                                                                 : JsonSchemaEnvelope::kNone;
   // Aiven's dialect: format.output.type selects the format, format.output.* shape records.
   const std::string output_type = ToLower(cfg.GetString("format.output.type"));
   const bool aiven = !output_type.empty() || !cfg.GetString("file.name.template").empty();
@@ -296,7 +310,23 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   }
 
   const std::string on_null = ToLower(cfg.GetString("behavior.on.null.values"));
-  c.on_null = on_null == "ignore" ? NullValueBehavior::kIgnore : NullValueBehavior::kFail;
+  c.on_null = on_null == "ignore"  ? NullValueBehavior::kIgnore
+              : on_null == "write" ? NullValueBehavior::kWrite
+                                   : NullValueBehavior::kFail;
+  ASSIGN_OR_RETURN(c.side_files, ParseSideFileOptions(cfg));
+  if (c.on_null == NullValueBehavior::kWrite && !c.side_files.store_keys) {
+    return InvalidArgument(
+        "behavior.on.null.values=write stores each tombstone as its key under "
+        "tombstone.encoded.partition, so it needs store.kafka.keys=true (as the connector "
+        "does)");
+  }
+  if (!c.partitioner.file_name_template.empty() &&
+      (c.side_files.any() || c.on_null == NullValueBehavior::kWrite)) {
+    return InvalidArgument(
+        "file.name.template: Aiven's naming has no key or header side files and no "
+        "tombstone path; store.kafka.keys, store.kafka.headers and "
+        "behavior.on.null.values=write need the Confluent layout (remove file.name.template)");
+  }
 
   c.rotate_interval_ms = cfg.GetLong("rotate.interval.ms");
   c.rotate_schedule_interval_ms = cfg.GetLong("rotate.schedule.interval.ms");
@@ -354,6 +384,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   for (const auto& [k, v] : cfg.WithPrefix("producer.override.")) c.producer_overrides[k] = v;
 
   c.unused_keys = cfg.UnknownKeys(SinkPassThroughPrefixes());
+  for (auto& k : java_only) c.unused_keys.push_back(std::move(k));
   c.effective = std::move(effective);
   c.transforms = std::move(transforms);
   for (const auto& k : c.transforms->unused_keys()) c.unused_keys.push_back(k);

@@ -14,11 +14,13 @@
 #include "format/record_writer.h"
 #include "objstore/object_store.h"
 #include "sink/partitioner.h"
+#include "sink/side_files.h"
 #include "transform/transform_chain.h"
 
 namespace tributary {
 
-enum class NullValueBehavior { kFail, kIgnore };
+// behavior.on.null.values; kWrite puts tombstones' keys under tombstone.encoded.partition.
+enum class NullValueBehavior { kFail, kIgnore, kWrite };
 
 // exactly.once.mode (docs/exactly-once.md). kAuto becomes kJournal or kDeterministic at
 // start-up, after the store's conditional-write probe.
@@ -46,6 +48,7 @@ struct SinkConfig {
   Codec codec = Codec::kNone;  // s3.compression.type
   int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
+  SideFileOptions side_files;  // store.kafka.keys / store.kafka.headers (side_files.h)
   PartitionerOptions partitioner;  // partitioner.class and its keys
   // transforms / predicates: applied to each record before it is partitioned (see
   // transform/README.md). Never null; empty() when no transform is configured.

@@ -295,7 +295,7 @@ void SinkTask::CollectFlushes(TopicPartitionWriter& writer) {
     progress_.committed[tp] = f.next;
     ++progress_.flushes;
     for (const auto& w : f.objects) {
-      progress_.records_written += w.records;
+      if (w.counts_records) progress_.records_written += w.records;
       progress_.objects_written += 1;
       progress_.bytes_written += w.bytes;
     }

@@ -85,6 +85,7 @@ TopicPartitionWriter::TopicPartitionWriter(TopicPartition tp, const SinkConfig* 
       naming_{config->topics_dir, config->offset_pad_width, config->directory_delim,
               config->file_delim, config->partitioner.file_name_template},
       wallclock_(std::make_unique<WallclockExtractor>()),
+      end_offset_naming_(KeyNeedsEndOffset(naming_)),
       file_overhead_(FileOverhead(config->codec, config->compression_level)),
       zone_(LoadZone(config->partitioner.timezone)) {}
 
@@ -96,16 +97,30 @@ const TimestampExtractor* TopicPartitionWriter::rotation_clock() const {
 }
 
 
+uint64_t TopicPartitionWriter::OpenFile::Buffered() const {
+  uint64_t n = 0;
+  for (const Stream& s : streams) n += s.upload->buffered_bytes();
+  return n;
+}
+
+uint64_t TopicPartitionWriter::OpenFile::Size() const {
+  uint64_t n = 0;
+  for (const Stream& s : streams) n += s.upload->Size();
+  return n;
+}
+
 Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   if (!record.value) {
     if (config_->on_null == NullValueBehavior::kIgnore) {
       Skip(record);
       return Status::OK();
     }
-    return InvalidArgument(
-        "{}: the value is null (a tombstone) and behavior.on.null.values=fail; set "
-        "behavior.on.null.values=ignore to skip tombstones",
-        record.Where());
+    if (config_->on_null != NullValueBehavior::kWrite) {
+      return InvalidArgument(
+          "{}: the value is null (a tombstone) and behavior.on.null.values=fail; set "
+          "behavior.on.null.values=ignore to skip tombstones or =write to store their keys",
+          record.Where());
+    }
   }
   ASSIGN_OR_RETURN(std::string encoded, partitioner_->Encode(record, now_ms));
   if (record.topic != tp_.topic) {
@@ -115,7 +130,13 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   }
   int64_t ts = 0;
   if (config_->rotate_interval_ms > 0) {
-    ASSIGN_OR_RETURN(ts, rotation_clock()->Extract(record, now_ms));
+    if (!record.value && record.timestamp_ms >= 0 && rotation_clock()->deterministic()) {
+      // A tombstone has no fields: its Kafka timestamp is its time, as the connector's
+      // TombstoneTimestampExtractor means it to be.
+      ts = record.timestamp_ms;
+    } else {
+      ASSIGN_OR_RETURN(ts, rotation_clock()->Extract(record, now_ms));
+    }
   }
 
   // Rules checked before the record is appended, in the connector's order.
@@ -150,13 +171,27 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     }
   }
   ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));
-  const uint64_t before = file->upload->buffered_bytes();
-  Status written = file->writer->Write(record);
-  buffered_ = buffered_ + file->upload->buffered_bytes() - before;
+  const uint64_t before = file->Buffered();
+  Status written;
+  if (file->tombstones != !record.value) {
+    written = InvalidArgument(
+        "{}: a {} value in the file of {} under '{}' (tombstone.encoded.partition collides "
+        "with a partition of the data)",
+        record.Where(), record.value ? "non-null" : "null",
+        file->tombstones ? "tombstones" : "values", encoded);
+  }
+  // A record the side files refuse (null key, no headers) is refused before any stream
+  // takes it, so no file gets a record ahead of the others; the data file, which may
+  // refuse a value, is written first.
+  if (written.ok()) written = CheckSideRecord(config_->side_files, record);
+  for (size_t i = 0; i < file->streams.size() && written.ok(); ++i) {
+    written = file->streams[i].writer->Write(record);
+  }
+  buffered_ = buffered_ + file->Buffered() - before;
   if (!written.ok()) {
     if (file->records == 0) {  // a file opened for this record alone: nothing to keep
-      buffered_ -= file->upload->buffered_bytes() + file_overhead_;
-      file->upload->Abort();
+      buffered_ -= file->Buffered() + file_overhead_ * file->streams.size();
+      for (Stream& st : file->streams) st.upload->Abort();
       files_.erase(encoded);
     }
     return written;
@@ -173,9 +208,11 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   current_encoded_ = std::move(encoded);
 
   if (records_ >= static_cast<uint64_t>(config_->flush_size)) return DoFlush("flush.size");
-  if (config_->flush_bytes > 0 &&
-      file->upload->Size() >= static_cast<uint64_t>(config_->flush_bytes)) {
+  if (config_->flush_bytes > 0 && file->Size() >= static_cast<uint64_t>(config_->flush_bytes)) {
     return DoFlush("flush.bytes");
+  }
+  if (end_offset_naming_ && file->Size() >= config_->part_size) {
+    return DoFlush("s3.part.size (file.name.template names files by {{end_offset}})");
   }
   return Status::OK();
 }
@@ -208,9 +245,8 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
   if (it != files_.end()) return &it->second;
   OpenFile f;
   f.first = record.offset;
+  f.tombstones = !record.value;
   PutOptions options;
-  options.content_type =
-      config_->format.kind == FormatKind::kJson ? "application/json" : "application/octet-stream";
   options.metadata = {{"tributary-first-offset", OffsetText(f.first)}};
   options.metadata["tributary-flush-first"] = OffsetText(flush_first_);
   if (config_->object_tagging) {
@@ -218,26 +254,53 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
     options.tags = config_->extra_tags;
     options.tags["startOffset"] = OffsetText(f.first);
   }
-  TopicPartition named = tp_;
-  std::string_view path = encoded;
+  f.named = tp_;
+  f.path = encoded;
   if (const size_t cut = encoded.find(kRoutedTopicSeparator); cut != std::string::npos) {
-    named.topic = encoded.substr(0, cut);
-    path.remove_prefix(cut + 1);
+    f.named.topic = encoded.substr(0, cut);
+    f.path.erase(0, cut + 1);
   }
-  f.upload = std::make_unique<ObjectUpload>(
-      store_, pool_,
-      DataObjectKey(naming_, named, std::string(path), f.first,
-                    format_->Extension() + CodecExtension(config_->codec)),
-      std::move(options), config_->part_size, spill_);
-  OutputStream* out = f.upload.get();
-  if (config_->codec != Codec::kNone) {
-    ASSIGN_OR_RETURN(f.compressor,
-                     MakeCompressingStream(config_->codec, config_->compression_level, out));
-    out = f.compressor.get();
+  // The base name: the data file's key before its extension (side files add theirs).
+  const std::string base = DataObjectKey(naming_, f.named, f.path, f.first, "");
+  if (!f.tombstones) {
+    // Aiven's template is the whole key: no extension is added.
+    const std::string ext = naming_.file_name_template.empty()
+                                ? format_->Extension() + CodecExtension(config_->codec)
+                                : std::string();
+    RETURN_IF_ERROR(AddStream(&f, base + ext, options, config_->codec != Codec::kNone, -1));
   }
-  f.writer = format_->NewWriter(out);
-  buffered_ += file_overhead_;
+  const SideFileOptions& side = config_->side_files;
+  for (SideKind kind : {SideKind::kKeys, SideKind::kHeaders}) {
+    if (!(kind == SideKind::kKeys ? side.store_keys : side.store_headers)) continue;
+    RETURN_IF_ERROR(AddStream(&f, base + SideFileSuffix(kind, side, config_->codec), options,
+                              SideFileUsesCodec(kind, side), static_cast<int>(kind)));
+  }
   return &files_.emplace(encoded, std::move(f)).first->second;
+}
+
+Status TopicPartitionWriter::AddStream(OpenFile* f, const std::string& key,
+                                       const PutOptions& options, bool compressed, int side) {
+  Stream st;
+  PutOptions o = options;
+  const bool json = side < 0 ? config_->format.kind == FormatKind::kJson
+                             : (side == static_cast<int>(SideKind::kKeys)
+                                    ? config_->side_files.keys_format
+                                    : config_->side_files.headers_format) == SideFormat::kJson;
+  o.content_type = json ? "application/json" : "application/octet-stream";
+  st.upload =
+      std::make_unique<ObjectUpload>(store_, pool_, key, std::move(o), config_->part_size, spill_);
+  if (end_offset_naming_) st.upload->HoldUntilClose();
+  OutputStream* out = st.upload.get();
+  if (compressed && config_->codec != Codec::kNone) {
+    ASSIGN_OR_RETURN(st.compressor,
+                     MakeCompressingStream(config_->codec, config_->compression_level, out));
+    out = st.compressor.get();
+  }
+  st.writer = side < 0 ? format_->NewWriter(out)
+                       : NewSideWriter(static_cast<SideKind>(side), config_->side_files, out);
+  buffered_ += file_overhead_;
+  f->streams.push_back(std::move(st));
+  return Status::OK();
 }
 
 std::map<std::string, std::string> TopicPartitionWriter::FinalMetadata(const OpenFile& f) const {
@@ -259,17 +322,29 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
                     tp_.ToString(), skipped_, last_.Next().value())));
   }
   for (auto& [encoded, f] : files_) {
-    Status st = f.writer->Close();
-    if (st.ok() && f.compressor) st = f.compressor->Close();
-    if (!st.ok()) {
-      return st.WithContext(fmt::format("{}: closing {}", tp_.ToString(), f.upload->key()));
+    for (Stream& s : f.streams) {
+      Status st = s.writer->Close();
+      if (st.ok() && s.compressor) st = s.compressor->Close();
+      if (st.ok() && end_offset_naming_) {
+        // {{end_offset}}: the key is known now; nothing was sent under the first one.
+        const std::string_view old_key = s.upload->key();
+        const std::string base = DataObjectKey(naming_, f.named, f.path, f.first, "");
+        st = s.upload->Rename(FinalObjectKey(naming_, f.named, f.path, f.first, f.last, "") +
+                              std::string(old_key.substr(base.size())));
+      }
+      if (!st.ok()) {
+        return st.WithContext(fmt::format("{}: closing {}", tp_.ToString(), s.upload->key()));
+      }
     }
   }
   Flush flush;
   flush.next = last_.Next();
   flush.reason = std::move(reason);
   for (const auto& [encoded, f] : files_) {
-    flush.objects.push_back({f.upload->key(), f.first, f.last, f.records, f.upload->Size()});
+    for (const Stream& s : f.streams) {
+      flush.objects.push_back({s.upload->key(), f.first, f.last, f.records, s.upload->Size(),
+                               &s == &f.streams.front()});
+    }
   }
   Status st = journal_ != nullptr ? FlushJournaled(&flush) : FlushDirect(&flush);
   if (!st.ok()) return st;
@@ -288,12 +363,12 @@ Status TopicPartitionWriter::DoFlush(std::string reason) {
 
 Status TopicPartitionWriter::FlushDirect(Flush* flush) {
   (void)flush;
-  return ForEachFile([this](OpenFile& f) -> Status {
-    auto put = f.upload->Finish(FinalMetadata(f), FinalTags(f));
+  return ForEachStream([this](OpenFile& f, Stream& s) -> Status {
+    auto put = s.upload->Finish(FinalMetadata(f), FinalTags(f));
     if (!put.ok()) {
       return put.status().WithContext(fmt::format("{}: writing offsets {}..{} to {}",
                                                   tp_.ToString(), f.first.value(), f.last.value(),
-                                                  f.upload->key()));
+                                                  s.upload->key()));
     }
     return Status::OK();
   });
@@ -304,19 +379,25 @@ std::map<std::string, std::string> TopicPartitionWriter::FinalTags(const OpenFil
   return {{"endOffset", OffsetText(f.last)}, {"recordCount", std::to_string(f.records)}};
 }
 
-Status TopicPartitionWriter::ForEachFile(const std::function<Status(OpenFile&)>& fn) {
-  std::vector<OpenFile*> files;
-  for (auto& [encoded, f] : files_) files.push_back(&f);
-  if (files.size() <= 1) return files.empty() ? Status::OK() : fn(*files.front());
-  // Each file's requests wait on the store's latency, not on CPU: run the files side by
+Status TopicPartitionWriter::ForEachStream(const std::function<Status(OpenFile&, Stream&)>& fn) {
+  std::vector<std::pair<OpenFile*, Stream*>> streams;
+  for (auto& [encoded, f] : files_) {
+    for (Stream& s : f.streams) streams.emplace_back(&f, &s);
+  }
+  if (streams.size() <= 1) {
+    return streams.empty() ? Status::OK() : fn(*streams[0].first, *streams[0].second);
+  }
+  // Each object's requests wait on the store's latency, not on CPU: run them side by
   // side (their parts still go through the upload pool, which bounds bytes in flight).
-  std::vector<Status> results(files.size());
+  std::vector<Status> results(streams.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < files.size(); i = next++) results[i] = fn(*files[i]);
+    for (size_t i = next++; i < streams.size(); i = next++) {
+      results[i] = fn(*streams[i].first, *streams[i].second);
+    }
   };
   std::vector<std::thread> threads;
-  const size_t n = std::min(files.size(), kFlushParallelism) - 1;
+  const size_t n = std::min(streams.size(), kFlushParallelism) - 1;
   for (size_t t = 0; t < n; ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
@@ -335,31 +416,35 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
   PendingFlush pending;
   pending.first = flush_first_.value();
   pending.next = flush->next.value();
-  std::map<const OpenFile*, JournalFile> prepared;
+  // Side files are objects of the same flush: recovery completes or aborts them with
+  // the data file.
+  std::map<const Stream*, JournalFile> prepared;
   std::mutex prepared_mu;
-  Status st = ForEachFile([&](OpenFile& f) -> Status {
-    const bool partial = f.upload->multipart();  // its metadata was fixed at creation
-    auto parts = f.upload->Prepare(FinalMetadata(f), FinalTags(f));
+  Status st = ForEachStream([&](OpenFile& f, Stream& s) -> Status {
+    const bool partial = s.upload->multipart();  // its metadata was fixed at creation
+    auto parts = s.upload->Prepare(FinalMetadata(f), FinalTags(f));
     if (!parts.ok()) {
       return parts.status().WithContext(fmt::format("{}: uploading offsets {}..{} to {}",
                                                     tp_.ToString(), f.first.value(),
-                                                    f.last.value(), f.upload->key()));
+                                                    f.last.value(), s.upload->key()));
     }
     JournalFile jf;
-    jf.key = f.upload->key();
-    jf.upload_id = f.upload->upload_id();
+    jf.key = s.upload->key();
+    jf.upload_id = s.upload->upload_id();
     jf.first = f.first.value();
     jf.last = f.last.value();
     jf.records = f.records;
-    jf.bytes = f.upload->Size();
+    jf.bytes = s.upload->Size();
     jf.parts = *parts;
     jf.partial_metadata = partial;
     std::lock_guard<std::mutex> lock(prepared_mu);
-    prepared.emplace(&f, std::move(jf));
+    prepared.emplace(&s, std::move(jf));
     return Status::OK();
   });
   if (!st.ok()) return CheckFenced(st);
-  for (auto& [encoded, f] : files_) pending.files.push_back(std::move(prepared.at(&f)));
+  for (auto& [encoded, f] : files_) {
+    for (const Stream& s : f.streams) pending.files.push_back(std::move(prepared.at(&s)));
+  }
   // 2. The journal names the flush: from now on it is rolled forward, never lost.
   JournalRecord record = journal_state_->record;
   record.pending = pending;
@@ -367,20 +452,22 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
   auto etag = journal_->Write(tp_, record, journal_state_->etag);
   if (!etag.ok()) {
     if (etag.status().code() == StatusCode::kPreconditionFailed) {
-      for (auto& [encoded, f] : files_) f.upload->Abort();
+      for (auto& [encoded, f] : files_) {
+        for (Stream& s : f.streams) s.upload->Abort();
+      }
     }
     return etag.status();
   }
   journal_state_ = VersionedJournal{record, *etag};
   RETURN_IF_ERROR(WriteManifestIfNeeded(pending));
   // 3. Every object becomes visible.
-  RETURN_IF_ERROR(ForEachFile([this](OpenFile& f) -> Status {
-    auto done = f.upload->Complete();
+  RETURN_IF_ERROR(ForEachStream([this](OpenFile& f, Stream& s) -> Status {
+    auto done = s.upload->Complete();
     if (!done.ok()) {
       return CheckFenced(done.status().WithContext(fmt::format(
           "{}: completing {} (offsets {}..{}); the journal's pending flush completes it on "
           "restart",
-          tp_.ToString(), f.upload->key(), f.first.value(), f.last.value())));
+          tp_.ToString(), s.upload->key(), f.first.value(), f.last.value())));
     }
     return Status::OK();
   }));
@@ -527,7 +614,9 @@ void TopicPartitionWriter::Discard() {
   // A prepared upload may be named by a pending flush in the journal (or its journal
   // write's outcome is unknown): only the journal's next reader may decide its fate.
   for (auto& [encoded, f] : files_) {
-    if (!f.upload->prepared()) f.upload->Abort();
+    for (Stream& s : f.streams) {
+      if (!s.upload->prepared()) s.upload->Abort();
+    }
   }
   files_.clear();
   buffered_ = 0;
@@ -535,18 +624,23 @@ void TopicPartitionWriter::Discard() {
 }
 
 Status TopicPartitionWriter::ReleaseMemory() {
-  OpenFile* largest = nullptr;
+  ObjectUpload* largest = nullptr;
   for (auto& [encoded, f] : files_) {
-    if (!largest || f.upload->buffered_bytes() > largest->upload->buffered_bytes()) largest = &f;
+    for (Stream& s : f.streams) {
+      if (!largest || s.upload->buffered_bytes() > largest->buffered_bytes()) {
+        largest = s.upload.get();
+      }
+    }
   }
   if (largest == nullptr) return Status::OK();
-  if (spill_ != nullptr && largest->upload->buffered_bytes() > 0) {
-    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SpillBuffered());
+  if (spill_ != nullptr && largest->buffered_bytes() > 0) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->SpillBuffered());
     buffered_ -= freed;
     return Status::OK();
   }
-  if (largest->upload->unsent_bytes() >= kMinPartSize) {
-    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
+  // A file named by {{end_offset}} cannot send a part before it closes.
+  if (!end_offset_naming_ && largest->unsent_bytes() >= kMinPartSize) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->SendBufferedPart());
     buffered_ -= freed;
     return Status::OK();
   }
@@ -556,18 +650,24 @@ Status TopicPartitionWriter::ReleaseMemory() {
 
 uint64_t TopicPartitionWriter::spilled_bytes() const {
   uint64_t total = 0;
-  for (const auto& [encoded, f] : files_) total += f.upload->spilled_bytes();
+  for (const auto& [encoded, f] : files_) {
+    for (const Stream& s : f.streams) total += s.upload->spilled_bytes();
+  }
   return total;
 }
 
 Status TopicPartitionWriter::ReleaseSpill() {
-  OpenFile* largest = nullptr;
+  ObjectUpload* largest = nullptr;
   for (auto& [encoded, f] : files_) {
-    if (!largest || f.upload->spilled_bytes() > largest->upload->spilled_bytes()) largest = &f;
+    for (Stream& s : f.streams) {
+      if (!largest || s.upload->spilled_bytes() > largest->spilled_bytes()) {
+        largest = s.upload.get();
+      }
+    }
   }
-  if (largest == nullptr || largest->upload->spilled_bytes() == 0) return Status::OK();
-  if (largest->upload->unsent_bytes() >= kMinPartSize) {
-    ASSIGN_OR_RETURN(uint64_t freed, largest->upload->SendBufferedPart());
+  if (largest == nullptr || largest->spilled_bytes() == 0) return Status::OK();
+  if (!end_offset_naming_ && largest->unsent_bytes() >= kMinPartSize) {
+    ASSIGN_OR_RETURN(uint64_t freed, largest->SendBufferedPart());
     buffered_ -= freed;
     return Status::OK();
   }

@@ -51,6 +51,9 @@ struct WrittenObject {
   Offset last;
   uint64_t records = 0;
   uint64_t bytes = 0;
+  // False for a key/header side file beside a data file: its records are the data
+  // file's, so counting both would count them twice (a tombstone key file counts).
+  bool counts_records = true;
 };
 
 // What one flush made visible.
@@ -136,10 +139,21 @@ class TopicPartitionWriter {
   }
 
  private:
-  struct OpenFile {
+  // One object of an open file: the data file or a key/header side file (side_files.h).
+  struct Stream {
     std::unique_ptr<ObjectUpload> upload;
     std::unique_ptr<OutputStream> compressor;  // between writer and upload, if a codec
     std::unique_ptr<RecordWriter> writer;
+  };
+  struct OpenFile {
+    // The data file, then the side files; no data file under the tombstone path
+    // (behavior.on.null.values=write). Every stream holds the same records.
+    std::vector<Stream> streams;
+    bool tombstones = false;  // the file of null values (no data file)
+    TopicPartition named;     // the topic the key names (a routed record's), and ...
+    std::string path;         // ... its encoded partition, for FinalObjectKey
+    uint64_t Buffered() const;
+    uint64_t Size() const;
     Offset first;
     Offset last;
     uint64_t records = 0;
@@ -158,11 +172,16 @@ class TopicPartitionWriter {
   // error becomes kPreconditionFailed (fenced); otherwise it is returned as is.
   Status CheckFenced(Status error);
   std::map<std::string, std::string> FinalMetadata(const OpenFile& f) const;
+  // A stream of `f`: `side` -1 for the data file, else a SideKind.
+  Status AddStream(OpenFile* f, const std::string& key, const PutOptions& options, bool compressed,
+                   int side);
+  // {{end_offset}}: files are held in memory and named when they close.
+  bool end_offset_naming() const { return end_offset_naming_; }
   // s3.object.tagging's tags added at close.
   std::map<std::string, std::string> FinalTags(const OpenFile& f) const;
-  // Runs `fn` on every open file, up to kFlushParallelism at a time, and returns the
-  // first error in file order (after all have run).
-  Status ForEachFile(const std::function<Status(OpenFile&)>& fn);
+  // Runs `fn` on every stream of every open file, up to kFlushParallelism at a time,
+  // and returns the first error in file order (after all have run).
+  Status ForEachStream(const std::function<Status(OpenFile&, Stream&)>& fn);
   static constexpr size_t kFlushParallelism = 16;
   const TimestampExtractor* rotation_clock() const;
 
@@ -196,6 +215,7 @@ class TopicPartitionWriter {
   std::vector<Flush> flushes_;
   uint64_t buffered_ = 0;  // see buffered_bytes()
   uint64_t early_rotations_ = 0;
+  const bool end_offset_naming_;  // file.name.template uses {{end_offset}}
   const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
   const TimeZone zone_;            // timezone: rotate.schedule.interval.ms aligns to its days
 };

@@ -1,5 +1,7 @@
 #include "format/jsonl/json_format.h"
 
+#include <simdjson.h>
+
 #include "format/envelope/envelope.h"
 #include "schema/avro_schema.h"
 
@@ -16,7 +18,8 @@ class JsonWriter final : public RecordWriter {
         key_encoding_(options.key_encoding),
         fields_(options.json_fields),
         fields_envelope_(options.json_fields_envelope),
-        envelopes_(options.key_encoding, options.value_encoding) {}
+        envelopes_(options.key_encoding, options.value_encoding),
+        schema_envelope_(options.json_schema_envelope) {}
 
   Status Write(const Record& record) override {
     if (closed_) return Internal("{}: write after the JSON writer was closed", record.Where());
@@ -35,12 +38,51 @@ class JsonWriter final : public RecordWriter {
       if (!record.value) {
         return Internal("{}: null value reached the JSON writer", record.Where());
       }
-      RETURN_IF_ERROR(values_.Append(record, "value", *record.value, encoding_, &line_));
+      bool unwrapped = false;
+      if (schema_envelope_ != JsonSchemaEnvelope::kNone && encoding_ == ValueEncoding::kJson) {
+        ASSIGN_OR_RETURN(unwrapped, AppendPayload(record));
+      }
+      if (!unwrapped) {
+        RETURN_IF_ERROR(values_.Append(record, "value", *record.value, encoding_, &line_));
+      }
     }
     if (!array_ && fields_.empty()) line_ += '\n';
     RETURN_IF_ERROR(out_->Append(line_));
     ++written_;
     return Status::OK();
+  }
+
+  // JsonConverter's schemas.enable: appends the payload of a {"schema", "payload"}
+  // value and returns true; false when the value is to be written as it is (kDetect and
+  // not an envelope).
+  Result<bool> AppendPayload(const Record& record) {
+    const std::string_view v = *record.value;
+    if (schema_envelope_ == JsonSchemaEnvelope::kDetect &&
+        v.find("\"payload\"") == std::string_view::npos) {
+      return false;  // cheap: most values are not envelopes
+    }
+    simdjson::dom::element doc;
+    if (auto err = envelope_parser_.parse(v.data(), v.size()).get(doc); err) {
+      return InvalidArgument(
+          "{}: value is not valid JSON ({}); with "
+          "value.converter=JsonConverter every value must be JSON",
+          record.Where(), simdjson::error_message(err));
+    }
+    simdjson::dom::object obj;
+    simdjson::dom::element payload;
+    const bool is_envelope = doc.get_object().get(obj) == simdjson::SUCCESS && obj.size() == 2 &&
+                             obj["schema"].error() == simdjson::SUCCESS &&
+                             obj["payload"].get(payload) == simdjson::SUCCESS;
+    if (!is_envelope) {
+      if (schema_envelope_ == JsonSchemaEnvelope::kDetect) return false;
+      return InvalidArgument(
+          "{}: value.converter.schemas.enable=true but the value is not a "
+          "{{\"schema\": ..., \"payload\": ...}} object; set "
+          "value.converter.schemas.enable=false for plain JSON values",
+          record.Where());
+    }
+    line_.append(simdjson::minify(payload));
+    return true;
   }
 
   Status Close() override {
@@ -62,6 +104,8 @@ class JsonWriter final : public RecordWriter {
   const bool fields_envelope_;
   EnvelopeEncoder envelopes_;
   JsonValueEncoder values_;
+  const JsonSchemaEnvelope schema_envelope_;
+  simdjson::dom::parser envelope_parser_;
   std::string line_;  // reused across records
   uint64_t written_ = 0;
   bool closed_ = false;

@@ -107,4 +107,8 @@ class Consumer {
   bool closed_ = false;
 };
 
+// The names among `props` that librdkafka does not know at all (Java-client properties
+// such as max.poll.records, which Connect configs carry). Values are not checked here.
+std::vector<std::string> UnknownClientProperties(const std::map<std::string, std::string>& props);
+
 }  // namespace tributary

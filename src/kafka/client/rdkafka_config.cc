@@ -1,5 +1,9 @@
 #include "kafka/client/rdkafka_config.h"
 
+#include <vector>
+
+#include "kafka/client/consumer.h"
+
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
@@ -33,6 +37,20 @@ Result<rd_kafka_conf_t*> MakeRdKafkaConf(const std::map<std::string, std::string
   }
   rd_kafka_conf_set_log_cb(conf, LogToSpdlog);
   return conf;
+}
+
+std::vector<std::string> UnknownClientProperties(const std::map<std::string, std::string>& props) {
+  std::vector<std::string> unknown;
+  rd_kafka_conf_t* probe = rd_kafka_conf_new();
+  char errstr[512];
+  for (const auto& [k, v] : props) {
+    if (rd_kafka_conf_set(probe, k.c_str(), v.c_str(), errstr, sizeof(errstr)) ==
+        RD_KAFKA_CONF_UNKNOWN) {
+      unknown.push_back(k);
+    }
+  }
+  rd_kafka_conf_destroy(probe);
+  return unknown;
 }
 
 }  // namespace tributary
