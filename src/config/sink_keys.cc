@@ -119,7 +119,9 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.storage.StringConverter",
        .group = "Connector",
-       .doc = "Accepted for compatibility; keys are not written by JsonFormat."},
+       .doc = "How keys are written in envelopes (`store.envelope`): `StringConverter` a JSON "
+              "string, `ByteArrayConverter` base64, `JsonConverter` the JSON as it is. Bare "
+              "JsonFormat values carry no key."},
       // --- Kafka ---
       {.name = "bootstrap.servers",
        .type = ConfigType::kList,
@@ -334,7 +336,7 @@ const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
     for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
-                      ErrorKeys, ServerKeys, TransformKeys}) {
+                      ErrorKeys, ServerKeys, TransformKeys, EnvelopeSinkKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -1,0 +1,36 @@
+#include "source/object_reader.h"
+
+#include "format/codec/decompress.h"
+#include "source/row_readers.h"
+
+namespace tributary {
+
+Result<std::unique_ptr<RecordReader>> MakeColumnarReader(FormatKind kind, const std::string& name,
+                                                         std::string /*bytes*/) {
+  // COLUMNAR HOOK: return MakeAvroReader(name, bytes) / MakeParquetReader(name, bytes).
+  return InvalidArgument(
+      "{}: {} input needs the columnar readers (src/format/reader/avro_reader.h, "
+      "parquet_reader.h), which this build does not include yet",
+      name, kind == FormatKind::kAvro ? "Avro" : "Parquet");
+}
+
+Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
+                                                 Codec configured, const std::string& key) {
+  ASSIGN_OR_RETURN(std::string raw, store.Get(key));
+  FormatKind kind = format.kind;
+  if (key.ends_with(".avro")) kind = FormatKind::kAvro;
+  if (key.ends_with(".parquet")) kind = FormatKind::kParquet;
+  if (kind == FormatKind::kAvro || kind == FormatKind::kParquet) {
+    return MakeColumnarReader(kind, key, std::move(raw));
+  }
+  Codec codec = CodecFromKey(key).first;
+  // A name without any extension (an Aiven template may have none): the configured codec.
+  if (codec == Codec::kNone && key.find('.', key.rfind('/') + 1) == std::string::npos) {
+    codec = configured;
+  }
+  if (codec == Codec::kSnappy || codec == Codec::kSnappyJava) codec = DetectSnappyFraming(raw);
+  ASSIGN_OR_RETURN(std::string plain, Decompress(codec, raw, key));
+  return MakeRowReader(format, key, std::move(plain));
+}
+
+}  // namespace tributary

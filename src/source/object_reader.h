@@ -1,0 +1,32 @@
+// Opens one data object for reading: fetches it, decompresses it by its extension (or
+// the configured codec when the key has none), and returns the reader of its format.
+//
+// The single place where format kinds map to readers: row formats go to
+// MakeRowReader (row_readers.h); Avro and Parquet go to MakeColumnarReader below.
+//
+// Thread safety: functions; the store is used from the calling thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "format/reader/record_reader.h"
+#include "objstore/object_store.h"
+#include "format/codec/codec.h"
+#include "format/format_options.h"
+
+namespace tributary {
+
+// COLUMNAR HOOK: the Avro container and Parquet readers (src/format/reader/avro_reader.*,
+// parquet_reader.*, another branch) plug in here, keyed by format kind. Until they are
+// wired in, InvalidArgument naming the object.
+Result<std::unique_ptr<RecordReader>> MakeColumnarReader(FormatKind kind, const std::string& name,
+                                                         std::string bytes);
+
+// `codec` is the configured one (s3.compression.type), used for keys without any
+// extension; otherwise the key's codec extension decides.
+Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
+                                                 Codec codec, const std::string& key);
+
+}  // namespace tributary

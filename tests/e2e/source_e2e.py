@@ -1,0 +1,145 @@
+"""Issue #11 acceptance: `tributary source` replays what the sink wrote.
+
+- Round trip: kafka-python produces records with keys, headers and timestamps to three
+  partitions → sink (JSON envelopes) → radosgw → source into a new topic → kafka-python
+  (read_committed) finds the same records per partition, in the same order, with the same
+  keys, headers and timestamps. The first source run is killed with SIGKILL mid-replay and
+  restarted: no duplicates and no gaps.
+- A Confluent connector layout (keys as that connector names them, bare JSON values, no
+  Tributary metadata), written by boto3, replays in offset order whatever the listing
+  order; a target with too few partitions is refused naming the topic and both counts.
+"""
+import json
+import os
+import time
+import unittest
+
+import harness
+import source_harness as sh
+
+PARTITIONS = 3
+N = 3000
+
+
+def record(i):
+    return {
+        "partition": i % PARTITIONS,
+        "key": None if i % 10 == 0 else f"key-{i}".encode(),
+        "value": json.dumps({"id": i, "note": "é" * (i % 3)}).encode(),
+        "headers": [] if i % 7 == 0 else [("trace", f"t{i}".encode()), ("n", None)],
+        "timestamp_ms": 1_700_000_000_000 + i * 1000,
+    }
+
+
+class SourceE2E(unittest.TestCase):
+    def test_round_trip_envelopes_through_radosgw_with_kill9_and_resume(self):
+        work = harness.temp_dir("source-rt")
+        records = [record(i) for i in range(N)]
+        with harness.MockKafka({"orders": PARTITIONS, "orders-copy": PARTITIONS}) as kafka, \
+                harness.S3Bucket() as bucket:
+            sh.produce(kafka.bootstrap, "orders", records)
+            sink_cfg = {
+                "name": "archive", "topics": "orders", "bootstrap.servers": kafka.bootstrap,
+                "format.class": "JsonFormat", "store.envelope": "true", "flush.size": 100,
+                "s3.compression.type": "gzip",
+                "consumer.override.session.timeout.ms": 6000,
+                **sh.s3_config(bucket.name),
+            }
+            with harness.Sink(sink_cfg, work) as sink:
+                harness.wait_until(
+                    lambda: len([k for k in bucket.keys("topics/orders/")]) == N // 100, 120,
+                    "the sink's 30 objects", proc=sink.proc)
+                sink.stop()
+
+            # The source config is the sink's plus the target.
+            source_cfg = dict(sink_cfg, **{"topic.mapping": "orders:orders-copy",
+                                           "source.checkpoint.records": 150,
+                                           "source.checkpoint.interval.ms": 200,
+                                           "source.max.poll.records": 50})
+            dry = sh.run_source(source_cfg, work, ["--dry-run"])
+            self.assertEqual(dry.returncode, 0, dry.stderr)
+            self.assertIn(f"total: {PARTITIONS} partitions, 30 objects, {N} records", dry.stdout)
+            self.assertIn("orders-1 -> orders-copy-1: 10 objects, offsets 0..999, 1000 records",
+                          dry.stdout)
+
+            # First run, throttled, killed once a checkpoint past the start exists.
+            slow = dict(source_cfg, **{"source.max.records.per.second": 1500})
+            proc = sh.start_source(slow, work, "source-1")
+            checkpoint_key = "_tributary/source/archive/checkpoint.json"
+
+            def progressed():
+                try:
+                    body = bucket.client.get_object(Bucket=bucket.name,
+                                                    Key=checkpoint_key)["Body"].read()
+                except Exception:
+                    return False
+                return sum(p["read"] for p in json.loads(body)["positions"]) >= 600
+            harness.wait_until(progressed, 60, "a checkpoint past 600 records", proc=proc,
+                               interval=0.1)
+            time.sleep(0.15)  # land the kill between checkpoints, with records in flight
+            sh.kill9(proc)
+            partial = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
+            self.assertLess(sum(len(v) for v in partial.values()), N, "killed too late")
+
+            again = sh.run_source(source_cfg, work)
+            self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+            self.assertIn("records/s", again.stderr)  # the progress line
+
+            got = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
+            for p in range(PARTITIONS):
+                want = [(r["key"], r["value"], [(h, v) for h, v in r["headers"]], r["timestamp_ms"])
+                        for r in records if r["partition"] == p]
+                have = [(k, v, [(h, hv) for h, hv in hs], ts) for k, v, hs, ts in got[p]]
+                self.assertEqual(len(have), len(want), f"partition {p}: duplicates or gaps")
+                self.assertEqual(have, want, f"partition {p}: records differ")
+
+            # A third run finds nothing left to do and produces nothing.
+            third = sh.run_source(source_cfg, work)
+            self.assertEqual(third.returncode, 0, third.stderr)
+            self.assertIn("source: 0 records produced", third.stdout)
+        harness.remove_tree(work)
+
+    def test_confluent_layout_bare_values_in_offset_order(self):
+        work = harness.temp_dir("source-confluent")
+        with harness.MockKafka({"legacy": 2, "legacy-copy": 2, "narrow": 1}) as kafka, \
+                harness.S3Bucket() as bucket:
+            # As the Confluent S3 sink names objects: <dir>/<topic>/partition=<p>/
+            # <topic>+<p>+<start offset, 10 digits>.json, one JSON value per line.
+            # Start offsets chosen so that listing order (lexicographic) is not offset order.
+            expected = {0: [], 1: []}
+            for p in range(2):
+                for start in (0, 7, 20, 100):
+                    values = [json.dumps({"p": p, "o": start + i}) for i in range(5)]
+                    expected[p] += values
+                    bucket.client.put_object(
+                        Bucket=bucket.name,
+                        Key=f"confluent/legacy/partition={p}/legacy+{p}+{start:010d}.json",
+                        Body=("\n".join(values) + "\n").encode())
+            # A side file and a foreign object are not data objects of the layout.
+            bucket.client.put_object(Bucket=bucket.name,
+                                     Key="confluent/legacy/partition=0/legacy+0+0000000000.keys.json",
+                                     Body=b"k\n")
+            config = {
+                "name": "legacy-replay", "topics": "legacy", "topics.dir": "confluent",
+                "bootstrap.servers": kafka.bootstrap,
+                "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+                "topic.mapping": "legacy:legacy-copy",
+                **sh.s3_config(bucket.name),
+            }
+            out = sh.run_source(config, work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "legacy-copy", 2)
+            for p in range(2):
+                self.assertEqual([v.decode() for _, v, _, _ in got[p]], expected[p])
+                self.assertTrue(all(k is None for k, _, _, _ in got[p]))
+
+            narrow = sh.run_source(dict(config, **{"topic.mapping": "legacy:narrow",
+                                                   "name": "narrow"}), work)
+            self.assertEqual(narrow.returncode, 2, narrow.stderr)
+            self.assertIn("target topic narrow has 1 partitions", narrow.stderr)
+            self.assertIn("partition 1", narrow.stderr)
+        harness.remove_tree(work)
+
+
+if __name__ == "__main__":
+    unittest.main()
