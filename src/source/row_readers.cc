@@ -3,7 +3,7 @@
 #include <charconv>
 
 #include "common/base64.h"
-#include "common/civil_time.h"
+#include "sink/time_format.h"
 #include "source/json_scan.h"
 
 namespace tributary {
@@ -441,29 +441,6 @@ class CsvReader final : public SplitReader {
 };
 
 }  // namespace
-
-Result<int64_t> ParseIsoInstant(std::string_view t) {
-  // yyyy-MM-ddTHH:mm:ss[.SSS...]Z
-  auto num = [&](size_t at, size_t len, int* v) {
-    if (at + len > t.size()) return false;
-    auto [p, ec] = std::from_chars(t.data() + at, t.data() + at + len, *v);
-    return ec == std::errc() && p == t.data() + at + len;
-  };
-  int y, mo, d, h, mi, s;
-  if (t.size() < 20 || !num(0, 4, &y) || t[4] != '-' || !num(5, 2, &mo) || t[7] != '-' ||
-      !num(8, 2, &d) || t[10] != 'T' || !num(11, 2, &h) || t[13] != ':' || !num(14, 2, &mi) ||
-      t[16] != ':' || !num(17, 2, &s) || t.back() != 'Z') {
-    return InvalidArgument("expected an ISO-8601 instant like 2023-11-14T22:13:20.123Z, got '{}'",
-                           t);
-  }
-  int64_t ms = 0;
-  if (t[19] == '.') {
-    std::string_view frac = t.substr(20, t.size() - 21);
-    int scale = 100;
-    for (size_t i = 0; i < frac.size() && i < 3; ++i, scale /= 10) ms += (frac[i] - '0') * scale;
-  }
-  return (DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000 + ms;
-}
 
 Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& o, std::string name,
                                                     std::string bytes) {

@@ -36,7 +36,4 @@ namespace tributary {
 Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options,
                                                     std::string name, std::string bytes);
 
-// Parses java.time's ISO_INSTANT text ("2023-11-14T22:13:20.123Z") into epoch ms.
-Result<int64_t> ParseIsoInstant(std::string_view text);
-
 }  // namespace tributary

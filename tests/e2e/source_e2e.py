@@ -10,6 +10,7 @@
   order; a target with too few partitions is refused naming the topic and both counts.
 """
 import json
+import re
 import os
 import time
 import unittest
@@ -26,7 +27,8 @@ def record(i):
         "partition": i % PARTITIONS,
         "key": None if i % 10 == 0 else f"key-{i}".encode(),
         "value": json.dumps({"id": i, "note": "é" * (i % 3)}).encode(),
-        "headers": [] if i % 7 == 0 else [("trace", f"t{i}".encode()), ("n", None)],
+        # (kafka-python cannot send a null header value; the unit tests cover those.)
+        "headers": [] if i % 7 == 0 else [("trace", f"t{i}".encode()), ("n", b"")],
         "timestamp_ms": 1_700_000_000_000 + i * 1000,
     }
 
@@ -67,22 +69,34 @@ class SourceE2E(unittest.TestCase):
             proc = sh.start_source(slow, work, "source-1")
             checkpoint_key = "_tributary/source/archive/checkpoint.json"
 
-            def progressed():
+            def checkpoint_read():
                 try:
                     body = bucket.client.get_object(Bucket=bucket.name,
                                                     Key=checkpoint_key)["Body"].read()
                 except Exception:
-                    return False
-                return sum(p["read"] for p in json.loads(body)["positions"]) >= 600
-            harness.wait_until(progressed, 60, "a checkpoint past 600 records", proc=proc,
-                               interval=0.1)
-            time.sleep(0.15)  # land the kill between checkpoints, with records in flight
+                    return 0
+                return sum(p["read"] for p in json.loads(body)["positions"])
+
+            # Kill once a checkpoint past 300 records exists and the target already holds
+            # records produced after it (so the restart must settle them).
+            harness.wait_until(
+                lambda: checkpoint_read() >= 300 and
+                sh.end_offsets(kafka.bootstrap, "orders-copy", PARTITIONS) >
+                checkpoint_read() + 30,
+                60, "records produced past a checkpoint", proc=proc, interval=0.02)
             sh.kill9(proc)
             partial = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
             self.assertLess(sum(len(v) for v in partial.values()), N, "killed too late")
 
             again = sh.run_source(source_cfg, work)
             self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
+            print(f"partial {sum(len(v) for v in partial.values())}; restart: {again.stdout.strip()}")
+            produced, settled = map(int, re.search(
+                r"source: (\d+) records produced \((\d+) already in the target",
+                again.stdout).groups())
+            self.assertGreater(produced, 0)
+            self.assertGreater(settled, 0, "the restart found nothing to settle")
+            self.assertLess(produced, N)
             self.assertIn("records/s", again.stderr)  # the progress line
 
             got = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
@@ -101,7 +115,8 @@ class SourceE2E(unittest.TestCase):
 
     def test_confluent_layout_bare_values_in_offset_order(self):
         work = harness.temp_dir("source-confluent")
-        with harness.MockKafka({"legacy": 2, "legacy-copy": 2, "narrow": 1}) as kafka, \
+        with harness.MockKafka({"legacy": 2, "legacy-copy": 2, "legacy-filtered": 2,
+                                "narrow": 1}) as kafka, \
                 harness.S3Bucket() as bucket:
             # As the Confluent S3 sink names objects: <dir>/<topic>/partition=<p>/
             # <topic>+<p>+<start offset, 10 digits>.json, one JSON value per line.
@@ -132,6 +147,28 @@ class SourceE2E(unittest.TestCase):
             for p in range(2):
                 self.assertEqual([v.decode() for _, v, _, _ in got[p]], expected[p])
                 self.assertTrue(all(k is None for k, _, _, _ in got[p]))
+
+            # Filters, without transactions (as for `tributary broker`): partition 0's
+            # objects only, offsets 5..24 of the ones that exist (0-4, 7-11, 20-24, 100-104).
+            filtered = sh.run_source(dict(config, **{
+                "name": "legacy-filtered", "topic.mapping": "legacy:legacy-filtered",
+                "source.transactions": "false", "source.offset.from": 5,
+                "source.offset.to": 24, "source.object.pattern": "partition=0/"}), work)
+            self.assertEqual(filtered.returncode, 0, filtered.stdout + filtered.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "legacy-filtered", 2)
+            self.assertEqual([json.loads(v)["o"] for _, v, _, _ in got[0]],
+                             list(range(7, 12)) + list(range(20, 25)))
+            self.assertEqual(got[1], [])
+
+            # Key hashing fits any partition count: keyless records go to their original
+            # partition modulo the target's count (1 here).
+            hashed = sh.run_source(dict(config, **{"name": "legacy-hashed",
+                                                   "topic.mapping": "legacy:narrow",
+                                                   "source.partitioning": "key_hash"}), work)
+            self.assertEqual(hashed.returncode, 0, hashed.stdout + hashed.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "narrow", 1)
+            self.assertEqual(sorted(v.decode() for _, v, _, _ in got[0]),
+                             sorted(expected[0] + expected[1]))
 
             narrow = sh.run_source(dict(config, **{"topic.mapping": "legacy:narrow",
                                                    "name": "narrow"}), work)

@@ -4,6 +4,7 @@ source as a child process, and a sink config writing envelopes to radosgw."""
 import os
 import signal
 import subprocess
+import time
 
 import harness
 
@@ -23,26 +24,49 @@ def produce(bootstrap, topic, records):
 
 
 def read_partitions(bootstrap, topic, partitions):
-    """{partition: [(key, value, headers, timestamp_ms)]} up to each end offset, read with
-    isolation_level=read_committed."""
-    from kafka import KafkaConsumer, TopicPartition
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
-                             isolation_level="read_committed", api_version=(2, 5, 0),
-                             auto_offset_reset="earliest", consumer_timeout_ms=3000)
-    tps = [TopicPartition(topic, p) for p in range(partitions)]
-    consumer.assign(tps)
-    consumer.seek_to_beginning(*tps)
-    ends = consumer.end_offsets(tps)
+    """{partition: [(key, value, headers, timestamp_ms)]} up to each partition's end, read
+    with isolation.level=read_committed by python3-confluent-kafka (kafka-python 2.0.2 has
+    no read_committed)."""
+    from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING, KafkaError
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "source-e2e-reader",
+                         "enable.auto.commit": False, "isolation.level": "read_committed",
+                         "enable.partition.eof": True})
     out = {p: [] for p in range(partitions)}
-    idle = 0
-    while any(consumer.position(tp) < ends[tp] for tp in tps) and idle < 10:
-        batch = consumer.poll(timeout_ms=1000, max_records=5000)
-        idle = 0 if batch else idle + 1
-        for tp, messages in batch.items():
-            for m in messages:
-                out[tp.partition].append((m.key, m.value, list(m.headers), m.timestamp))
+    pending = set()
+    tps = []
+    for p in range(partitions):
+        low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+        if high > low:
+            pending.add(p)
+        tps.append(TopicPartition(topic, p, OFFSET_BEGINNING))
+    consumer.assign(tps)
+    deadline = time.monotonic() + 60
+    while pending and time.monotonic() < deadline:
+        m = consumer.poll(1.0)
+        if m is None:
+            continue
+        if m.error():
+            if m.error().code() == KafkaError._PARTITION_EOF:
+                pending.discard(m.partition())
+                continue
+            raise AssertionError(f"reading {topic}: {m.error()}")
+        out[m.partition()].append((m.key(), m.value(), list(m.headers() or []),
+                                   m.timestamp()[1]))
     consumer.close()
+    if pending:
+        raise AssertionError(f"reading {topic}: partitions {pending} did not reach their end")
     return out
+
+
+def end_offsets(bootstrap, topic, partitions):
+    """The sum of the partitions' high watermarks."""
+    from confluent_kafka import Consumer, TopicPartition
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "source-e2e-watermarks"})
+    try:
+        return sum(consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+                   for p in range(partitions))
+    finally:
+        consumer.close()
 
 
 def run_source(config, workdir, extra_args=(), timeout=120):
