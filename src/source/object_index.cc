@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include <re2/re2.h>
 
@@ -129,6 +130,7 @@ std::optional<ParsedObjectName> ObjectNameParser::Parse(std::string_view key) co
     return std::nullopt;
   }
   if (!ToInt(part, &out.partition) || !ToInt(offset, &out.start_offset)) return std::nullopt;
+  out.extension = std::string(ext);
   return out;
 }
 
@@ -168,8 +170,10 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
   std::unique_ptr<RE2> pattern;
   if (!config.replay.object_pattern.empty()) pattern = std::make_unique<RE2>(config.replay.object_pattern);
   ObjectIndex index;
+  std::set<std::string> listed_keys;
   for (const auto& prefix : parser.ListPrefixes(regex ? std::vector<std::string>{} : sink.topics)) {
     ASSIGN_OR_RETURN(auto listed, store.ListAll(prefix));
+    for (const auto& info : listed) listed_keys.insert(info.key);
     for (auto& info : listed) {
       const std::string& key = info.key;
       if (key.starts_with(sink.journal_prefix + "/") ||
@@ -205,10 +209,19 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
       o.min_timestamp_ms = MetaInt(head.metadata, "tributary-min-timestamp");
       o.max_timestamp_ms = MetaInt(head.metadata, "tributary-max-timestamp");
       if (head.last_modified_ms > 0) o.last_modified_ms = head.last_modified_ms;
+      if (name->extension.starts_with(".json")) {
+        const std::string base = key.substr(0, key.size() - name->extension.size());
+        o.keys_key = base + ".keys" + name->extension;
+      }
       index.partitions[o.tp].push_back(std::move(o));
     }
   }
-  for (auto& [tp, objects] : index.partitions) OrderObjects(&objects, config.replay.ordering);
+  for (auto& [tp, objects] : index.partitions) {
+    for (auto& o : objects) {
+      if (!o.keys_key.empty() && !listed_keys.count(o.keys_key)) o.keys_key.clear();
+    }
+    OrderObjects(&objects, config.replay.ordering);
+  }
   return index;
 }
 

@@ -6,7 +6,7 @@
 // (docs/object-layout.md: first/last offset, record count, timestamps), and orders every
 // topic-partition's objects by start offset (from the name; never the listing order), or
 // by LastModified with source.ordering=last_modified. Keys that do not parse, side files
-// (`.keys.` / `.headers.`), the sink's journal and the source's checkpoints are skipped.
+// (`.keys.` / `.headers.`; a JSON keys file is attached to its object), the sink's journal and the source's checkpoints are skipped.
 //
 // Thread safety: functions on values; the store is used from the calling thread.
 #pragma once
@@ -38,12 +38,16 @@ struct SourceObject {
   std::optional<int64_t> max_timestamp_ms;
   int64_t last_modified_ms = 0;
   uint64_t size = 0;
+  // The Confluent key side file (store.kafka.keys), `<base>.keys<extension>`, when it
+  // exists and is JSON lines; "" otherwise.
+  std::string keys_key;
 };
 
 struct ParsedObjectName {
   std::string topic;
   int32_t partition = 0;
   int64_t start_offset = 0;
+  std::string extension;  // Confluent layout: ".json.gz"; "" for templates
 };
 
 // Recognises data object keys of one layout.

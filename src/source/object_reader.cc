@@ -33,4 +33,16 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
   return MakeRowReader(format, key, std::move(plain));
 }
 
+Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store, const FormatOptions& format,
+                                                     const std::string& key) {
+  ASSIGN_OR_RETURN(std::string raw, store.Get(key));
+  Codec codec = CodecFromKey(key).first;
+  if (codec == Codec::kSnappy) codec = DetectSnappyFraming(raw);
+  ASSIGN_OR_RETURN(std::string plain, Decompress(codec, raw, key));
+  FormatOptions keys;
+  keys.kind = FormatKind::kJson;
+  keys.value_encoding = format.key_encoding;
+  return MakeRowReader(keys, key, std::move(plain));
+}
+
 }  // namespace tributary

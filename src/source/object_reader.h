@@ -29,4 +29,9 @@ Result<std::unique_ptr<RecordReader>> MakeColumnarReader(FormatKind kind, const 
 Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
                                                  Codec codec, const std::string& key);
 
+// A reader of a Confluent key side file (JSON lines, one key per record of its data
+// object): each record's `value` is the key, decoded by `format.key_encoding`.
+Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store, const FormatOptions& format,
+                                                     const std::string& key);
+
 }  // namespace tributary

@@ -24,6 +24,7 @@ struct Cursor {
   const std::vector<SourceObject>* objects = nullptr;
   size_t obj = 0;
   std::unique_ptr<RecordReader> reader;
+  std::unique_ptr<RecordReader> keys;  // the object's key side file, when it has one
   int64_t resume_skip = 0;  // records of objects[obj] to pass over when it is opened
   PartitionPosition pos;
   bool done = false;
@@ -246,14 +247,30 @@ class Replay {
       const SourceObject& o = (*c.objects)[c.obj];
       if (!c.reader) {
         ASSIGN_OR_RETURN(c.reader, OpenObject(*store_, config_.format, config_.codec, o.key));
+        if (!o.keys_key.empty()) {
+          ASSIGN_OR_RETURN(c.keys, OpenKeysObject(*store_, config_.format, o.keys_key));
+        }
         for (; c.resume_skip > 0; --c.resume_skip) {
           ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
           if (!got) break;
+          if (c.keys) RETURN_IF_ERROR(c.keys->Next(&key_rec_).status());
         }
       }
       ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
+      if (c.keys) {
+        ASSIGN_OR_RETURN(bool got_key, c.keys->Next(&key_rec_));
+        if (got != got_key) {
+          return Corruption("{}: the key side file {} holds {} keys than the object has records",
+                            o.key, o.keys_key, got_key ? "more" : "fewer");
+        }
+        if (got) {
+          rec->key = std::move(key_rec_.value);
+          rec->has_key = true;
+        }
+      }
       if (!got) {
         c.reader.reset();
+        c.keys.reset();
         if (c.obj + 1 < c.objects->size()) {
           ++c.obj;
           c.pos.object = (*c.objects)[c.obj].key;
@@ -415,6 +432,7 @@ class Replay {
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_progress_{};
   ReplaySummary summary_;
+  OwnedRecord key_rec_;  // scratch for key side files
 };
 
 }  // namespace

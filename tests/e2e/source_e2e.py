@@ -130,10 +130,18 @@ class SourceE2E(unittest.TestCase):
                         Bucket=bucket.name,
                         Key=f"confluent/legacy/partition={p}/legacy+{p}+{start:010d}.json",
                         Body=("\n".join(values) + "\n").encode())
-            # A side file and a foreign object are not data objects of the layout.
-            bucket.client.put_object(Bucket=bucket.name,
-                                     Key="confluent/legacy/partition=0/legacy+0+0000000000.keys.json",
-                                     Body=b"k\n")
+                    if p == 0:
+                        # store.kafka.keys: the key side file, one JSON key per record
+                        # (StringConverter keys as JSON strings; the second record's null).
+                        keys = [json.dumps(None if i == 1 else f"k-{start + i}")
+                                for i in range(5)]
+                        bucket.client.put_object(
+                            Bucket=bucket.name,
+                            Key=f"confluent/legacy/partition=0/legacy+0+{start:010d}.keys.json",
+                            Body=("\n".join(keys) + "\n").encode())
+            # A foreign object under the prefix is not a data object of the layout.
+            bucket.client.put_object(Bucket=bucket.name, Key="confluent/legacy/notes.txt",
+                                     Body=b"x")
             config = {
                 "name": "legacy-replay", "topics": "legacy", "topics.dir": "confluent",
                 "bootstrap.servers": kafka.bootstrap,
@@ -146,7 +154,10 @@ class SourceE2E(unittest.TestCase):
             got = sh.read_partitions(kafka.bootstrap, "legacy-copy", 2)
             for p in range(2):
                 self.assertEqual([v.decode() for _, v, _, _ in got[p]], expected[p])
-                self.assertTrue(all(k is None for k, _, _, _ in got[p]))
+            self.assertEqual([k for k, _, _, _ in got[0]],
+                             [None if i == 1 else f"k-{s + i}".encode()
+                              for s in (0, 7, 20, 100) for i in range(5)])
+            self.assertTrue(all(k is None for k, _, _, _ in got[1]))
 
             # Filters, without transactions (as for `tributary broker`): partition 0's
             # objects only, offsets 5..24 of the ones that exist (0-4, 7-11, 20-24, 100-104).
