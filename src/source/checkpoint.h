@@ -29,10 +29,10 @@
 namespace tributary {
 
 struct PartitionPosition {
-  std::string object;     // key of the object being read; "" before the first
-  int64_t index = 0;      // next record's index in `object`
+  std::string object;  // key of the object being read; "" before the first
+  int64_t index = 0;   // next record's index in `object`
   int64_t last_offset = -1;
-  int64_t read = 0;       // records read from this partition's objects so far
+  int64_t read = 0;  // records read from this partition's objects so far
   bool operator==(const PartitionPosition&) const = default;
 };
 

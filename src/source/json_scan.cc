@@ -109,8 +109,7 @@ Result<std::string_view> ScanJsonValue(std::string_view t, size_t* pos) {
   }
   // A literal or a number: up to the next delimiter.
   size_t i = start;
-  while (i < t.size() && !IsWs(t[i]) && t[i] != ',' && t[i] != '}' && t[i] != ']' &&
-         t[i] != ':') {
+  while (i < t.size() && !IsWs(t[i]) && t[i] != ',' && t[i] != '}' && t[i] != ']' && t[i] != ':') {
     ++i;
   }
   if (i == start) return Bad(t, start, "expected a value");
@@ -183,14 +182,30 @@ Result<std::string> DecodeJsonString(std::string_view lit) {
     if (i + 2 >= lit.size()) return InvalidArgument("JSON string ends in a backslash");
     char e = lit[++i];
     switch (e) {
-      case '"': out.push_back('"'); break;
-      case '\\': out.push_back('\\'); break;
-      case '/': out.push_back('/'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 't': out.push_back('\t'); break;
+      case '"':
+        out.push_back('"');
+        break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case '/':
+        out.push_back('/');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
       case 'u': {
         uint32_t cp;
         if (!Hex4(lit.substr(i + 1), &cp)) return InvalidArgument("bad \\u escape in JSON string");

@@ -87,8 +87,7 @@ std::optional<ParsedObjectName> ObjectNameParser::Parse(std::string_view key) co
     RE2 re(template_regex_);
     std::vector<re2::StringPiece> groups(re.NumberOfCapturingGroups() + 1);
     if (!re.Match(re2::StringPiece(key.data(), key.size()), 0, key.size(), RE2::ANCHOR_BOTH,
-                  groups.data(),
-                  static_cast<int>(groups.size()))) {
+                  groups.data(), static_cast<int>(groups.size()))) {
       return std::nullopt;
     }
     const auto& names = re.NamedCapturingGroups();
@@ -104,7 +103,8 @@ std::optional<ParsedObjectName> ObjectNameParser::Parse(std::string_view key) co
   }
   // Confluent: [<topics.dir>/]<topic>/<encoded partition>/<topic>+<p>+<offset><ext>
   if (!topics_dir_.empty()) {
-    if (!key.starts_with(topics_dir_) || key.substr(topics_dir_.size()).find(directory_delim_) != 0) {
+    if (!key.starts_with(topics_dir_) ||
+        key.substr(topics_dir_.size()).find(directory_delim_) != 0) {
       return std::nullopt;
     }
     key.remove_prefix(topics_dir_.size() + directory_delim_.size());
@@ -168,7 +168,8 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
   std::unique_ptr<RE2> topic_re;
   if (regex) topic_re = std::make_unique<RE2>(sink.topics.front());
   std::unique_ptr<RE2> pattern;
-  if (!config.replay.object_pattern.empty()) pattern = std::make_unique<RE2>(config.replay.object_pattern);
+  if (!config.replay.object_pattern.empty())
+    pattern = std::make_unique<RE2>(config.replay.object_pattern);
   ObjectIndex index;
   std::set<std::string> listed_keys;
   for (const auto& prefix : parser.ListPrefixes(regex ? std::vector<std::string>{} : sink.topics)) {

@@ -6,7 +6,8 @@
 // (docs/object-layout.md: first/last offset, record count, timestamps), and orders every
 // topic-partition's objects by start offset (from the name; never the listing order), or
 // by LastModified with source.ordering=last_modified. Keys that do not parse, side files
-// (`.keys.` / `.headers.`; a JSON keys file is attached to its object), the sink's journal and the source's checkpoints are skipped.
+// (`.keys.` / `.headers.`; a JSON keys file is attached to its object), the sink's journal and the
+// source's checkpoints are skipped.
 //
 // Thread safety: functions on values; the store is used from the calling thread.
 #pragma once

@@ -33,7 +33,8 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
   return MakeRowReader(format, key, std::move(plain));
 }
 
-Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store, const FormatOptions& format,
+Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
+                                                     const FormatOptions& format,
                                                      const std::string& key) {
   ASSIGN_OR_RETURN(std::string raw, store.Get(key));
   Codec codec = CodecFromKey(key).first;

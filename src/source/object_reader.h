@@ -11,10 +11,10 @@
 #include <string>
 
 #include "common/status.h"
-#include "format/reader/record_reader.h"
-#include "objstore/object_store.h"
 #include "format/codec/codec.h"
 #include "format/format_options.h"
+#include "format/reader/record_reader.h"
+#include "objstore/object_store.h"
 
 namespace tributary {
 
@@ -31,7 +31,8 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
 
 // A reader of a Confluent key side file (JSON lines, one key per record of its data
 // object): each record's `value` is the key, decoded by `format.key_encoding`.
-Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store, const FormatOptions& format,
+Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
+                                                     const FormatOptions& format,
                                                      const std::string& key);
 
 }  // namespace tributary

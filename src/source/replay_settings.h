@@ -25,7 +25,7 @@ struct ReplaySettings {
   std::string name;
   StoreOptions store;
   FormatOptions format;
-  Codec codec = Codec::kNone;  // for keys without a codec extension
+  Codec codec = Codec::kNone;      // for keys without a codec extension
   std::string topics_description;  // for logs
   std::map<std::string, std::string> producer_overrides;
 
@@ -41,7 +41,7 @@ struct ReplaySettings {
   int64_t offset_from = 0;
   int64_t offset_to = -1;  // -1: none
   int64_t timestamp_from = -1;
-  int64_t timestamp_to = -1;  // exclusive
+  int64_t timestamp_to = -1;   // exclusive
   std::string object_pattern;  // RE2, searched
   std::string checkpoint_prefix = "_tributary/source";
   int checkpoint_records = 20000;

@@ -25,7 +25,7 @@ struct Cursor {
   size_t obj = 0;
   std::unique_ptr<RecordReader> reader;
   std::unique_ptr<RecordReader> keys;  // the object's key side file, when it has one
-  int64_t resume_skip = 0;  // records of objects[obj] to pass over when it is opened
+  int64_t resume_skip = 0;             // records of objects[obj] to pass over when it is opened
   PartitionPosition pos;
   bool done = false;
 };
@@ -61,9 +61,9 @@ class Replay {
     }
     const std::string txn_id =
         config_.transactions ? "tributary-source-" + config_.name : std::string();
-    ASSIGN_OR_RETURN(producer_, ReplayProducer::Create(config_.target_bootstrap,
-                                                       config_.producer_overrides, txn_id,
-                                                       kKafkaTimeout));
+    ASSIGN_OR_RETURN(producer_,
+                     ReplayProducer::Create(config_.target_bootstrap, config_.producer_overrides,
+                                            txn_id, kKafkaTimeout));
     RETURN_IF_ERROR(PlanTargets());
 
     // 1. The checkpoint to resume from, or a first one made before anything is produced.
@@ -89,8 +89,8 @@ class Replay {
       std::map<TopicPartition, int64_t> from;
       for (const auto& tp : target_partitions_) from[tp] = cp.targets.at(tp);
       ASSIGN_OR_RETURN(VisibleRecords visible,
-                       ReadVisibleRecords(config_.target_bootstrap,
-                                          config_.producer_overrides, from, kKafkaTimeout));
+                       ReadVisibleRecords(config_.target_bootstrap, config_.producer_overrides,
+                                          from, kKafkaTimeout));
       for (auto& [tp, fps] : visible) {
         if (!fps.empty()) {
           spdlog::info("source: {} holds {} records produced after the checkpoint; skipping them",
@@ -160,14 +160,13 @@ class Replay {
         }
       }
     }
-    std::fprintf(options_.out,
-                 "source: %lld records produced (%lld already in the target, %lld filtered, "
-                 "%lld duplicate offsets skipped) from %lld objects\n",
-                 static_cast<long long>(summary_.produced),
-                 static_cast<long long>(summary_.skipped_settled),
-                 static_cast<long long>(summary_.filtered),
-                 static_cast<long long>(summary_.duplicates),
-                 static_cast<long long>(summary_.objects));
+    std::fprintf(
+        options_.out,
+        "source: %lld records produced (%lld already in the target, %lld filtered, "
+        "%lld duplicate offsets skipped) from %lld objects\n",
+        static_cast<long long>(summary_.produced), static_cast<long long>(summary_.skipped_settled),
+        static_cast<long long>(summary_.filtered), static_cast<long long>(summary_.duplicates),
+        static_cast<long long>(summary_.objects));
     std::fflush(options_.out);
     return summary_;
   }
@@ -196,7 +195,8 @@ class Replay {
     target_counts_ = counts;
     if (config_.partitioning == SourcePartitioning::kKeyHash) {
       for (const auto& [topic, n] : counts) {
-        for (int32_t p = 0; p < n; ++p) target_partitions_.insert(TopicPartition{topic, Partition(p)});
+        for (int32_t p = 0; p < n; ++p)
+          target_partitions_.insert(TopicPartition{topic, Partition(p)});
       }
     }
     return Status::OK();
@@ -218,9 +218,10 @@ class Replay {
           c.resume_skip = c.pos.index;
         } else {
           // The object is gone: continue after the last offset taken.
-          spdlog::warn("source: {}: checkpoint object {} no longer exists; resuming after "
-                       "offset {}",
-                       tp.ToString(), c.pos.object, c.pos.last_offset);
+          spdlog::warn(
+              "source: {}: checkpoint object {} no longer exists; resuming after "
+              "offset {}",
+              tp.ToString(), c.pos.object, c.pos.last_offset);
           i = 0;
           while (i < objects.size() && objects[i].last_offset &&
                  *objects[i].last_offset <= c.pos.last_offset) {
@@ -333,8 +334,8 @@ class Replay {
                                        rec.has_timestamp ? rec.timestamp_ms : -1));
     touched->insert(target);
     ++summary_.produced;
-    bytes_ += static_cast<int64_t>((rec.key ? rec.key->size() : 0) +
-                                   (rec.value ? rec.value->size() : 0));
+    bytes_ +=
+        static_cast<int64_t>((rec.key ? rec.key->size() : 0) + (rec.value ? rec.value->size() : 0));
     Throttle(config_.max_records_per_second, summary_.produced, start_);
     Throttle(config_.max_bytes_per_second, bytes_, start_);
     return true;
@@ -363,8 +364,8 @@ class Replay {
     const int64_t total = KnownTotal();
     std::string line = fmt::format("source: {} records read", read);
     if (total > 0) {
-      line += fmt::format(" of {} ({:.1f}%)", total, 100.0 * static_cast<double>(read) /
-                                                          static_cast<double>(total));
+      line += fmt::format(" of {} ({:.1f}%)", total,
+                          100.0 * static_cast<double>(read) / static_cast<double>(total));
     }
     line += fmt::format(", {} produced, {:.0f} records/s", summary_.produced, rate);
     if (total > 0 && rate > 0 && !final) {
@@ -411,7 +412,8 @@ class Replay {
       records += n;
       counts_known = counts_known && known;
     }
-    std::fprintf(out, "total: %zu partitions, %lld objects, %s records (dry run: nothing produced)\n",
+    std::fprintf(out,
+                 "total: %zu partitions, %lld objects, %s records (dry run: nothing produced)\n",
                  index_.partitions.size(), static_cast<long long>(objects),
                  counts_known ? std::to_string(records).c_str() : "unknown");
     std::fflush(out);

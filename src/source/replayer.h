@@ -38,17 +38,17 @@
 namespace tributary {
 
 struct ReplayOptions {
-  bool dry_run = false;  // list objects, ranges and counts per partition; produce nothing
-  FILE* out = stdout;    // dry-run listing and the final summary
+  bool dry_run = false;     // list objects, ranges and counts per partition; produce nothing
+  FILE* out = stdout;       // dry-run listing and the final summary
   FILE* progress = stderr;  // progress line (records/s, ETA) while replaying; nullptr: none
   const std::atomic<bool>* stop = nullptr;  // set to stop at the next checkpoint
 };
 
 struct ReplaySummary {
-  int64_t produced = 0;           // records sent by this run
-  int64_t skipped_settled = 0;    // already in the target when the run started
-  int64_t filtered = 0;           // outside the offset/time filters
-  int64_t duplicates = 0;         // offsets at or below one already taken (overlapping objects)
+  int64_t produced = 0;         // records sent by this run
+  int64_t skipped_settled = 0;  // already in the target when the run started
+  int64_t filtered = 0;         // outside the offset/time filters
+  int64_t duplicates = 0;       // offsets at or below one already taken (overlapping objects)
   int64_t objects = 0;
 };
 

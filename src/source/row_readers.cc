@@ -34,9 +34,8 @@ Result<std::optional<std::string>> DecodePart(std::string_view lit, ValueEncodin
 
 // True when `members` have the envelope's shape.
 bool IsEnvelope(const std::vector<std::pair<std::string, std::string_view>>& m) {
-  return m.size() == 4 && m[0].first == "key" && m[1].first == "value" &&
-         m[2].first == "headers" && m[3].first == "metadata" && m[3].second.starts_with("{") &&
-         m[2].second.starts_with("{");
+  return m.size() == 4 && m[0].first == "key" && m[1].first == "value" && m[2].first == "headers" &&
+         m[3].first == "metadata" && m[3].second.starts_with("{") && m[2].second.starts_with("{");
 }
 
 Status DecodeEnvelope(const std::vector<std::pair<std::string, std::string_view>>& m,
@@ -308,7 +307,8 @@ class CsvReader final : public SplitReader {
         size_t start = 0;
         while (true) {
           size_t comma = row.find(',', start);
-          fields_.emplace_back(row.substr(start, comma == std::string_view::npos ? comma : comma - start));
+          fields_.emplace_back(
+              row.substr(start, comma == std::string_view::npos ? comma : comma - start));
           if (comma == std::string_view::npos) break;
           start = comma + 1;
         }
@@ -446,9 +446,11 @@ Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& o, std:
                                                     std::string bytes) {
   switch (o.kind) {
     case FormatKind::kJson:
-      return std::unique_ptr<RecordReader>(new JsonLinesReader(o, std::move(name), std::move(bytes)));
+      return std::unique_ptr<RecordReader>(
+          new JsonLinesReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kJsonArray:
-      return std::unique_ptr<RecordReader>(new JsonArrayReader(o, std::move(name), std::move(bytes)));
+      return std::unique_ptr<RecordReader>(
+          new JsonArrayReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kCsv:
       return std::unique_ptr<RecordReader>(new CsvReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kText:

@@ -33,7 +33,7 @@ namespace tributary {
 // A reader over `bytes` (decompressed), named `name` in errors. InvalidArgument for a
 // kind this function does not read (Avro, Parquet) or options it cannot invert (bytes
 // with an empty separator).
-Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options,
-                                                    std::string name, std::string bytes);
+Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options, std::string name,
+                                                    std::string bytes);
 
 }  // namespace tributary

@@ -62,7 +62,8 @@ Result<SourceConfig> SourceConfig::FromRaw(RawConfig raw) {
     }
   }
   auto target = cfg.GetList("target.bootstrap.servers");
-  r.target_bootstrap = target.empty() ? c.sink.bootstrap_servers : cfg.GetString("target.bootstrap.servers");
+  r.target_bootstrap =
+      target.empty() ? c.sink.bootstrap_servers : cfg.GetString("target.bootstrap.servers");
   r.partitioning = ToLower(cfg.GetString("source.partitioning")) == "key_hash"
                        ? SourcePartitioning::kKeyHash
                        : SourcePartitioning::kOriginal;
@@ -99,7 +100,8 @@ Result<SourceConfig> SourceConfig::FromRaw(RawConfig raw) {
   }
   const std::string& dir = c.sink.topics_dir;
   if (r.checkpoint_prefix.empty() ||
-      (!dir.empty() && (r.checkpoint_prefix == dir || r.checkpoint_prefix.starts_with(dir + "/")))) {
+      (!dir.empty() &&
+       (r.checkpoint_prefix == dir || r.checkpoint_prefix.starts_with(dir + "/")))) {
     return InvalidArgument(
         "source.checkpoint.prefix='{}': expected a key prefix outside topics.dir={}",
         r.checkpoint_prefix, dir);

@@ -9,7 +9,7 @@ namespace tributary {
 namespace {
 
 SinkConfig Sink(RawConfig extra) {
-  RawConfig raw = {{"name", "s"}, {"topics", "orders"}, {"bootstrap.servers", "x:1"},
+  RawConfig raw = {{"name", "s"},           {"topics", "orders"}, {"bootstrap.servers", "x:1"},
                    {"s3.bucket.name", "b"}, {"flush.size", "10"}, {"format.class", "JsonFormat"}};
   for (auto& [k, v] : extra) raw[k] = v;
   if (raw.count("format.output.type")) raw.erase("format.class");
@@ -35,9 +35,10 @@ TEST(ObjectNames, ConfluentLayout) {
 }
 
 TEST(ObjectNames, AivenTemplate) {
-  auto p = ObjectNameParser::Create(Sink(
-      {{"file.name.template", "{{topic}}/{{partition:padding=true}}-{{start_offset:padding=true}}.json.gz"},
-       {"format.output.type", "jsonl"}}));
+  auto p = ObjectNameParser::Create(
+      Sink({{"file.name.template",
+             "{{topic}}/{{partition:padding=true}}-{{start_offset:padding=true}}.json.gz"},
+            {"format.output.type", "jsonl"}}));
   ASSERT_TRUE(p.ok());
   auto n = p->Parse("orders/0000000002-00000000000000001000.json.gz");
   ASSERT_TRUE(n);
@@ -63,8 +64,12 @@ TEST(Ordering, ByStartOffsetNotListingOrderOrByLastModified) {
 }
 
 TEST(SourceConfigTest, SinkConfigPlusTargetIsValidAndErrorsNameKeys) {
-  RawConfig raw = {{"name", "s"}, {"topics", "orders"}, {"bootstrap.servers", "x:1"},
-                   {"s3.bucket.name", "b"}, {"format.class", "JsonFormat"}, {"topic.mapping", "orders:copy"},
+  RawConfig raw = {{"name", "s"},
+                   {"topics", "orders"},
+                   {"bootstrap.servers", "x:1"},
+                   {"s3.bucket.name", "b"},
+                   {"format.class", "JsonFormat"},
+                   {"topic.mapping", "orders:copy"},
                    {"source.partitioning", "key_hash"}};
   auto c = SourceConfig::FromRaw(raw);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -72,12 +77,12 @@ TEST(SourceConfigTest, SinkConfigPlusTargetIsValidAndErrorsNameKeys) {
   EXPECT_EQ(c->replay.TargetTopic("other"), "other");
   EXPECT_EQ(c->replay.partitioning, SourcePartitioning::kKeyHash);
   EXPECT_EQ(c->replay.CheckpointKey(), "_tributary/source/s/checkpoint.json");
-  for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"topic.mapping", "orders"},
-           {"source.ordering", "random"},
-           {"source.object.pattern", "(["},
-           {"source.max.poll.records", "0"},
-           {"source.checkpoint.prefix", "topics/x"}}) {
+  for (auto [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"topic.mapping", "orders"},
+                                                        {"source.ordering", "random"},
+                                                        {"source.object.pattern", "(["},
+                                                        {"source.max.poll.records", "0"},
+                                                        {"source.checkpoint.prefix", "topics/x"}}) {
     RawConfig bad = raw;
     bad[key] = value;
     auto r = SourceConfig::FromRaw(bad);

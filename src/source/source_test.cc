@@ -40,13 +40,25 @@ std::string Write(const FormatOptions& o, const std::vector<Record>& records) {
 
 std::vector<Record> Sample() {
   std::vector<Record> v;
-  Record a{.topic = "orders", .partition = Partition(2), .offset = Offset(41),
-           .timestamp_ms = 1700000000123, .key = "k1", .value = R"({"id": 7, "s":"a\nb"})"};
+  Record a{.topic = "orders",
+           .partition = Partition(2),
+           .offset = Offset(41),
+           .timestamp_ms = 1700000000123,
+           .key = "k1",
+           .value = R"({"id": 7, "s":"a\nb"})"};
   a.headers = {{"trace", "abc"}, {"gone", std::nullopt}};
-  Record b{.topic = "orders", .partition = Partition(2), .offset = Offset(43),
-           .timestamp_ms = -1, .key = std::nullopt, .value = "[1,2]"};
-  Record c{.topic = "orders", .partition = Partition(2), .offset = Offset(44),
-           .timestamp_ms = 5, .key = "k\"3", .value = std::nullopt};
+  Record b{.topic = "orders",
+           .partition = Partition(2),
+           .offset = Offset(43),
+           .timestamp_ms = -1,
+           .key = std::nullopt,
+           .value = "[1,2]"};
+  Record c{.topic = "orders",
+           .partition = Partition(2),
+           .offset = Offset(44),
+           .timestamp_ms = 5,
+           .key = "k\"3",
+           .value = std::nullopt};
   v.push_back(a);
   v.push_back(b);
   v.push_back(c);
@@ -57,7 +69,8 @@ TEST(RowReaders, EnvelopeJsonLinesRoundTripFromTheSinkWriter) {
   FormatOptions o{.kind = FormatKind::kJson, .envelope = true};
   auto recs = ReadAll(o, Write(o, Sample()));
   ASSERT_EQ(recs.size(), 3u);
-  EXPECT_TRUE(recs[0].has_offset && recs[0].has_key && recs[0].has_headers && recs[0].has_timestamp);
+  EXPECT_TRUE(recs[0].has_offset && recs[0].has_key && recs[0].has_headers &&
+              recs[0].has_timestamp);
   EXPECT_EQ(recs[0].offset, 41);
   EXPECT_EQ(recs[0].partition, 2);
   EXPECT_EQ(recs[0].topic, "orders");
@@ -134,9 +147,8 @@ TEST(RowReaders, CsvBothDialects) {
   EXPECT_EQ(recs[0].timestamp_ms, 1700000000123);
   EXPECT_EQ(recs[0].headers.size(), 2u);
   EXPECT_EQ(recs[2].value, "x,\"y\"\nz");
-  FormatOptions aiven{.kind = FormatKind::kCsv,
-                      .csv_dialect = CsvDialect::kAiven,
-                      .csv_fields = csv.csv_fields};
+  FormatOptions aiven{
+      .kind = FormatKind::kCsv, .csv_dialect = CsvDialect::kAiven, .csv_fields = csv.csv_fields};
   recs = ReadAll(aiven, Write(aiven, Sample()));
   ASSERT_EQ(recs.size(), 3u);
   EXPECT_EQ(recs[0].value, R"({"id": 7, "s":"a\nb"})");
@@ -183,7 +195,8 @@ TEST(CheckpointTest, JsonRoundTrip) {
   Checkpoint c;
   c.source = "s";
   c.batch = 500;
-  c.positions[TopicPartition{"orders", Partition(1)}] = {.object = "k", .index = 3, .last_offset = 9, .read = 10};
+  c.positions[TopicPartition{"orders", Partition(1)}] = {
+      .object = "k", .index = 3, .last_offset = 9, .read = 10};
   c.targets[TopicPartition{"copy", Partition(1)}] = 77;
   auto back = Checkpoint::FromJson(c.ToJson(), "ck");
   ASSERT_TRUE(back.ok()) << back.status().ToString();

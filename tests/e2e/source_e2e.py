@@ -161,11 +161,17 @@ class SourceE2E(unittest.TestCase):
 
             # Filters, without transactions (as for `tributary broker`): partition 0's
             # objects only, offsets 5..24 of the ones that exist (0-4, 7-11, 20-24, 100-104).
+            # Throttled to 5 records/s: the 10 records take about 2 s.
+            started = time.monotonic()
             filtered = sh.run_source(dict(config, **{
                 "name": "legacy-filtered", "topic.mapping": "legacy:legacy-filtered",
                 "source.transactions": "false", "source.offset.from": 5,
-                "source.offset.to": 24, "source.object.pattern": "partition=0/"}), work)
+                "source.offset.to": 24, "source.object.pattern": "partition=0/",
+                "source.max.records.per.second": 5}), work)
             self.assertEqual(filtered.returncode, 0, filtered.stdout + filtered.stderr)
+            self.assertGreater(time.monotonic() - started, 1.7)
+            self.assertIn("10 records produced (0 already in the target, 10 filtered",
+                          filtered.stdout)
             got = sh.read_partitions(kafka.bootstrap, "legacy-filtered", 2)
             self.assertEqual([json.loads(v)["o"] for _, v, _, _ in got[0]],
                              list(range(7, 12)) + list(range(20, 25)))

@@ -16,8 +16,7 @@ Status FromError(rd_kafka_error_t* error, std::string_view what) {
   const rd_kafka_resp_err_t code = rd_kafka_error_code(error);
   rd_kafka_error_destroy(error);
   if (code == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE ||
-      code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
-      code == RD_KAFKA_RESP_ERR_INVALID_REQUEST) {
+      code == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION || code == RD_KAFKA_RESP_ERR_INVALID_REQUEST) {
     return InvalidArgument(
         "{}: {} (the target cluster does not support transactions; set "
         "source.transactions=false)",
@@ -105,9 +104,9 @@ Result<std::unique_ptr<ReplayProducer>> ReplayProducer::Create(
   }
   if (!transactional_id.empty()) {
     self->transactional_ = true;
-    RETURN_IF_ERROR(FromError(
-        rd_kafka_init_transactions(self->rk_, static_cast<int>(timeout.count())),
-        "init transactions (transactional.id " + transactional_id + ")"));
+    RETURN_IF_ERROR(
+        FromError(rd_kafka_init_transactions(self->rk_, static_cast<int>(timeout.count())),
+                  "init transactions (transactional.id " + transactional_id + ")"));
   }
   return self;
 }
@@ -172,8 +171,7 @@ Result<int32_t> ReplayProducer::PartitionCount(const std::string& topic,
                                                std::chrono::milliseconds timeout) {
   rd_kafka_topic_t* t = rd_kafka_topic_new(rk_, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err =
-      rd_kafka_metadata(rk_, 0, t, &md, static_cast<int>(timeout.count()));
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 0, t, &md, static_cast<int>(timeout.count()));
   rd_kafka_topic_destroy(t);
   if (err) return Unavailable("metadata of topic {}: {}", topic, rd_kafka_err2str(err));
   int32_t count = -1;
@@ -186,9 +184,10 @@ Result<int32_t> ReplayProducer::PartitionCount(const std::string& topic,
   }
   rd_kafka_metadata_destroy(md);
   if (count <= 0 || topic_err) {
-    return NotFound("target topic {} does not exist (create it first; the source does not "
-                    "create topics)",
-                    topic);
+    return NotFound(
+        "target topic {} does not exist (create it first; the source does not "
+        "create topics)",
+        topic);
   }
   return count;
 }
@@ -196,9 +195,8 @@ Result<int32_t> ReplayProducer::PartitionCount(const std::string& topic,
 Result<int64_t> ReplayProducer::EndOffset(const TopicPartition& tp,
                                           std::chrono::milliseconds timeout) {
   int64_t low = 0, high = 0;
-  rd_kafka_resp_err_t err =
-      rd_kafka_query_watermark_offsets(rk_, tp.topic.c_str(), tp.partition.value(), &low, &high,
-                                       static_cast<int>(timeout.count()));
+  rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+      rk_, tp.topic.c_str(), tp.partition.value(), &low, &high, static_cast<int>(timeout.count()));
   if (err) return Unavailable("end offset of {}: {}", tp.ToString(), rd_kafka_err2str(err));
   return high;
 }
@@ -241,7 +239,8 @@ Result<VisibleRecords> ReadVisibleRecords(const std::string& bootstrap_servers,
       return Unavailable("end offset of {}: {}", tp.ToString(), rd_kafka_err2str(err));
     }
     if (high <= offset) continue;
-    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition.value())->offset = offset;
+    rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition.value())->offset =
+        offset;
     pending.insert(tp);
   }
   Status status;
