@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <simdjson.h>
+
 namespace tributary {
 namespace {
 
@@ -32,44 +34,6 @@ Status SkipString(std::string_view t, size_t* pos) {
     ++i;
   }
   return Bad(t, *pos, "unterminated string");
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  } else {
-    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
-  }
-}
-
-bool Hex4(std::string_view s, uint32_t* v) {
-  if (s.size() < 4) return false;
-  *v = 0;
-  for (int i = 0; i < 4; ++i) {
-    char c = s[i];
-    uint32_t d;
-    if (c >= '0' && c <= '9') {
-      d = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      d = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      d = c - 'A' + 10;
-    } else {
-      return false;
-    }
-    *v = *v * 16 + d;
-  }
-  return true;
 }
 
 }  // namespace
@@ -171,61 +135,14 @@ Result<std::string> DecodeJsonString(std::string_view lit) {
   if (lit.size() < 2 || lit.front() != '"' || lit.back() != '"') {
     return InvalidArgument("expected a JSON string, got {}", lit.substr(0, 40));
   }
-  std::string out;
-  out.reserve(lit.size());
-  for (size_t i = 1; i + 1 < lit.size(); ++i) {
-    char c = lit[i];
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (i + 2 >= lit.size()) return InvalidArgument("JSON string ends in a backslash");
-    char e = lit[++i];
-    switch (e) {
-      case '"':
-        out.push_back('"');
-        break;
-      case '\\':
-        out.push_back('\\');
-        break;
-      case '/':
-        out.push_back('/');
-        break;
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'u': {
-        uint32_t cp;
-        if (!Hex4(lit.substr(i + 1), &cp)) return InvalidArgument("bad \\u escape in JSON string");
-        i += 4;
-        if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < lit.size() && lit[i + 1] == '\\' &&
-            lit[i + 2] == 'u') {
-          uint32_t lo;
-          if (Hex4(lit.substr(i + 3), &lo) && lo >= 0xdc00 && lo < 0xe000) {
-            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-            i += 6;
-          }
-        }
-        AppendUtf8(cp, &out);
-        break;
-      }
-      default:
-        return InvalidArgument("bad escape \\{} in JSON string", e);
-    }
+  if (lit.find('\\') == std::string_view::npos) return std::string(lit.substr(1, lit.size() - 2));
+  // Escapes: simdjson decodes them (surrogate pairs included). One parser per thread.
+  thread_local simdjson::dom::parser parser;
+  std::string_view decoded;
+  if (parser.parse(lit.data(), lit.size()).get_string().get(decoded)) {
+    return InvalidArgument("bad escape in JSON string {}", lit.substr(0, 40));
   }
-  return out;
+  return std::string(decoded);
 }
 
 Result<int64_t> DecodeJsonInt(std::string_view lit) {
