@@ -1,12 +1,13 @@
 #include "sink/audit.h"
 
 #include <fmt/format.h>
+#include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <map>
 
 #include "common/strings.h"
-#include "format/codec/decompress.h"
 #include "format/jsonl/json_format.h"
 #include "sink/journal.h"
 
@@ -24,6 +25,54 @@ std::optional<int64_t> MetaInt(const std::map<std::string, std::string>& m, cons
   return v;
 }
 
+Result<std::string> Gunzip(std::string_view in, const std::string& key) {
+  z_stream z = {};
+  if (inflateInit2(&z, 15 + 32) != Z_OK) return Status(StatusCode::kInternal, "inflateInit2");
+  std::string out;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  char buf[1 << 16];
+  int rc = Z_OK;
+  while (true) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof(buf);
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof(buf) - z.avail_out);
+    if (rc == Z_STREAM_END) {
+      // Concatenated gzip members are valid gzip.
+      if (z.avail_in == 0) break;
+      inflateReset(&z);
+      continue;
+    }
+    if (rc != Z_OK) break;
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    return Status(StatusCode::kCorruption, fmt::format("{}: not a complete gzip stream", key));
+  }
+  return out;
+}
+
+Result<std::string> Unzstd(std::string_view in, const std::string& key) {
+  ZSTD_DStream* d = ZSTD_createDStream();
+  ZSTD_initDStream(d);
+  std::string out;
+  ZSTD_inBuffer input{in.data(), in.size(), 0};
+  char buf[1 << 16];
+  size_t rc = 0;
+  while (input.pos < input.size) {
+    ZSTD_outBuffer output{buf, sizeof(buf), 0};
+    rc = ZSTD_decompressStream(d, &output, &input);
+    if (ZSTD_isError(rc)) break;
+    out.append(buf, output.pos);
+  }
+  ZSTD_freeDStream(d);
+  if (ZSTD_isError(rc) || rc != 0) {
+    return Status(StatusCode::kCorruption, fmt::format("{}: not a complete zstd stream", key));
+  }
+  return out;
+}
+
 // Counts the records of a row-format object (one per line). Other codecs and
 // formats are not read.
 Result<std::optional<uint64_t>> CountRecords(ObjectStore& store, const std::string& key) {
@@ -31,9 +80,12 @@ Result<std::optional<uint64_t>> CountRecords(ObjectStore& store, const std::stri
   if (EndsWithIgnoreCase(key, ".json") || EndsWithIgnoreCase(key, ".bin") ||
       EndsWithIgnoreCase(key, ".txt") || EndsWithIgnoreCase(key, ".jsonl")) {
     ASSIGN_OR_RETURN(body, store.Get(key));
-  } else if (EndsWithIgnoreCase(key, ".gz") || EndsWithIgnoreCase(key, ".zst")) {
+  } else if (EndsWithIgnoreCase(key, ".gz")) {
     ASSIGN_OR_RETURN(std::string raw, store.Get(key));
-    ASSIGN_OR_RETURN(body, Decompress(CodecFromKey(key).first, raw, key));
+    ASSIGN_OR_RETURN(body, Gunzip(raw, key));
+  } else if (EndsWithIgnoreCase(key, ".zst")) {
+    ASSIGN_OR_RETURN(std::string raw, store.Get(key));
+    ASSIGN_OR_RETURN(body, Unzstd(raw, key));
   } else {
     return std::optional<uint64_t>();
   }
@@ -47,9 +99,10 @@ std::string Range(int64_t a, int64_t b) {
 }
 
 void AnalysePartition(PartitionAudit& p) {
-  std::sort(p.objects.begin(), p.objects.end(), [](const AuditedObject& a, const AuditedObject& b) {
-    return a.first != b.first ? a.first < b.first : a.key < b.key;
-  });
+  std::sort(p.objects.begin(), p.objects.end(),
+            [](const AuditedObject& a, const AuditedObject& b) {
+              return a.first != b.first ? a.first < b.first : a.key < b.key;
+            });
   std::map<int64_t, Segment> flushes;  // by flush-first
   std::vector<Segment> segments;
   for (const auto& o : p.objects) {
@@ -60,8 +113,8 @@ void AnalysePartition(PartitionAudit& p) {
                                        *o.records, *o.records_read));
     }
     if (o.last && o.records && static_cast<uint64_t>(*o.last - o.first + 1) < *o.records) {
-      p.problems.push_back(fmt::format("{}: {} records cannot fit in offsets {}", o.key, *o.records,
-                                       Range(o.first, *o.last)));
+      p.problems.push_back(fmt::format("{}: {} records cannot fit in offsets {}", o.key,
+                                       *o.records, Range(o.first, *o.last)));
     }
     if (o.flush_first) {
       Segment& s = flushes[*o.flush_first];
@@ -135,23 +188,22 @@ void AnalysePartition(PartitionAudit& p) {
       n += o.records.value_or(0);
     }
     if (known && !s.end_inferred && n > static_cast<uint64_t>(s.last - s.first + 1)) {
-      p.problems.push_back(
-          fmt::format("flush {}: {} records in {} offsets: records are "
-                      "duplicated among {}",
-                      Range(s.first, s.last), n, s.last - s.first + 1, fmt::join(s.keys, ", ")));
+      p.problems.push_back(fmt::format("flush {}: {} records in {} offsets: records are "
+                                       "duplicated among {}",
+                                       Range(s.first, s.last), n, s.last - s.first + 1,
+                                       fmt::join(s.keys, ", ")));
     }
   }
   if (p.journal_committed && !segments.empty()) {
     const int64_t end = segments.back().last + 1;
     if (end < *p.journal_committed) {
-      p.problems.push_back(
-          fmt::format("the journal says offsets before {} are written, but the objects end at {}",
-                      *p.journal_committed, end));
+      p.problems.push_back(fmt::format(
+          "the journal says offsets before {} are written, but the objects end at {}",
+          *p.journal_committed, end));
     } else if (end > *p.journal_committed) {
-      p.notes.push_back(
-          fmt::format("objects reach offset {}, past the journal's committed {} "
-                      "(a flush the next owner finishes)",
-                      end - 1, *p.journal_committed));
+      p.notes.push_back(fmt::format("objects reach offset {}, past the journal's committed {} "
+                                    "(a flush the next owner finishes)",
+                                    end - 1, *p.journal_committed));
     }
   }
   p.segments = std::move(segments);
@@ -162,8 +214,8 @@ void AnalysePartition(PartitionAudit& p) {
 std::optional<std::pair<int32_t, int64_t>> ParseDataObjectName(std::string_view name,
                                                                std::string_view topic,
                                                                std::string_view file_delim) {
-  if (!name.starts_with(topic) ||
-      name.substr(topic.size()).substr(0, file_delim.size()) != file_delim) {
+  if (!name.starts_with(topic) || name.substr(topic.size()).substr(0, file_delim.size()) !=
+                                      file_delim) {
     return std::nullopt;
   }
   name.remove_prefix(topic.size() + file_delim.size());
@@ -249,10 +301,10 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
       if (j->has_value()) {
         p.journal_committed = (*j)->record.committed;
         if ((*j)->record.pending) {
-          p.notes.push_back(
-              fmt::format("the journal holds a pending flush of offsets {}..{}; "
-                          "the next owner completes it",
-                          (*j)->record.pending->first, (*j)->record.pending->next - 1));
+          p.notes.push_back(fmt::format("the journal holds a pending flush of offsets {}..{}; "
+                                        "the next owner completes it",
+                                        (*j)->record.pending->first,
+                                        (*j)->record.pending->next - 1));
         }
       }
     }
@@ -275,8 +327,9 @@ std::string AuditReport::ToText() const {
   std::string out;
   if (partitions.empty()) out += fmt::format("{}: no data objects found\n", topic);
   for (const auto& p : partitions) {
-    std::string covered =
-        p.segments.empty() ? "nothing" : Range(p.segments.front().first, p.segments.back().last);
+    std::string covered = p.segments.empty()
+                              ? "nothing"
+                              : Range(p.segments.front().first, p.segments.back().last);
     out += fmt::format("{}-{}: {} objects, {} bytes, {} records, offsets {}: {}\n", topic,
                        p.partition, p.objects.size(), p.bytes, p.records, covered,
                        p.problems.empty() ? "no gap, no overlap" : "PROBLEMS");
