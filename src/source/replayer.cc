@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <set>
@@ -96,7 +97,7 @@ class Replay {
           spdlog::info("source: {} holds {} records produced after the checkpoint; skipping them",
                        tp.ToString(), fps.size());
         }
-        skip_[tp] = std::deque<uint64_t>(fps.begin(), fps.end());
+        skip_[tp] = std::deque<VisibleRecord>(fps.begin(), fps.end());
       }
     }
     RETURN_IF_ERROR(MakeCursors(cp));
@@ -131,14 +132,25 @@ class Replay {
           in_txn = false;
         }
         for (const auto& tp : touched) {
-          ASSIGN_OR_RETURN(cp.targets[tp], producer_->EndOffset(tp, kKafkaTimeout));
+          // A partition still settling resumes at its first record not yet matched;
+          // otherwise at its end.
+          const auto& q = skip_[tp];
+          if (!q.empty()) {
+            cp.targets[tp] = q.front().offset;
+          } else {
+            ASSIGN_OR_RETURN(cp.targets[tp], producer_->EndOffset(tp, kKafkaTimeout));
+          }
         }
         touched.clear();
         for (const auto& c : cursors_) cp.positions[c.source] = c.pos;
         RETURN_IF_ERROR(checkpoints.Save(cp));
-        // The schedule from this checkpoint on may use the configured batch.
-        batch_ = config_.max_poll_records;
-        cp.batch = batch_;
+        // Once nothing is left to settle, the schedule from this checkpoint on may use
+        // the configured batch (until then it must repeat the earlier run's).
+        if (std::all_of(skip_.begin(), skip_.end(),
+                        [](const auto& e) { return e.second.empty(); })) {
+          batch_ = config_.max_poll_records;
+          cp.batch = batch_;
+        }
         since_checkpoint = 0;
         last_checkpoint = Clock::now();
       }
@@ -313,13 +325,14 @@ class Replay {
     auto& q = skip_[target];
     if (!q.empty()) {
       const uint64_t fp = RecordFingerprint(rec.key, rec.value);
-      if (fp != q.front()) {
+      if (fp != q.front().fingerprint) {
         return Corruption(
             "{}: the record of {}@{} differs from the one found at this place in the target "
             "after the checkpoint: another producer writes to it, or the objects changed",
             target.ToString(), c.source.ToString(), offset);
       }
       q.pop_front();
+      touched->insert(target);  // its checkpoint offset moves past the matched record
       ++summary_.skipped_settled;
       return false;
     }
@@ -427,7 +440,8 @@ class Replay {
   std::unique_ptr<ReplayProducer> producer_;
   std::set<TopicPartition> target_partitions_;
   std::map<std::string, int32_t> target_counts_;
-  std::map<TopicPartition, std::deque<uint64_t>> skip_;
+  // Records found in the target after the checkpoint, not yet matched by the schedule.
+  std::map<TopicPartition, std::deque<VisibleRecord>> skip_;
   std::vector<Cursor> cursors_;
   int batch_ = 500;
   int64_t bytes_ = 0;

@@ -64,9 +64,10 @@ class SourceE2E(unittest.TestCase):
             self.assertIn("orders-1 -> orders-copy-1: 10 objects, offsets 0..999, 1000 records",
                           dry.stdout)
 
-            # First run, throttled, killed once a checkpoint past the start exists.
+            # Two throttled runs, each killed (SIGKILL) once a checkpoint has passed where
+            # the previous one stood and the target holds records produced after it, so
+            # that every restart has records to settle.
             slow = dict(source_cfg, **{"source.max.records.per.second": 1500})
-            proc = sh.start_source(slow, work, "source-1")
             checkpoint_key = "_tributary/source/archive/checkpoint.json"
 
             def checkpoint_read():
@@ -77,16 +78,20 @@ class SourceE2E(unittest.TestCase):
                     return 0
                 return sum(p["read"] for p in json.loads(body)["positions"])
 
-            # Kill once a checkpoint past 300 records exists and the target already holds
-            # records produced after it (so the restart must settle them).
-            harness.wait_until(
-                lambda: checkpoint_read() >= 300 and
-                sh.end_offsets(kafka.bootstrap, "orders-copy", PARTITIONS) >
-                checkpoint_read() + 30,
-                60, "records produced past a checkpoint", proc=proc, interval=0.02)
-            sh.kill9(proc)
-            partial = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
-            self.assertLess(sum(len(v) for v in partial.values()), N, "killed too late")
+            for run, past in ((1, 300), (2, 1200)):
+                proc = sh.start_source(slow, work, f"source-{run}")
+                harness.wait_until(
+                    lambda: checkpoint_read() >= past and
+                    sh.end_offsets(kafka.bootstrap, "orders-copy", PARTITIONS) >
+                    checkpoint_read() + 30,
+                    60, f"run {run}: records produced past a checkpoint", proc=proc,
+                    interval=0.02)
+                sh.kill9(proc)
+                if run == 2:
+                    with open(os.path.join(work, "source-2.log")) as f:
+                        self.assertIn("after the checkpoint; skipping them", f.read())
+                partial = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
+                self.assertLess(sum(len(v) for v in partial.values()), N, "killed too late")
 
             again = sh.run_source(source_cfg, work)
             self.assertEqual(again.returncode, 0, again.stdout + again.stderr)

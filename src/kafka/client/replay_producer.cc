@@ -266,7 +266,7 @@ Result<VisibleRecords> ReadVisibleRecords(const std::string& bootstrap_servers,
         std::optional<std::string_view> key, value;
         if (m->key) key = std::string_view(static_cast<const char*>(m->key), m->key_len);
         if (m->payload) value = std::string_view(static_cast<const char*>(m->payload), m->len);
-        out[tp].push_back(RecordFingerprint(key, value));
+        out[tp].push_back({m->offset, RecordFingerprint(key, value)});
       }
       rd_kafka_message_destroy(m);
     }

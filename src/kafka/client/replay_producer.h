@@ -66,9 +66,14 @@ class ReplayProducer {
 };
 
 // What a read_committed consumer sees in each partition of `from` from its offset to the
-// partition's end: one 64-bit fingerprint of key and value per record (control records
-// and, on brokers that report them, aborted transactions' records are not seen).
-using VisibleRecords = std::map<TopicPartition, std::vector<uint64_t>>;
+// partition's end: per record its offset and a 64-bit fingerprint of key and value
+// (control records and, on brokers that report them, aborted transactions' records are
+// not seen).
+struct VisibleRecord {
+  int64_t offset = 0;
+  uint64_t fingerprint = 0;
+};
+using VisibleRecords = std::map<TopicPartition, std::vector<VisibleRecord>>;
 Result<VisibleRecords> ReadVisibleRecords(const std::string& bootstrap_servers,
                                           const std::map<std::string, std::string>& overrides,
                                           const std::map<TopicPartition, int64_t>& from,
