@@ -303,7 +303,9 @@ class Replay {
   // Filters, routes and produces (or skips, when settling) one record.
   Result<bool> Deliver(Cursor& c, OwnedRecord& rec, int64_t offset, bool* in_txn,
                        std::set<TopicPartition>* touched) {
-    if (offset <= c.pos.last_offset) {
+    // Offsets only order a partition with source.ordering=offset; objects ordered by
+    // LastModified may legitimately go back in offsets.
+    if (config_.ordering == SourceOrdering::kOffset && offset <= c.pos.last_offset) {
       ++summary_.duplicates;
       return false;
     }

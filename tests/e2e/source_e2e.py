@@ -144,6 +144,13 @@ class SourceE2E(unittest.TestCase):
                             Bucket=bucket.name,
                             Key=f"confluent/legacy/partition=0/legacy+0+{start:010d}.keys.json",
                             Body=("\n".join(keys) + "\n").encode())
+            # An object that overlaps another (as a connector writes after a rebalance with
+            # other boundaries): offsets 2..4 again, then 5 and 6, which no other has.
+            bucket.client.put_object(
+                Bucket=bucket.name, Key="confluent/legacy/partition=1/legacy+1+0000000002.json",
+                Body=("\n".join(json.dumps({"p": 1, "o": o}) for o in range(2, 7)) + "\n").encode())
+            expected[1] = expected[1][:5] + [json.dumps({"p": 1, "o": o}) for o in (5, 6)] + \
+                expected[1][5:]
             # A foreign object under the prefix is not a data object of the layout.
             bucket.client.put_object(Bucket=bucket.name, Key="confluent/legacy/notes.txt",
                                      Body=b"x")
@@ -156,6 +163,7 @@ class SourceE2E(unittest.TestCase):
             }
             out = sh.run_source(config, work)
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            self.assertIn("3 duplicate offsets skipped", out.stdout)
             got = sh.read_partitions(kafka.bootstrap, "legacy-copy", 2)
             for p in range(2):
                 self.assertEqual([v.decode() for _, v, _, _ in got[p]], expected[p])
@@ -197,6 +205,34 @@ class SourceE2E(unittest.TestCase):
             self.assertEqual(narrow.returncode, 2, narrow.stderr)
             self.assertIn("target topic narrow has 1 partitions", narrow.stderr)
             self.assertIn("partition 1", narrow.stderr)
+        harness.remove_tree(work)
+
+    def test_last_modified_ordering_on_the_local_store(self):
+        """source.ordering=last_modified follows the objects' modification times, for
+        objects whose names' offsets cannot be trusted (written by other tools)."""
+        work = harness.temp_dir("source-lastmod")
+        root = os.path.join(work, "store")
+        part = os.path.join(root, "lake", "topics", "foreign", "partition=0")
+        os.makedirs(part)
+        order = [(30, "third"), (10, "first"), (20, "second")]  # (start offset, label)
+        for i, (start, label) in enumerate(order):
+            path = os.path.join(part, f"foreign+0+{start:010d}.json")
+            with open(path, "w") as f:
+                f.write(json.dumps({"label": label}) + "\n")
+            os.utime(path, (1_700_000_000 + i * 60, 1_700_000_000 + i * 60))
+        with harness.MockKafka({"foreign": 1, "by-offset": 1, "by-time": 1}) as kafka:
+            config = {"name": "foreign", "topics": "foreign", "bootstrap.servers": kafka.bootstrap,
+                      "format.class": "JsonFormat", "store.url": f"file://{root}",
+                      "s3.bucket.name": "lake"}
+            for topic, ordering in (("by-offset", "offset"), ("by-time", "last_modified")):
+                out = sh.run_source(dict(config, **{"name": topic,
+                                                    "topic.mapping": f"foreign:{topic}",
+                                                    "source.ordering": ordering}), work)
+                self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            labels = lambda topic: [json.loads(v)["label"] for _, v, _, _ in
+                                    sh.read_partitions(kafka.bootstrap, topic, 1)[0]]
+            self.assertEqual(labels("by-offset"), ["first", "second", "third"])
+            self.assertEqual(labels("by-time"), ["third", "first", "second"])
         harness.remove_tree(work)
 
 
