@@ -70,37 +70,52 @@ class SourceE2E(unittest.TestCase):
             slow = dict(source_cfg, **{"source.max.records.per.second": 1500})
             checkpoint_key = "_tributary/source/archive/checkpoint.json"
 
-            def checkpoint_read():
+            def checkpoint():
                 try:
                     body = bucket.client.get_object(Bucket=bucket.name,
                                                     Key=checkpoint_key)["Body"].read()
                 except Exception:
-                    return 0
-                return sum(p["read"] for p in json.loads(body)["positions"])
+                    return 0, {}
+                cp = json.loads(body)
+                return (sum(p["read"] for p in cp["positions"]),
+                        {t["partition"]: t["end"] for t in cp["targets"]})
 
+            def ready_to_kill(past):
+                read, ends = checkpoint()
+                produced_after = (sh.end_offsets(kafka.bootstrap, "orders-copy", PARTITIONS) -
+                                  sum(ends.values()))
+                return read >= past and produced_after > 30
+
+            past_runs = []
             for run, past in ((1, 300), (2, 1200)):
                 proc = sh.start_source(slow, work, f"source-{run}")
                 harness.wait_until(
-                    lambda: checkpoint_read() >= past and
-                    sh.end_offsets(kafka.bootstrap, "orders-copy", PARTITIONS) >
-                    checkpoint_read() + 30,
+                    lambda: ready_to_kill(past),
                     60, f"run {run}: records produced past a checkpoint", proc=proc,
                     interval=0.02)
                 sh.kill9(proc)
+                time.sleep(0.5)  # requests already sent reach the broker
+                # What the next run must skip: the records visible after the checkpoint.
+                _, ends = checkpoint()
+                visible = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS, ends)
+                past_runs.append(sum(len(v) for v in visible.values()))
                 if run == 2:
                     with open(os.path.join(work, "source-2.log")) as f:
-                        self.assertIn("after the checkpoint; skipping them", f.read())
+                        log = f.read()
+                    settled = re.findall(r"holds (\d+) records produced after the checkpoint", log)
+                    self.assertEqual(sum(map(int, settled)), past_runs[0])
                 partial = sh.read_partitions(kafka.bootstrap, "orders-copy", PARTITIONS)
                 self.assertLess(sum(len(v) for v in partial.values()), N, "killed too late")
+            self.assertGreater(sum(past_runs), 0, "no kill left records past a checkpoint")
 
             again = sh.run_source(source_cfg, work)
             self.assertEqual(again.returncode, 0, again.stdout + again.stderr)
-            print(f"partial {sum(len(v) for v in partial.values())}; restart: {again.stdout.strip()}")
+            print(f"past checkpoints at the kills: {past_runs}; restart: {again.stdout.strip()}")
             produced, settled = map(int, re.search(
                 r"source: (\d+) records produced \((\d+) already in the target",
                 again.stdout).groups())
             self.assertGreater(produced, 0)
-            self.assertGreater(settled, 0, "the restart found nothing to settle")
+            self.assertEqual(settled, past_runs[-1], "the restart settled other records")
             self.assertLess(produced, N)
             self.assertIn("records/s", again.stderr)  # the progress line
 
@@ -233,6 +248,32 @@ class SourceE2E(unittest.TestCase):
                                     sh.read_partitions(kafka.bootstrap, topic, 1)[0]]
             self.assertEqual(labels("by-offset"), ["first", "second", "third"])
             self.assertEqual(labels("by-time"), ["third", "first", "second"])
+        harness.remove_tree(work)
+
+    def test_into_tributary_broker_without_transactions(self):
+        """`tributary broker` has no transactions: with source.transactions=false the
+        idempotent producer and the checkpoint still replay everything once."""
+        import broker_harness
+        work = harness.temp_dir("source-broker")
+        root = os.path.join(work, "store")
+        part = os.path.join(root, "lake", "topics", "t", "partition=1")
+        os.makedirs(part)
+        values = [json.dumps({"n": i}) for i in range(50)]
+        for start in range(0, 50, 10):
+            with open(os.path.join(part, f"t+1+{start:010d}.json"), "w") as f:
+                f.write("\n".join(values[start:start + 10]) + "\n")
+        with broker_harness.Broker() as broker:
+            from confluent_kafka.admin import AdminClient, NewTopic
+            admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+            admin.create_topics([NewTopic("t-copy", 2, 1)])["t-copy"].result(10)
+            config = {"name": "to-broker", "topics": "t", "bootstrap.servers": broker.bootstrap,
+                      "format.class": "JsonFormat", "store.url": f"file://{root}",
+                      "s3.bucket.name": "lake", "topic.mapping": "t:t-copy"}
+            out = sh.run_source(dict(config, **{"source.transactions": "false"}), work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            got = sh.read_partitions(broker.bootstrap, "t-copy", 2)
+            self.assertEqual([v.decode() for _, v, _, _ in got[1]], values)
+            self.assertEqual(got[0], [])
         harness.remove_tree(work)
 
 

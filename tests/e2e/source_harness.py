@@ -23,10 +23,11 @@ def produce(bootstrap, topic, records):
     producer.close()
 
 
-def read_partitions(bootstrap, topic, partitions):
-    """{partition: [(key, value, headers, timestamp_ms)]} up to each partition's end, read
-    with isolation.level=read_committed by python3-confluent-kafka (kafka-python 2.0.2 has
-    no read_committed)."""
+def read_partitions(bootstrap, topic, partitions, start=None):
+    """{partition: [(key, value, headers, timestamp_ms)]} from `start` ({partition: offset},
+    default the beginning) up to each partition's end, read with
+    isolation.level=read_committed by python3-confluent-kafka (kafka-python 2.0.2 has no
+    read_committed)."""
     from confluent_kafka import Consumer, TopicPartition, OFFSET_BEGINNING, KafkaError
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "source-e2e-reader",
                          "enable.auto.commit": False, "isolation.level": "read_committed",
@@ -36,9 +37,10 @@ def read_partitions(bootstrap, topic, partitions):
     tps = []
     for p in range(partitions):
         low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-        if high > low:
+        first = OFFSET_BEGINNING if start is None else start.get(p, OFFSET_BEGINNING)
+        if high > max(low, 0 if start is None else start.get(p, 0)):
             pending.add(p)
-        tps.append(TopicPartition(topic, p, OFFSET_BEGINNING))
+        tps.append(TopicPartition(topic, p, first))
     consumer.assign(tps)
     deadline = time.monotonic() + 60
     while pending and time.monotonic() < deadline:
