@@ -201,8 +201,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.format.value_encoding = c.value_encoding;
   // store.envelope (issue #11): envelope records, keys encoded by key.converter.
   c.format.envelope = cfg.GetBool("store.envelope");
-  if (const std::string kc = cfg.GetString("key.converter");
-      EndsWithIgnoreCase(kc, "ByteArrayConverter")) {
+  if (const std::string kc = cfg.GetString("key.converter"); !c.format.envelope) {
+    // Other formats keep their key encoding.
+  } else if (EndsWithIgnoreCase(kc, "ByteArrayConverter")) {
     c.format.key_encoding = ValueEncoding::kBytes;
   } else if (EndsWithIgnoreCase(kc, "JsonConverter")) {
     c.format.key_encoding = ValueEncoding::kJson;

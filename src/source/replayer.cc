@@ -77,13 +77,16 @@ class Replay {
       batch_ = config_.max_poll_records;
       cp.batch = batch_;
     }
+    bool added = false;
     for (const auto& tp : target_partitions_) {
       if (!cp.targets.count(tp)) {
-        // Not written by an earlier run: everything from its current end is ours.
+        // Not written by an earlier run: everything from its current end is ours. Saved
+        // before anything is produced to it, so that a crash cannot hide what we add.
         ASSIGN_OR_RETURN(cp.targets[tp], producer_->EndOffset(tp, kKafkaTimeout));
+        added = true;
       }
     }
-    if (!checkpoint) RETURN_IF_ERROR(checkpoints.Save(cp));
+    if (!checkpoint || added) RETURN_IF_ERROR(checkpoints.Save(cp));
 
     // 3. Settle: what became visible after the checkpoint is skipped, record for record.
     {
@@ -143,14 +146,15 @@ class Replay {
         }
         touched.clear();
         for (const auto& c : cursors_) cp.positions[c.source] = c.pos;
-        RETURN_IF_ERROR(checkpoints.Save(cp));
         // Once nothing is left to settle, the schedule from this checkpoint on may use
-        // the configured batch (until then it must repeat the earlier run's).
+        // the configured batch (until then it must repeat the earlier run's); the
+        // checkpoint records the one the schedule after it uses.
         if (std::all_of(skip_.begin(), skip_.end(),
                         [](const auto& e) { return e.second.empty(); })) {
           batch_ = config_.max_poll_records;
-          cp.batch = batch_;
         }
+        cp.batch = batch_;
+        RETURN_IF_ERROR(checkpoints.Save(cp));
         since_checkpoint = 0;
         last_checkpoint = Clock::now();
       }

@@ -19,6 +19,9 @@ Result<SourceConfig> SourceConfig::FromRaw(RawConfig raw) {
   }
   // flush.size is required by the sink; the source never writes files.
   if (!raw.count("flush.size") && !raw.count("file.max.records")) raw["flush.size"] = "1";
+  // Keys in side files and Aiven records decode by key.converter (the sink applies it to
+  // envelopes only, to keep its other outputs as they were).
+  const std::string key_converter = raw.count("key.converter") ? raw["key.converter"] : "";
   auto parsed_own = Config::Parse(SourceConfigTable(), own);
   auto sink = SinkConfig::FromRaw(std::move(raw));
   if (!parsed_own.ok() || !sink.ok()) {
@@ -39,6 +42,11 @@ Result<SourceConfig> SourceConfig::FromRaw(RawConfig raw) {
   r.name = c.sink.name;
   r.store = c.sink.store;
   r.format = c.sink.format;
+  if (EndsWithIgnoreCase(Trim(key_converter), "ByteArrayConverter")) {
+    r.format.key_encoding = ValueEncoding::kBytes;
+  } else if (EndsWithIgnoreCase(Trim(key_converter), "JsonConverter")) {
+    r.format.key_encoding = ValueEncoding::kJson;
+  }
   r.codec = c.sink.codec;
   r.producer_overrides = c.sink.producer_overrides;
   for (const auto& t : c.sink.topics) {
