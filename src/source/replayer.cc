@@ -53,7 +53,7 @@ class Replay {
     CheckpointStore checkpoints(store_, config_.CheckpointKey());
     ASSIGN_OR_RETURN(std::optional<Checkpoint> checkpoint, checkpoints.Load());
     if (options_.dry_run) {
-      PrintPlan(checkpoint);
+      RETURN_IF_ERROR(PrintPlan(checkpoint));
       return summary_;
     }
     if (index_.partitions.empty()) {
@@ -394,11 +394,31 @@ class Replay {
     std::fflush(options_.progress);
   }
 
-  void PrintPlan(const std::optional<Checkpoint>& cp) {
+  // Objects without Tributary's metadata (other writers) are read to count them.
+  Status CountUnknown(SourceObject* o) {
+    if (o->record_count) return Status::OK();
+    ASSIGN_OR_RETURN(auto reader, OpenObject(*store_, config_.format, config_.codec, o->key));
+    OwnedRecord rec;
+    int64_t n = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(bool got, reader->Next(&rec));
+      if (!got) break;
+      o->last_offset = rec.has_offset ? rec.offset : o->start_offset + n;
+      ++n;
+    }
+    o->record_count = n;
+    return Status::OK();
+  }
+
+  Status PrintPlan(const std::optional<Checkpoint>& cp) {
     FILE* out = options_.out;
     int64_t objects = 0, records = 0;
     bool counts_known = true;
-    for (const auto& [tp, list] : index_.partitions) {
+    std::map<TopicPartition, std::vector<SourceObject>> plan = index_.partitions;
+    for (auto& [tp, list] : plan) {
+      for (auto& o : list) RETURN_IF_ERROR(CountUnknown(&o));
+    }
+    for (const auto& [tp, list] : plan) {
       int64_t n = 0;
       bool known = true;
       for (const auto& o : list) {
@@ -437,6 +457,7 @@ class Replay {
                  counts_known ? std::to_string(records).c_str() : "unknown");
     std::fflush(out);
     summary_.objects = objects;
+    return Status::OK();
   }
 
   const ReplaySettings& config_;

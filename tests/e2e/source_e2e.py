@@ -176,6 +176,11 @@ class SourceE2E(unittest.TestCase):
                 "topic.mapping": "legacy:legacy-copy",
                 **sh.s3_config(bucket.name),
             }
+            # Without Tributary's metadata the dry run reads the objects to count them.
+            dry = sh.run_source(config, work, ["--dry-run"])
+            self.assertEqual(dry.returncode, 0, dry.stderr)
+            self.assertIn("legacy-1 -> legacy-copy-1: 5 objects, offsets 0..104, 25 records",
+                          dry.stdout)
             out = sh.run_source(config, work)
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
             self.assertIn("3 duplicate offsets skipped", out.stdout)
