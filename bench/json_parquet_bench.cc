@@ -124,7 +124,7 @@ void ReadBack(const std::vector<std::string>& lines, uint64_t bytes, const char*
   double start = Cpu(RUSAGE_SELF);
   auto reader = tributary::MakeColumnarReader(FormatKind::kParquet, "bench.parquet", out.Release());
   if (!reader.ok()) std::exit(1);
-  tributary::OwnedRecord rec;
+  tributary::ReadRecord rec;
   uint64_t rows = 0, json = 0;
   while (true) {
     auto more = (*reader)->Next(&rec);

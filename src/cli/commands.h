@@ -17,6 +17,7 @@ int RunConfigCommand(const std::vector<std::string>& args);
 int RunVerifyCommand(const std::vector<std::string>& args);
 int RunStatusCommand(const std::vector<std::string>& args);
 int RunBrokerCommand(const std::vector<std::string>& args);
+int RunSourceCommand(const std::vector<std::string>& args);  // source_command.cc (#11)
 
 // Installs SIGINT/SIGTERM handlers that set StopRequested(). A second signal exits at
 // once.

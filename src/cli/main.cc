@@ -26,6 +26,8 @@ constexpr const char* kUsage = R"(usage: tributary [--log-level LEVEL] <command>
 
 commands:
   sink -c FILE         run the S3 sink with a .properties or Connect JSON config
+  source -c FILE [--dry-run]
+                       replay archived objects back into Kafka (docs/source.md)
   status [--watch] [-c FILE | --url URL]
                        show a running sink's partitions, lag, rates and errors
                        (from its REST listener, rest.port)
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
   if (command == "config") return RunConfigCommand(args);
   if (command == "verify") return RunVerifyCommand(args);
   if (command == "broker") return RunBrokerCommand(args);
+  if (command == "source") return RunSourceCommand(args);
   if (command == "version" || command == "--version") {
     std::printf("tributary %s\n", TRIBUTARY_VERSION);
     return 0;

@@ -124,7 +124,9 @@ std::vector<ConfigKey> CoreSinkKeys() {
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.storage.StringConverter",
        .group = "Connector",
-       .doc = "Accepted for compatibility; keys are not written by JsonFormat."},
+       .doc = "How keys are written in envelopes (`store.envelope`): `StringConverter` a JSON "
+              "string, `ByteArrayConverter` base64, `JsonConverter` the JSON as it is. Bare "
+              "JsonFormat values carry no key."},
       // --- Kafka ---
       {.name = "bootstrap.servers",
        .type = ConfigType::kList,
@@ -342,7 +344,8 @@ const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
     for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
-                      ErrorKeys, ServerKeys, TransformKeys, SideFileKeys}) {
+                      ErrorKeys, ServerKeys, TransformKeys, SideFileKeys,
+                      EnvelopeSinkKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -21,6 +21,12 @@ std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
 std::vector<ConfigKey> ServerKeys();       // server_keys.cc (issue #9)
 std::vector<ConfigKey> TransformKeys();    // transform_keys.cc
 std::vector<ConfigKey> SideFileKeys();     // side_file_keys.cc (issue #4)
+std::vector<ConfigKey> EnvelopeSinkKeys();  // source_keys.cc (store.envelope)
+
+// The keys only `tributary source` reads (source_keys.cc); the source reads the sink's
+// table too.
+std::vector<ConfigKey> SourceKeys();
+const ConfigTable& SourceConfigTable();
 
 // Prefixes whose keys are passed through rather than declared one by one.
 const std::vector<std::string>& SinkPassThroughPrefixes();

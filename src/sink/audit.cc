@@ -1,14 +1,13 @@
 #include "sink/audit.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "common/strings.h"
+#include "format/codec/decompress.h"
 #include "format/jsonl/json_format.h"
 #include "sink/journal.h"
 
@@ -26,54 +25,6 @@ std::optional<int64_t> MetaInt(const std::map<std::string, std::string>& m, cons
   return v;
 }
 
-Result<std::string> Gunzip(std::string_view in, const std::string& key) {
-  z_stream z = {};
-  if (inflateInit2(&z, 15 + 32) != Z_OK) return Status(StatusCode::kInternal, "inflateInit2");
-  std::string out;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(in.size());
-  char buf[1 << 16];
-  int rc = Z_OK;
-  while (true) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof(buf);
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof(buf) - z.avail_out);
-    if (rc == Z_STREAM_END) {
-      // Concatenated gzip members are valid gzip.
-      if (z.avail_in == 0) break;
-      inflateReset(&z);
-      continue;
-    }
-    if (rc != Z_OK) break;
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) {
-    return Status(StatusCode::kCorruption, fmt::format("{}: not a complete gzip stream", key));
-  }
-  return out;
-}
-
-Result<std::string> Unzstd(std::string_view in, const std::string& key) {
-  ZSTD_DStream* d = ZSTD_createDStream();
-  ZSTD_initDStream(d);
-  std::string out;
-  ZSTD_inBuffer input{in.data(), in.size(), 0};
-  char buf[1 << 16];
-  size_t rc = 0;
-  while (input.pos < input.size) {
-    ZSTD_outBuffer output{buf, sizeof(buf), 0};
-    rc = ZSTD_decompressStream(d, &output, &input);
-    if (ZSTD_isError(rc)) break;
-    out.append(buf, output.pos);
-  }
-  ZSTD_freeDStream(d);
-  if (ZSTD_isError(rc) || rc != 0) {
-    return Status(StatusCode::kCorruption, fmt::format("{}: not a complete zstd stream", key));
-  }
-  return out;
-}
-
 // Counts the records of a row-format object (one per line). Other codecs and
 // formats are not read.
 Result<std::optional<uint64_t>> CountRecords(ObjectStore& store, const std::string& key) {
@@ -81,12 +32,9 @@ Result<std::optional<uint64_t>> CountRecords(ObjectStore& store, const std::stri
   if (EndsWithIgnoreCase(key, ".json") || EndsWithIgnoreCase(key, ".bin") ||
       EndsWithIgnoreCase(key, ".txt") || EndsWithIgnoreCase(key, ".jsonl")) {
     ASSIGN_OR_RETURN(body, store.Get(key));
-  } else if (EndsWithIgnoreCase(key, ".gz")) {
+  } else if (EndsWithIgnoreCase(key, ".gz") || EndsWithIgnoreCase(key, ".zst")) {
     ASSIGN_OR_RETURN(std::string raw, store.Get(key));
-    ASSIGN_OR_RETURN(body, Gunzip(raw, key));
-  } else if (EndsWithIgnoreCase(key, ".zst")) {
-    ASSIGN_OR_RETURN(std::string raw, store.Get(key));
-    ASSIGN_OR_RETURN(body, Unzstd(raw, key));
+    ASSIGN_OR_RETURN(body, Decompress(CodecFromKey(key).first, raw, key));
   } else {
     return std::optional<uint64_t>();
   }

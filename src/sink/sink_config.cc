@@ -213,6 +213,15 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       : c.partitioner.schema_envelope == SchemaEnvelope::kAlways ? JsonSchemaEnvelope::kAlways
       : c.partitioner.schema_envelope == SchemaEnvelope::kDetect ? JsonSchemaEnvelope::kDetect
                                                                  : JsonSchemaEnvelope::kNone;
+  // store.envelope (issue #11): envelope records, keys encoded by key.converter.
+  c.format.envelope = cfg.GetBool("store.envelope");
+  if (const std::string kc = cfg.GetString("key.converter"); !c.format.envelope) {
+    // Other formats keep their key encoding.
+  } else if (EndsWithIgnoreCase(kc, "ByteArrayConverter")) {
+    c.format.key_encoding = ValueEncoding::kBytes;
+  } else if (EndsWithIgnoreCase(kc, "JsonConverter")) {
+    c.format.key_encoding = ValueEncoding::kJson;
+  }
   // Aiven's dialect: format.output.type selects the format, format.output.* shape records.
   const std::string output_type = ToLower(cfg.GetString("format.output.type"));
   const bool aiven = !output_type.empty() || !cfg.GetString("file.name.template").empty();

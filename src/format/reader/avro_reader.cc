@@ -160,8 +160,8 @@ class AvroReader final : public RecordReader {
     return Status::OK();
   }
 
-  Result<bool> Next(OwnedRecord* out) override {
-    *out = OwnedRecord{};
+  Result<bool> Next(ReadRecord* out) override {
+    *out = ReadRecord{};
     while (left_in_block_ == 0) {
       if (!block_done_) {
         // The previous block's rows are all read; its bytes must be used up too.

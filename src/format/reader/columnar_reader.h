@@ -1,7 +1,7 @@
 // Readers of the columnar formats (Avro object container files, Parquet) behind the
 // RecordReader interface (record_reader.h), for `tributary source` and tests.
 //
-// Each row comes back as OwnedRecord::value holding the row's compact JSON text (one
+// Each row comes back as ReadRecord::value holding the row's compact JSON text (one
 // object per row, members in schema order). The JSON shape, by schema node, is the one
 // Connect's JsonConverter writes without schemas, so that Tributary's own writers
 // (format/schema_record_writer.h) accept it again unchanged:
@@ -30,7 +30,7 @@
 //                                                  as the member name)
 //   ["null", T]                                    the plain value of T, or null
 //
-// Only the value is carried: every has_* flag of the OwnedRecord stays false (no key,
+// Only the value is carried: every has_* flag of the ReadRecord stays false (no key,
 // headers, timestamp, topic, partition or offset per row). Where the file names its
 // Kafka origin (Tributary's `tributary.*` metadata), ColumnarFileInfo exposes it, so
 // the caller can assign offsets.

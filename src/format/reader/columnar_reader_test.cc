@@ -75,7 +75,7 @@ Result<std::vector<std::string>> ReadAll(FormatKind kind, std::string bytes,
                                          std::string name = "obj") {
   ASSIGN_OR_RETURN(auto reader, MakeColumnarReader(kind, std::move(name), std::move(bytes), info));
   std::vector<std::string> rows;
-  OwnedRecord r;
+  ReadRecord r;
   while (true) {
     ASSIGN_OR_RETURN(bool more, reader->Next(&r));
     if (!more) break;

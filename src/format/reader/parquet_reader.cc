@@ -111,8 +111,8 @@ class ParquetReader final : public RecordReader {
     return Status::OK();
   }
 
-  Result<bool> Next(OwnedRecord* out) override {
-    *out = OwnedRecord{};
+  Result<bool> Next(ReadRecord* out) override {
+    *out = ReadRecord{};
     while (rows_left_ == 0) {
       if (group_open_) {
         RETURN_IF_ERROR(CloseRowGroup());

@@ -3,7 +3,7 @@
 //
 // A reader is given the whole object's bytes, already decompressed for row formats
 // (Avro and Parquet carry their own block/page codecs and decompress themselves). It
-// yields OwnedRecords in file order. A field the object does not carry (bare JSON
+// yields ReadRecords in file order. A field the object does not carry (bare JSON
 // values carry no key, columnar files carry no headers) is left unset and its `has_*`
 // flag false; the caller decides where to find it instead (key/header side files,
 // object metadata, the object's name).
@@ -31,7 +31,7 @@
 
 namespace tributary {
 
-struct OwnedRecord {
+struct ReadRecord {
   std::string topic;           // has_topic
   int32_t partition = -1;      // has_partition
   int64_t offset = -1;         // has_offset
@@ -53,7 +53,7 @@ class RecordReader {
   virtual ~RecordReader() = default;
   // Reads the next record into `out` (cleared first). Returns false at the end of the
   // object.
-  virtual Result<bool> Next(OwnedRecord* out) = 0;
+  virtual Result<bool> Next(ReadRecord* out) = 0;
 };
 
 }  // namespace tributary

@@ -1,0 +1,33 @@
+// Opens one data object for reading: fetches it, decompresses it by its extension (or
+// the configured codec when the key has none), and returns the reader of its format.
+//
+// The single place where format kinds map to readers: row formats go to
+// MakeRowReader (row_readers.h); Avro and Parquet go to MakeColumnarReader
+// (format/reader/columnar_reader.h), which reads their own codecs.
+//
+// Thread safety: functions; the store is used from the calling thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "format/codec/codec.h"
+#include "format/format_options.h"
+#include "format/reader/record_reader.h"
+#include "objstore/object_store.h"
+
+namespace tributary {
+
+// `codec` is the configured one (s3.compression.type), used for keys without any
+// extension; otherwise the key's codec extension decides.
+Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
+                                                 Codec codec, const std::string& key);
+
+// A reader of a Confluent key side file (JSON lines, one key per record of its data
+// object): each record's `value` is the key, decoded by `format.key_encoding`.
+Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
+                                                     const FormatOptions& format,
+                                                     const std::string& key);
+
+}  // namespace tributary
