@@ -64,8 +64,14 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, OpenObjectStore(self->config_.store));
   self->store_ = std::make_unique<RetryingStore>(
       std::move(store), std::chrono::duration_cast<std::chrono::milliseconds>(kStoreRetryWindow));
-  self->pool_ = std::make_unique<UploadPool>(
-      kUploadThreads, kUploadThreads * kPartsInFlightPerThread * self->config_.part_size);
+  // Parts in flight are memory too: at most a quarter of buffer.memory.bytes (but always
+  // room for one part), so a flush of thousands of small files cannot pile its buffers
+  // up behind a slow store beyond the budget's reach.
+  const uint64_t in_flight = std::max<uint64_t>(
+      self->config_.part_size,
+      std::min<uint64_t>(kUploadThreads * kPartsInFlightPerThread * self->config_.part_size,
+                         self->config_.buffer_memory_bytes / 4));
+  self->pool_ = std::make_unique<UploadPool>(kUploadThreads, in_flight);
   if (!self->config_.spill_dir.empty()) {
     ASSIGN_OR_RETURN(self->spill_, SpillArea::Open(self->config_.spill_dir, self->config_.name,
                                                    self->config_.spill_max_bytes));

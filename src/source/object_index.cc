@@ -210,9 +210,15 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
       o.min_timestamp_ms = MetaInt(head.metadata, "tributary-min-timestamp");
       o.max_timestamp_ms = MetaInt(head.metadata, "tributary-max-timestamp");
       if (head.last_modified_ms > 0) o.last_modified_ms = head.last_modified_ms;
-      if (name->extension.starts_with(".json")) {
-        const std::string base = key.substr(0, key.size() - name->extension.size());
-        o.keys_key = base + ".keys" + name->extension;
+      // The key side file beside it (sink's store.kafka.keys with JsonFormat keys):
+      // `<base>.keys.json`, with the codec's extension when the keys were compressed,
+      // whatever the data file's format.
+      const std::string base = key.substr(0, key.size() - name->extension.size());
+      for (const char* codec_ext : {"", ".gz", ".zst", ".snappy", ".lz4"}) {
+        if (listed_keys.count(base + ".keys.json" + codec_ext)) {
+          o.keys_key = base + ".keys.json" + codec_ext;
+          break;
+        }
       }
       index.partitions[o.tp].push_back(std::move(o));
     }
