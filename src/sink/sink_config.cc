@@ -304,6 +304,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.flush_bytes = cfg.GetLong("flush.bytes");
   c.max_open_files = cfg.GetInt("partitioner.max.open.files");
   c.buffer_memory_bytes = static_cast<uint64_t>(cfg.GetLong("buffer.memory.bytes"));
+  c.diagnostic_log_interval_ms = cfg.GetLong("diagnostic.log.interval.ms");
   for (const char* key : {"rotate.interval.ms", "rotate.schedule.interval.ms", "flush.bytes"}) {
     if (cfg.GetLong(key) == 0) {
       return InvalidArgument("{}: expected a positive number of {}, or -1 to disable it", key,

@@ -58,6 +58,9 @@ struct SinkConfig {
   int64_t flush_bytes = -1;
   int max_open_files = -1;
   uint64_t buffer_memory_bytes = 256ull << 20;  // buffer.memory.bytes
+  // diagnostic.log.interval.ms (config/server_keys.cc): files open longer than this get
+  // a periodic "waiting for" log line; -1 turns it off.
+  int64_t diagnostic_log_interval_ms = 300'000;
   ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
   std::string journal_prefix = "_tributary/journal";
 
