@@ -96,9 +96,10 @@ class ServerOpsE2ETest(unittest.TestCase):
         with harness.MockKafka(topics={topic: partitions}) as kafka:
             harness.produce_with_kafka_python(kafka.bootstrap, topic, range(records),
                                               partitions, value)
-            cfg = self.config(kafka, topic, flush_size=flush)
-            # A third of the part uploads answer 503 SlowDown once: retried, by reason.
-            cfg.update({"fault.error.rate": "0.3", "fault.error.kinds": "slowdown",
+            cfg = self.config(kafka, topic, flush_size=flush, log_repeat_suppress_ms=1000)
+            # 60% of part uploads answer 503 SlowDown: retried, counted by reason, and
+            # the repeated warnings rate-limited in the log.
+            cfg.update({"fault.error.rate": "0.6", "fault.error.kinds": "slowdown",
                         "fault.operations": "upload_part", "fault.seed": "11"})
             objects = partitions * (per_partition // flush)
             with harness.Sink(cfg, self.workdir) as sink:
@@ -124,7 +125,9 @@ class ServerOpsE2ETest(unittest.TestCase):
                 except AssertionError as e:
                     raise AssertionError(f"{e}: objects, consumed, buffered = {last}; log: "
                                          f"{sink.log_text()[-3000:]}")
-                time.sleep(1.5)  # the asynchronous offset commits are answered
+                # The asynchronous offset commits are answered, and the rate-limited
+                # warnings' window (log.repeat.suppress.ms) ends with a count.
+                time.sleep(2.5)
                 s, types = scrape(rest)
                 code = sink.stop()
             log = sink.log_text()
@@ -173,6 +176,14 @@ class ServerOpsE2ETest(unittest.TestCase):
         self.assertEqual(get(s, "tributary_sink_store_retries_total", reason="throttled"),
                          injected)
         self.assertEqual(total(s, "tributary_sink_store_retries_total"), injected)
+        # Every retry is a warning: all are counted, repeats are logged once with a count.
+        self.assertGreaterEqual(get(s, "tributary_log_messages_total", level="warning"),
+                                injected)
+        retry_lines = [line for line in log.splitlines() if "retrying upload part" in line]
+        self.assertGreaterEqual(injected, 3)
+        self.assertLess(len(retry_lines), injected, "\n".join(retry_lines))
+        self.assertTrue(any("more time(s), not logged" in line for line in retry_lines),
+                        "\n".join(retry_lines))
 
     def test_pause_keeps_the_group_and_rotation_and_resume_loses_nothing(self):
         topic = harness.fresh_name("pause")
