@@ -12,6 +12,7 @@ mock cluster, records produced by kafka-python) with rest.port set.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -254,6 +255,20 @@ class ServerE2ETest(unittest.TestCase):
             with harness.Sink(cfg, self.workdir) as sink:
                 sh.wait_for(lambda: len(object_files(self.root, topic)) >= 4, 60,
                             "the first objects", proc=sink.proc)
+                # While the backlog drains, `tributary status` shows an ETA and partial
+                # progress bars.
+                port = sh.rest_port(sink)
+                seen = []
+
+                def eta_shown():
+                    out = subprocess.run([harness.env_path("TRIBUTARY_BIN"), "status", "--url",
+                                          f"http://127.0.0.1:{port}"],
+                                         capture_output=True, text=True, timeout=30)
+                    seen[:] = [out.stdout]
+                    return re.search(r"; ETA \d", out.stdout) is not None
+
+                sh.wait_for(eta_shown, 8, "an ETA in `tributary status`", proc=sink.proc)
+                self.assertRegex(seen[0], r"\[#*\.+\]\s+\d+%")
                 written_before = len(object_files(self.root, topic))
                 code, elapsed, log = terminate(sink)
             self.assertEqual(code, 0, log)
