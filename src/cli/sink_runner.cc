@@ -228,8 +228,7 @@ void SinkRunner::CollectMetrics() {
   // the S3 client's own retries inside one operation are process-wide counters.
   const s3::RetryStats& s3 = s3::RetryCounters();
   bump(metrics_->StoreRetries("throttled"), s3.throttled.load(), exported_s3_.throttled);
-  bump(metrics_->StoreRetries("server_error"), s3.server_errors.load(),
-       exported_s3_.server_errors);
+  bump(metrics_->StoreRetries("server_error"), s3.server_errors.load(), exported_s3_.server_errors);
   bump(metrics_->StoreRetries("timeout"), s3.timeouts.load(), exported_s3_.timeouts);
   bump(metrics_->StoreRetries("connection"), s3.connection_errors.load(),
        exported_s3_.connection_errors);

@@ -84,8 +84,7 @@ class SinkRunner final : public ConnectorControl {
   // What CollectMetrics last exported, to turn totals into counter increments.
   SinkProgress exported_;
   struct {
-    uint64_t throttled = 0, server_errors = 0, timeouts = 0, connection_errors = 0,
-             conflicts = 0;
+    uint64_t throttled = 0, server_errors = 0, timeouts = 0, connection_errors = 0, conflicts = 0;
   } exported_s3_;  // the S3 client's process-wide retry counters
   std::set<TopicPartition> exported_partitions_;
   std::set<TopicPartition> exported_assigned_;  // with per-partition file gauges

@@ -42,8 +42,7 @@ std::string_view RetryReasonOf(const Status& error) {
   }
   if (has("timeout") || has("timed out") || has("http 408")) return "timeout";
   if (has("http 5") || has("internalerror") || has("internal error")) return "server_error";
-  if (has("connection") || has("reset") || has("refused") || has("resolve") ||
-      has("broken pipe")) {
+  if (has("connection") || has("reset") || has("refused") || has("resolve") || has("broken pipe")) {
     return "connection";
   }
   return "other";

@@ -32,8 +32,7 @@ class WaitingForTest : public ::testing::Test {
     EXPECT_TRUE(made.ok()) << made.status().ToString();
     partitioner_ = std::move(made).value();
     return std::make_unique<TopicPartitionWriter>(tp_, &config_, format_.get(), partitioner_.get(),
-                                                  store_.get(), &pool_, nullptr,
-                                                  JournalIdentity{});
+                                                  store_.get(), &pool_, nullptr, JournalIdentity{});
   }
   static Record R(int64_t offset, int64_t ts) {
     return Record{.topic = "orders",

@@ -578,16 +578,17 @@ void SinkTask::ApplyPause() {
     if (!change.empty()) consumer_->Pause(change);
     paused_.insert(change.begin(), change.end());
     if (!pause_applied_) {
-      spdlog::info("sink '{}' paused: not consuming its {} partition(s); still in the group, "
-                   "files still rotate on time",
-                   config_.name, paused_.size());
+      spdlog::info(
+          "sink '{}' paused: not consuming its {} partition(s); still in the group, "
+          "files still rotate on time",
+          config_.name, paused_.size());
     }
   } else {
     change.assign(paused_.begin(), paused_.end());
     if (!change.empty()) consumer_->Resume(change);
     paused_.clear();
-    spdlog::info("sink '{}' resumed: consuming {} partition(s) from where it paused",
-                 config_.name, change.size());
+    spdlog::info("sink '{}' resumed: consuming {} partition(s) from where it paused", config_.name,
+                 change.size());
   }
   pause_applied_ = want;
   pause_new_partitions_ = false;
@@ -617,15 +618,17 @@ void SinkTask::ReportPartitions() {
       continue;
     }
     ++logged;
-    spdlog::info("diagnostic: {}: {} file(s) open for {} s ({} records, {} bytes buffered); "
-                 "waiting for {}",
-                 tp.ToString(), pp.open_files, (now - *pp.open_since_unix_ms) / 1000,
-                 pp.buffered_records, pp.buffered_bytes, pp.waiting_for);
+    spdlog::info(
+        "diagnostic: {}: {} file(s) open for {} s ({} records, {} bytes buffered); "
+        "waiting for {}",
+        tp.ToString(), pp.open_files, (now - *pp.open_since_unix_ms) / 1000, pp.buffered_records,
+        pp.buffered_bytes, pp.waiting_for);
   }
   if (more > 0) {
-    spdlog::info("diagnostic: {} more partition(s) have files open longer than "
-                 "diagnostic.log.interval.ms={}",
-                 more, interval);
+    spdlog::info(
+        "diagnostic: {} more partition(s) have files open longer than "
+        "diagnostic.log.interval.ms={}",
+        more, interval);
   }
 }
 

@@ -155,8 +155,8 @@ class SinkTask final : public RebalanceListener {
 
   std::atomic<bool> pause_requested_{false};
   bool pause_applied_ = false;
-  bool pause_new_partitions_ = false;   // assigned since the pause was applied
-  std::set<TopicPartition> paused_;     // paused by ApplyPause (fenced ones are not)
+  bool pause_new_partitions_ = false;  // assigned since the pause was applied
+  std::set<TopicPartition> paused_;    // paused by ApplyPause (fenced ones are not)
   std::chrono::steady_clock::time_point last_report_;
   std::chrono::steady_clock::time_point last_diagnostic_;
 

@@ -220,8 +220,7 @@ std::string TopicPartitionWriter::WaitingFor() const {
       waits.push_back(fmt::format(
           "rotate.interval.ms={}: a record with a timestamp at or after {} (the newest so far "
           "is {}); rotation follows record time, not the wall clock",
-          config_->rotate_interval_ms, utc(base_ts_ + config_->rotate_interval_ms),
-          utc(last_ts_)));
+          config_->rotate_interval_ms, utc(base_ts_ + config_->rotate_interval_ms), utc(last_ts_)));
     } else {
       waits.push_back(fmt::format("rotate.interval.ms={}: at {} (wall clock)",
                                   config_->rotate_interval_ms,

@@ -146,19 +146,18 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
                void* opaque) { RebalanceCallback(rk, err, parts, opaque); });
   if (options.on_commit) {
     self->on_commit_ = options.on_commit;
-    rd_kafka_conf_set_offset_commit_cb(
-        conf, [](rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
-                 void* opaque) {
-          if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
-          // The request may succeed while single partitions fail (a revoked one).
-          for (int i = 0; !err && offsets != nullptr && i < offsets->cnt; ++i) {
-            err = offsets->elems[i].err;
-          }
-          auto* self = static_cast<Consumer*>(opaque);
-          self->on_commit_(err ? Unavailable("Kafka offset commit failed: {}",
-                                             rd_kafka_err2str(err))
-                               : Status::OK());
-        });
+    rd_kafka_conf_set_offset_commit_cb(conf, [](rd_kafka_t*, rd_kafka_resp_err_t err,
+                                                rd_kafka_topic_partition_list_t* offsets,
+                                                void* opaque) {
+      if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+      // The request may succeed while single partitions fail (a revoked one).
+      for (int i = 0; !err && offsets != nullptr && i < offsets->cnt; ++i) {
+        err = offsets->elems[i].err;
+      }
+      auto* self = static_cast<Consumer*>(opaque);
+      self->on_commit_(err ? Unavailable("Kafka offset commit failed: {}", rd_kafka_err2str(err))
+                           : Status::OK());
+    });
   }
   char errstr[512];
   self->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
