@@ -8,7 +8,8 @@ mock cluster, records produced by kafka-python) with rest.port set.
 - No configured secret appears in the logs, /metrics, /status, /ui or any REST answer.
 - JSON logs are one JSON object per line; `tributary status` prints the partitions.
 - SIGTERM during heavy writing exits 0 within shutdown.timeout.ms, and a restarted sink
-  continues with every record written exactly once.
+  continues with every record written exactly once; a second signal exits at once (130).
+- While a backlog drains, `tributary status` shows an ETA and partial progress bars.
 """
 import json
 import os
@@ -309,6 +310,37 @@ class ServerE2ETest(unittest.TestCase):
                             "10 objects", proc=sink2.proc)
                 self.assertEqual(sink2.stop(), 0)
         self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(100)))
+
+    def test_second_signal_exits_at_once_and_loses_nothing(self):
+        topic = harness.fresh_name("twice")
+        with harness.MockKafka(topics={topic: 1}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(30), 1, value)
+            # Completing an object takes 2.5 s and the shutdown may take 20 s: only the
+            # second signal can end the process quickly.
+            cfg = self.config(kafka, topic, flush_size=10, rest_port=0,
+                              shutdown_timeout_ms=20000)
+            cfg.update({"fault.latency.ms": "2500", "fault.operations": "complete_multipart"})
+            with harness.Sink(cfg, self.workdir) as sink:
+                rest = sh.Rest(sh.rest_port(sink))
+                self.addCleanup(rest.close)
+                sh.wait_for(lambda: rest.json("GET", "/status")["totals"]["records_consumed"]
+                            >= 9, 60, "the first file to fill", proc=sink.proc)
+                time.sleep(0.3)
+                started = time.monotonic()
+                sink.proc.send_signal(signal.SIGTERM)
+                time.sleep(0.2)
+                sink.proc.send_signal(signal.SIGINT)
+                code = sink.proc.wait(timeout=30)
+                elapsed = time.monotonic() - started
+                sink.log.close()
+            self.assertEqual(code, 130, sink.log_text())
+            self.assertLess(elapsed, 1.5, sink.log_text())  # the completion needs more
+            cfg2 = {k: v for k, v in cfg.items() if not k.startswith(("rest.", "fault."))}
+            with harness.Sink(cfg2, self.workdir) as sink2:
+                sh.wait_for(lambda: len(object_files(self.root, topic)) >= 3, 60,
+                            "3 objects", proc=sink2.proc)
+                self.assertEqual(sink2.stop(), 0)
+        self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(30)))
 
 
 if __name__ == "__main__":
