@@ -11,7 +11,8 @@ objects are counted by listing the store and read back with DuckDB.
   rebalances, store retries by reason (against the fault store's own count), and the
   per-partition open-file gauges.
 - Pause stops consumption of every partition while the process stays in the group and
-  scheduled rotation goes on; resume continues with every record written exactly once.
+  scheduled rotation goes on; partitions a rebalance assigns while paused stay paused;
+  resume continues with every record written exactly once.
 - A file open longer than diagnostic.log.interval.ms gets a periodic log line naming
   the rotation condition it waits for, at most once per interval.
 """
@@ -96,7 +97,12 @@ class ServerOpsE2ETest(unittest.TestCase):
         with harness.MockKafka(topics={topic: partitions}) as kafka:
             harness.produce_with_kafka_python(kafka.bootstrap, topic, range(records),
                                               partitions, value)
-            cfg = self.config(kafka, topic, flush_size=flush, log_repeat_suppress_ms=1000)
+            # Then 3 records per partition that are not JSON: skipped (errors.tolerance).
+            bad = range(records, records + 6)
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, bad, partitions,
+                                              lambda i: b"not json {")
+            cfg = self.config(kafka, topic, flush_size=flush, log_repeat_suppress_ms=1000,
+                              errors_tolerance="all")
             # 60% of part uploads answer 503 SlowDown: retried, counted by reason, and
             # the repeated warnings rate-limited in the log.
             cfg.update({"fault.error.rate": "0.6", "fault.error.kinds": "slowdown",
@@ -113,7 +119,7 @@ class ServerOpsE2ETest(unittest.TestCase):
                                [get(s, "tributary_sink_buffered_records", topic=topic,
                                     partition=p) for p in range(partitions)]]
                     return (len(object_files(self.root, topic)) == objects and
-                            get(s, "tributary_sink_records_consumed_total") == records and
+                            get(s, "tributary_sink_records_consumed_total") == records + 6 and
                             all(get(s, "tributary_sink_buffered_records", topic=topic,
                                     partition=p) == per_partition % flush
                                 for p in range(partitions)))
@@ -153,7 +159,12 @@ class ServerOpsE2ETest(unittest.TestCase):
                          len(files))
         # Key and value bytes of what kafka-python produced.
         consumed = sum(len(str(i)) + len(value(i)) for i in range(records))
+        consumed += sum(len(str(i)) + len(b"not json {") for i in bad)
         self.assertEqual(get(s, "tributary_sink_bytes_consumed_total"), consumed)
+        # The records that are not JSON: errors at the record stage, skipped.
+        self.assertEqual(get(s, "tributary_sink_errors_total", stage="record"), 6)
+        self.assertEqual(total(s, "tributary_sink_errors_total"), 6)
+        self.assertEqual(get(s, "tributary_sink_records_skipped_total"), 6)
         # Offset commits: every one succeeded (offset-commit-success-percentage 100).
         ok = get(s, "tributary_sink_offset_commits_total", result="success")
         self.assertGreaterEqual(ok, 1)
@@ -246,6 +257,57 @@ class ServerOpsE2ETest(unittest.TestCase):
         self.assertNotIn("revoked", log)
         # Nothing lost, nothing twice (DuckDB reads the objects).
         self.assertEqual(duckdb_ids(self.root, topic), (190, 190, 0, 189))
+
+    def test_partitions_assigned_while_paused_stay_paused(self):
+        topic = harness.fresh_name("repause")
+
+        def value(i):
+            return json.dumps({"id": i}).encode()
+
+        def per_partition(p):
+            base = os.path.join(self.root, "lake", "topics", topic, f"partition={p}")
+            return len(os.listdir(base)) if os.path.isdir(base) else 0
+
+        with harness.MockKafka(topics={topic: 2}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(60), 2, value)
+            cfg = self.config(kafka, topic, flush_size=10)
+            name = cfg["name"]
+            with harness.Sink(cfg, self.workdir) as a:
+                rest = sh.Rest(sh.rest_port(a))
+                self.addCleanup(rest.close)
+                sh.wait_for(lambda: len(object_files(self.root, topic)) == 6, 60,
+                            "6 objects", proc=a.proc)
+                self.assertIsNone(rest.json("PUT", f"/connectors/{name}/pause", expect=202))
+                harness.produce_with_kafka_python(kafka.bootstrap, topic, range(60, 100), 2,
+                                                  value)
+                # A second member of the group (no listener): the group rebalances and
+                # the paused member gets one partition back, which must stay paused.
+                work_b = harness.temp_dir("ops2-run-b")
+                self.addCleanup(harness.remove_tree, work_b)
+                cfg_b = {k: v for k, v in cfg.items() if not k.startswith("rest.")}
+                with harness.Sink(cfg_b, work_b) as b:
+                    def split():
+                        mine = [p["partition"] for p in rest.json("GET", "/status")["partitions"]
+                                if p["open_files"] is not None]
+                        return len(mine) == 1 and mine
+
+                    sh.wait_for(split, 60, "one partition each", proc=b.proc)
+                    kept = split()[0]
+                    other = 1 - kept
+                    sh.wait_for(lambda: per_partition(other) == 5, 60,
+                                "the new member writes its partition", proc=b.proc)
+                    time.sleep(2)
+                    st = rest.json("GET", "/status")
+                    self.assertEqual(st["state"], "PAUSED")
+                    self.assertEqual(st["totals"]["records_consumed"], 60)
+                    self.assertEqual(per_partition(kept), 3)
+                    self.assertIsNone(rest.json("PUT", f"/connectors/{name}/resume",
+                                                expect=202))
+                    sh.wait_for(lambda: per_partition(kept) == 5, 30,
+                                "the resumed member writes its partition", proc=a.proc)
+                    self.assertEqual(b.stop(), 0)
+                self.assertEqual(a.stop(), 0)
+        self.assertEqual(duckdb_ids(self.root, topic), (100, 100, 0, 99))
 
     def test_diagnostic_line_names_the_rotation_condition(self):
         topic = harness.fresh_name("diag")
