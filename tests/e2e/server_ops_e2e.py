@@ -94,15 +94,18 @@ class ServerOpsE2ETest(unittest.TestCase):
         def value(i):
             return json.dumps({"id": i, "pad": "x" * (pad + i % 7)}).encode()
 
-        with harness.MockKafka(topics={topic: partitions}) as kafka:
+        dlq = topic + "-dlq"
+        with harness.MockKafka(topics={topic: partitions, dlq: 1}) as kafka:
             harness.produce_with_kafka_python(kafka.bootstrap, topic, range(records),
                                               partitions, value)
-            # Then 3 records per partition that are not JSON: skipped (errors.tolerance).
+            # Then 3 records per partition that are not JSON: skipped (errors.tolerance)
+            # and sent to the dead-letter topic.
             bad = range(records, records + 6)
             harness.produce_with_kafka_python(kafka.bootstrap, topic, bad, partitions,
                                               lambda i: b"not json {")
             cfg = self.config(kafka, topic, flush_size=flush, log_repeat_suppress_ms=1000,
                               errors_tolerance="all")
+            cfg["errors.deadletterqueue.topic.name"] = dlq
             # 60% of part uploads answer 503 SlowDown: retried, counted by reason, and
             # the repeated warnings rate-limited in the log.
             cfg.update({"fault.error.rate": "0.6", "fault.error.kinds": "slowdown",
@@ -137,6 +140,12 @@ class ServerOpsE2ETest(unittest.TestCase):
                 s, types = scrape(rest)
                 code = sink.stop()
             log = sink.log_text()
+            from kafka import KafkaConsumer
+            consumer = KafkaConsumer(dlq, bootstrap_servers=kafka.bootstrap,
+                                     auto_offset_reset="earliest", consumer_timeout_ms=5000,
+                                     api_version=(2, 5, 0))
+            dead = sorted(int(m.key) for m in consumer)
+            consumer.close()
         self.assertEqual(code, 0, log)
         files = object_files(self.root, topic)
         sizes = [os.path.getsize(f) for f in files]
@@ -165,6 +174,8 @@ class ServerOpsE2ETest(unittest.TestCase):
         self.assertEqual(get(s, "tributary_sink_errors_total", stage="record"), 6)
         self.assertEqual(total(s, "tributary_sink_errors_total"), 6)
         self.assertEqual(get(s, "tributary_sink_records_skipped_total"), 6)
+        self.assertEqual(dead, list(bad))  # read back from the dead-letter topic
+        self.assertEqual(get(s, "tributary_sink_dlq_records_total"), len(dead))
         # Offset commits: every one succeeded (offset-commit-success-percentage 100).
         ok = get(s, "tributary_sink_offset_commits_total", result="success")
         self.assertGreaterEqual(ok, 1)
