@@ -27,13 +27,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 import harness
 import server_harness as sh
+from server_harness import object_files
 
 PART_SIZE = 25 * 1024 * 1024  # s3.part.size's default
-
-
-def object_files(root, topic):
-    base = os.path.join(root, "lake", "topics", topic)
-    return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)
 
 
 def scrape(rest):
@@ -75,12 +71,7 @@ class ServerOpsE2ETest(unittest.TestCase):
         self.addCleanup(harness.remove_tree, self.workdir)
 
     def config(self, kafka, topic, **extra):
-        cfg = {"name": harness.fresh_name("ops2"), "topics": topic,
-               "bootstrap.servers": kafka.bootstrap, "format.class": "JsonFormat",
-               "store.url": f"file://{self.root}", "s3.bucket.name": "lake",
-               "consumer.override.session.timeout.ms": "6000", "rest.port": "0"}
-        cfg.update({k.replace("_", "."): str(v) for k, v in extra.items()})
-        return cfg
+        return sh.sink_config(kafka, topic, self.root, "ops2", rest_port=0, **extra)
 
     def test_fed_metrics_match_the_store(self):
         topic = harness.fresh_name("metrics")
