@@ -138,6 +138,11 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
     std::lock_guard<std::mutex> lock(mu_);
     SinkProgress p = TotalProgressLocked();
     s.state = state_;
+    // PAUSED once the task has stopped fetching (within a poll of the request), so that a
+    // client that sees PAUSED knows no record produced from now on is consumed.
+    if (state_ == ConnectorState::kPaused && task_ != nullptr && !p.paused) {
+      s.state = ConnectorState::kRunning;
+    }
     s.trace = trace_;
     s.started_unix_ms = started_unix_ms_;
     s.records_consumed = p.records_consumed;

@@ -73,6 +73,15 @@ class ServerOpsE2ETest(unittest.TestCase):
     def config(self, kafka, topic, **extra):
         return sh.sink_config(kafka, topic, self.root, "ops2", rest_port=0, **extra)
 
+    def wait_paused(self, rest, name):
+        """PAUSED (connector and task) shows once the task stopped fetching."""
+        def paused():
+            status = rest.json("GET", f"/connectors/{name}/status")
+            return (status["connector"]["state"], status["tasks"][0]["state"]) == \
+                ("PAUSED", "PAUSED")
+
+        sh.wait_for(paused, 10, "PAUSED")
+
     def test_fed_metrics_match_the_store(self):
         topic = harness.fresh_name("metrics")
         partitions, per_partition, flush = 2, 1250, 600
@@ -219,9 +228,7 @@ class ServerOpsE2ETest(unittest.TestCase):
                             "130 records consumed", proc=sink.proc)
                 s0, _ = scrape(rest)
                 self.assertIsNone(rest.json("PUT", f"/connectors/{name}/pause", expect=202))
-                status = rest.json("GET", f"/connectors/{name}/status")
-                self.assertEqual((status["connector"]["state"], status["tasks"][0]["state"]),
-                                 ("PAUSED", "PAUSED"))
+                self.wait_paused(rest, name)
                 harness.produce_with_kafka_python(kafka.bootstrap, topic, range(130, 190),
                                                   partitions, value)
                 # The 15 records per partition left in open files are written on schedule
@@ -280,6 +287,7 @@ class ServerOpsE2ETest(unittest.TestCase):
                 sh.wait_for(lambda: len(object_files(self.root, topic)) == 6, 60,
                             "6 objects", proc=a.proc)
                 self.assertIsNone(rest.json("PUT", f"/connectors/{name}/pause", expect=202))
+                self.wait_paused(rest, name)
                 harness.produce_with_kafka_python(kafka.bootstrap, topic, range(60, 100), 2,
                                                   value)
                 # A second member of the group (no listener): the group rebalances and
