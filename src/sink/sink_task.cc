@@ -539,7 +539,13 @@ void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
     std::lock_guard<std::mutex> lock(progress_mu_);
     for (const auto& tp : partitions) progress_.partitions.erase(tp);
   }
-  for (const auto& tp : partitions) paused_.erase(tp);
+  // librdkafka keeps a partition's pause across a reassignment: resume what this task
+  // paused (Pause, or fenced) before it goes, or it would stay paused when it comes back.
+  std::vector<TopicPartition> unpause;
+  for (const auto& tp : partitions) {
+    if (paused_.erase(tp) + fenced_.count(tp) > 0) unpause.push_back(tp);
+  }
+  if (!unpause.empty()) consumer_->Resume(unpause);
   for (const auto& tp : partitions) {
     auto it = writers_.find(tp);
     if (it == writers_.end()) continue;
