@@ -181,10 +181,7 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
   last_diagnostic_ = last_log_;
   Status result;
   while (!stop.load(std::memory_order_relaxed)) {
-    if (pause_requested_.load(std::memory_order_relaxed) != pause_applied_ ||
-        pause_new_partitions_) {
-      ApplyPause();
-    }
+    if (pause_requested_.load(std::memory_order_relaxed) != pause_applied_) ApplyPause();
     auto polled = consumer_->Poll(kPollTimeout);
     if (!polled.ok()) {
       result = polled.status();
@@ -467,8 +464,6 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
     WriterFor(tp);
   }
   if (metrics_) metrics_->Rebalances("assigned")->Inc();
-  // Paused: these are paused as soon as they are assigned (after this callback).
-  if (pause_applied_) pause_new_partitions_ = true;
   {
     std::lock_guard<std::mutex> lock(progress_mu_);
     for (const auto& tp : partitions) progress_.partitions.try_emplace(tp);
@@ -531,6 +526,13 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
     }
   }
   return start;
+}
+
+void SinkTask::AfterAssigned(const std::vector<TopicPartition>& partitions) {
+  // Paused: partitions assigned meanwhile are paused before any of their records is read.
+  if (!pause_applied_) return;
+  consumer_->Pause(partitions);
+  paused_.insert(partitions.begin(), partitions.end());
 }
 
 void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
@@ -597,7 +599,6 @@ void SinkTask::ApplyPause() {
                  change.size());
   }
   pause_applied_ = want;
-  pause_new_partitions_ = false;
   std::lock_guard<std::mutex> lock(progress_mu_);
   progress_.paused = want;
 }

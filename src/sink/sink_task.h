@@ -104,6 +104,7 @@ class SinkTask final : public RebalanceListener {
   // RebalanceListener, called from the consumer's Poll on Run's thread.
   std::map<TopicPartition, Offset> OnAssigned(
       const std::vector<TopicPartition>& partitions) override;
+  void AfterAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<TopicPartition>& partitions) override;
 
  private:
@@ -155,7 +156,6 @@ class SinkTask final : public RebalanceListener {
 
   std::atomic<bool> pause_requested_{false};
   bool pause_applied_ = false;
-  bool pause_new_partitions_ = false;  // assigned since the pause was applied
   std::set<TopicPartition> paused_;    // paused by ApplyPause (fenced ones are not)
   std::chrono::steady_clock::time_point last_report_;
   std::chrono::steady_clock::time_point last_diagnostic_;

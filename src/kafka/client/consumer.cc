@@ -101,6 +101,7 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
       spdlog::error("incremental assign failed: {}", rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
     }
+    if (self->listener_) self->listener_->AfterAssigned(tps);
   } else {
     spdlog::info("{} {} partition(s): {}", rd_kafka_assignment_lost(rk) ? "lost" : "revoked",
                  tps.size(), Describe(tps));
