@@ -156,7 +156,7 @@ class SinkTask final : public RebalanceListener {
 
   std::atomic<bool> pause_requested_{false};
   bool pause_applied_ = false;
-  std::set<TopicPartition> paused_;    // paused by ApplyPause (fenced ones are not)
+  std::set<TopicPartition> paused_;  // paused by ApplyPause (fenced ones are not)
   std::chrono::steady_clock::time_point last_report_;
   std::chrono::steady_clock::time_point last_diagnostic_;
 

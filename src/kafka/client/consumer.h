@@ -39,9 +39,7 @@ class RebalanceListener {
       const std::vector<TopicPartition>& partitions) = 0;
   // The same partitions once they are assigned (fetching may start): the place to pause
   // them before any of their records is returned.
-  virtual void AfterAssigned(const std::vector<TopicPartition>& partitions) {
-    (void)partitions;
-  }
+  virtual void AfterAssigned(const std::vector<TopicPartition>& partitions) { (void)partitions; }
   // Partitions being taken away (or lost). Records of these not yet durable must be
   // dropped: the next owner re-reads them from the committed offset.
   virtual void OnRevoked(const std::vector<TopicPartition>& partitions) = 0;
