@@ -29,7 +29,7 @@ test_pkgs=(
   kcat python3-kafka python3-confluent-kafka python3-boto3 python3-avro awscli
   gzip zstd lz4 python3-snappy
   pigz python3-matplotlib
-  chromium fonts-dejavu-core
+  chromium fonts-dejavu-core python3-prometheus-client
 )
 # Node.js may come from another build that bundles npm; ask Debian only for what is missing.
 if [ "$want_test" = 1 ]; then

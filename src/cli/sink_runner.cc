@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "config/sink_keys.h"
+#include "objstore/s3/s3_store.h"
 
 namespace tributary {
 
@@ -22,6 +23,11 @@ void AddProgress(const SinkProgress& p, SinkProgress* total) {
   total->records_skipped += p.records_skipped;
   total->records_to_dlq += p.records_to_dlq;
   total->buffered_bytes = p.buffered_bytes;  // of the running task
+  total->spilled_bytes = p.spilled_bytes;
+  total->paused_partitions = p.paused_partitions;
+  total->memory_pauses += p.memory_pauses;
+  total->partitions = p.partitions;          // of the running task
+  total->paused = p.paused;
   if (!p.exactly_once.empty()) total->exactly_once = p.exactly_once;
   for (const auto& [tp, off] : p.committed) total->committed[tp] = off;
 }
@@ -53,9 +59,8 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
     {
       std::unique_lock<std::mutex> lock(mu_);
       task_stop_ = task_stop;
-      // Paused, or failed and waiting for a REST restart.
-      while (!stop.load() &&
-             (pause_requested_ || (state_ == ConnectorState::kFailed && !restart_requested_))) {
+      // Failed and waiting for a REST restart.
+      while (!stop.load() && state_ == ConnectorState::kFailed && !restart_requested_) {
         cv_.wait_for(lock, std::chrono::milliseconds(100));
       }
       restart_requested_ = false;
@@ -63,7 +68,7 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
       task_stop->store(false);
     }
     if (stop.load()) break;
-    auto created = SinkTask::Create(config_);
+    auto created = SinkTask::Create(config_, metrics_);
     if (!created.ok()) {
       spdlog::error("{}", created.status().message());
       if (first) return created.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
@@ -77,25 +82,25 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
     {
       std::lock_guard<std::mutex> lock(mu_);
       task_ = task.get();
-      state_ = ConnectorState::kRunning;
+      task->Pause(pause_requested_);
+      state_ = pause_requested_ ? ConnectorState::kPaused : ConnectorState::kRunning;
       trace_.clear();
       started_unix_ms_ = NowUnixMs();
     }
     if (metrics_) {
       if (!first) metrics_->task_restarts->Inc();
-      metrics_->task_running->Set(1);
+      metrics_->task_running->Set(state_ == ConnectorState::kRunning ? 1 : 0);
     }
     first = false;
     Status st = task->Run(*task_stop);
     {
       std::lock_guard<std::mutex> lock(mu_);
       AddProgress(task_->Progress(), &finished_);
+      finished_.partitions.clear();  // a task that ended holds no partitions
       task_ = nullptr;
       if (!st.ok()) {
         state_ = ConnectorState::kFailed;
         trace_ = st.message();
-      } else if (pause_requested_) {
-        state_ = ConnectorState::kPaused;
       }
     }
     if (metrics_) metrics_->task_running->Set(0);
@@ -105,8 +110,6 @@ int SinkRunner::RunTasks(const std::atomic<bool>& stop, std::atomic<bool>* task_
     if (!st.ok()) {
       spdlog::error("sink '{}' failed; it stays down until POST /connectors/{}/restart",
                     config_.name, config_.name);
-    } else if (pause_requested_) {
-      spdlog::info("sink '{}' paused", config_.name);
     } else {
       spdlog::info("sink '{}' restarting", config_.name);
     }
@@ -138,6 +141,11 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
     std::lock_guard<std::mutex> lock(mu_);
     SinkProgress p = TotalProgressLocked();
     s.state = state_;
+    // PAUSED once the task has stopped fetching (within a poll of the request), so that a
+    // client that sees PAUSED knows no record produced from now on is consumed.
+    if (state_ == ConnectorState::kPaused && task_ != nullptr && !p.paused) {
+      s.state = ConnectorState::kRunning;
+    }
     s.trace = trace_;
     s.started_unix_ms = started_unix_ms_;
     s.records_consumed = p.records_consumed;
@@ -151,6 +159,9 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
     s.records_skipped = p.records_skipped;
     s.records_to_dlq = p.records_to_dlq;
     s.buffered_bytes = p.buffered_bytes;
+    s.spilled_bytes = p.spilled_bytes;
+    s.paused_partitions = p.paused_partitions;
+    s.memory_pauses = p.memory_pauses;
     s.exactly_once = p.exactly_once;
     if (p.records_consumed != last_seen_records_ || p.objects_written != last_seen_objects_) {
       last_seen_records_ = p.records_consumed;
@@ -158,9 +169,7 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
       last_progress_unix_ms_ = NowUnixMs();
     }
     s.last_progress_unix_ms = last_progress_unix_ms_;
-    // Until SinkTask reports its assignment: a task that has consumed has partitions.
-    s.assigned = state_ == ConnectorState::kRunning && task_ != nullptr &&
-                 (p.records_consumed > 0 || !p.committed.empty());
+    s.assigned = task_ != nullptr && !p.partitions.empty();
     std::map<TopicPartition, PartitionStatus> parts;
     for (const auto& [tp, e] : lag) {
       PartitionStatus& ps = parts[tp];
@@ -175,6 +184,17 @@ ConnectorSnapshot SinkRunner::Snapshot() const {
       if (!ps.committed_offset || *ps.committed_offset < off.value()) {
         ps.committed_offset = off.value();
       }
+    }
+    for (const auto& [tp, pp] : p.partitions) {  // assigned to the running task
+      PartitionStatus& ps = parts[tp];
+      ps.tp = tp;
+      ps.open_files = pp.open_files;
+      ps.buffered_records = pp.buffered_records;
+      ps.buffered_bytes = pp.buffered_bytes;
+      ps.last_object = pp.last_object;
+      ps.last_object_unix_ms = pp.last_object_unix_ms;
+      ps.oldest_open_file_unix_ms = pp.open_since_unix_ms;
+      ps.rotation_waiting_for = pp.waiting_for;
     }
     int64_t input = 0;
     for (const auto& [tp, ps] : parts) input += ps.high_watermark.value_or(0);
@@ -215,7 +235,15 @@ void SinkRunner::CollectMetrics() {
   bump(metrics_->records_written, s.records_written, exported_.records_written);
   bump(metrics_->objects_written, s.objects_written, exported_.objects_written);
   bump(metrics_->bytes_written, s.bytes_written, exported_.bytes_written);
-  bump(metrics_->StoreRetries("other"), s.store_retries, exported_.store_retries);
+  // Retries by reason, parts and their times come from the task itself (RetryingStore);
+  // the S3 client's own retries inside one operation are process-wide counters.
+  const s3::RetryStats& s3 = s3::RetryCounters();
+  bump(metrics_->StoreRetries("throttled"), s3.throttled.load(), exported_s3_.throttled);
+  bump(metrics_->StoreRetries("server_error"), s3.server_errors.load(), exported_s3_.server_errors);
+  bump(metrics_->StoreRetries("timeout"), s3.timeouts.load(), exported_s3_.timeouts);
+  bump(metrics_->StoreRetries("connection"), s3.connection_errors.load(),
+       exported_s3_.connection_errors);
+  bump(metrics_->StoreRetries("conflict"), s3.conflicts.load(), exported_s3_.conflicts);
   if (s.exactly_once == "journal") {
     bump(metrics_->journal_commits, s.flushes, exported_.flushes);
   }
@@ -224,19 +252,35 @@ void SinkRunner::CollectMetrics() {
   bump(metrics_->records_skipped, s.records_skipped, exported_.records_skipped);
   bump(metrics_->dlq_records, s.records_to_dlq, exported_.records_to_dlq);
   metrics_->buffered_bytes->Set(static_cast<double>(s.buffered_bytes));
+  metrics_->spilled_bytes->Set(static_cast<double>(s.spilled_bytes));
+  metrics_->memory_paused_partitions->Set(static_cast<double>(s.paused_partitions));
+  bump(metrics_->memory_pauses, s.memory_pauses, exported_.memory_pauses);
   std::set<TopicPartition> present;
+  std::set<TopicPartition> assigned;
   for (const auto& p : s.partitions) {
     present.insert(p.tp);
     if (p.committed_offset) {
       metrics_->CommittedOffset(p.tp)->Set(static_cast<double>(*p.committed_offset));
     }
     if (p.lag) metrics_->ConsumerLag(p.tp)->Set(static_cast<double>(*p.lag));
+    if (!p.open_files) continue;  // not assigned to this process
+    assigned.insert(p.tp);
+    metrics_->OpenFiles(p.tp)->Set(static_cast<double>(*p.open_files));
+    metrics_->BufferedRecords(p.tp)->Set(static_cast<double>(p.buffered_records.value_or(0)));
+    metrics_->BufferedBytes(p.tp)->Set(static_cast<double>(p.buffered_bytes.value_or(0)));
+    if (p.last_object_unix_ms) {
+      metrics_->LastObjectTime(p.tp)->Set(static_cast<double>(*p.last_object_unix_ms) / 1000);
+    }
   }
   for (const auto& tp : exported_partitions_) {
     if (!present.count(tp)) metrics_->DropPartition(tp);
   }
+  for (const auto& tp : exported_assigned_) {
+    if (present.count(tp) && !assigned.count(tp)) metrics_->DropPartition(tp, /*files_only=*/true);
+  }
   exported_partitions_ = present;
-  metrics_->partitions_assigned->Set(s.assigned ? static_cast<double>(present.size()) : 0);
+  exported_assigned_ = assigned;
+  metrics_->partitions_assigned->Set(static_cast<double>(assigned.size()));
 }
 
 Status SinkRunner::Pause() {
@@ -245,15 +289,22 @@ Status SinkRunner::Pause() {
     return PreconditionFailed("connector {} has failed; restart it instead", config_.name);
   }
   pause_requested_ = true;
-  if (task_stop_) task_stop_->store(true);
-  cv_.notify_all();
+  if (task_) {
+    task_->Pause(true);
+    state_ = ConnectorState::kPaused;
+    if (metrics_) metrics_->task_running->Set(0);
+  }
   return Status::OK();
 }
 
 Status SinkRunner::Resume() {
   std::lock_guard<std::mutex> lock(mu_);
   pause_requested_ = false;  // resuming a running connector does nothing, as in Connect
-  cv_.notify_all();
+  if (task_) {
+    task_->Pause(false);
+    if (state_ == ConnectorState::kPaused) state_ = ConnectorState::kRunning;
+    if (metrics_ && state_ == ConnectorState::kRunning) metrics_->task_running->Set(1);
+  }
   return Status::OK();
 }
 

@@ -1,17 +1,16 @@
 // SinkRunner: runs SinkTasks for `tributary sink` and is the ConnectorControl the REST
 // API, /metrics and /ui read (server/connector_control.h).
 //
-// Pause, resume and restart are built from what SinkTask offers today (Run until a stop
-// flag, Progress()): pause stops the running task the way SIGTERM does (offsets of
-// durable objects committed, open files dropped, the group left) and starts none until
-// resume; restart stops it and starts a fresh one. Nothing is lost either way: the next
-// task re-reads from the committed offsets. Unlike Connect's pause, a paused Tributary
-// leaves the consumer group, so other members of the group take its partitions.
+// Pause and resume are Connect's: SinkTask::Pause stops consumption of every assigned
+// partition while the task keeps polling (it stays in the group, files rotate on time),
+// and resume continues from the next record. Restart stops the task the way SIGTERM
+// does (offsets of durable objects committed, open files dropped) and starts a fresh
+// one, which re-reads from the committed offsets: nothing is lost.
 //
-// Until the sink reports them (see the issue #9 report), per-partition figures come
-// from Progress() (committed offsets of partitions that have written objects) and the
-// LagMonitor (high watermarks and the group's committed offsets of the configured
-// topics); open files, buffered bytes and the last object are unknown (null).
+// Per-partition figures come from Progress() (committed offsets; for the partitions
+// assigned to the running task, open files, buffered bytes, the last object and what
+// the open files wait for) and the LagMonitor (high watermarks and the group's
+// committed offsets of the configured topics).
 //
 // Thread safety: Run() on the main thread; everything else from any thread.
 #pragma once
@@ -84,7 +83,11 @@ class SinkRunner final : public ConnectorControl {
   mutable std::optional<int64_t> last_input_unix_ms_;
   // What CollectMetrics last exported, to turn totals into counter increments.
   SinkProgress exported_;
+  struct {
+    uint64_t throttled = 0, server_errors = 0, timeouts = 0, connection_errors = 0, conflicts = 0;
+  } exported_s3_;  // the S3 client's process-wide retry counters
   std::set<TopicPartition> exported_partitions_;
+  std::set<TopicPartition> exported_assigned_;  // with per-partition file gauges
 };
 
 }  // namespace tributary

@@ -47,6 +47,17 @@ std::vector<ConfigKey> ServerKeys() {
               "once per this interval; the next line says how many were suppressed. 0 logs "
               "every one.",
        .min = 0},
+      {.name = "diagnostic.log.interval.ms",
+       .type = ConfigType::kLong,
+       .default_value = "300000",
+       .group = "Operations",
+       .doc = "\"Why did this file not rotate?\": every partition whose open file has been open "
+              "longer than this gets one info line, repeated at this interval while it stays "
+              "open, naming the rotation conditions it waits for (flush.size reached so far, "
+              "the record timestamp rotate.interval.ms needs, the next scheduled rotation, or "
+              "that no time-based rotation is configured). At most 20 partitions are named per "
+              "interval, the rest counted. -1 turns it off.",
+       .min = -1},
   };
 }
 

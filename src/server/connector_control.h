@@ -69,6 +69,9 @@ struct ConnectorSnapshot {
   uint64_t records_skipped = 0;  // tolerated errors, ignored tombstones, filtered records
   uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
   uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use now
+  uint64_t spilled_bytes = 0;    // bytes in buffer.spill.dir now
+  uint64_t memory_pauses = 0;    // times partitions were paused for memory
+  uint64_t paused_partitions = 0;  // paused for memory now
   std::string exactly_once;      // "journal" or "deterministic"
   std::vector<PartitionStatus> partitions;     // sorted by topic, partition
   std::vector<LoggedProblem> recent_problems;  // newest last

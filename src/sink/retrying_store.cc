@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/strings.h"
+#include "sink/sink_metrics.h"
+
 #include <random>
 #include <thread>
 
@@ -25,7 +28,25 @@ std::chrono::milliseconds Jittered(std::chrono::milliseconds d) {
   return std::chrono::milliseconds(dist(rng));
 }
 
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
+
+std::string_view RetryReasonOf(const Status& error) {
+  const std::string m = ToLower(error.message());
+  auto has = [&m](std::string_view s) { return m.find(s) != std::string::npos; };
+  if (has("slowdown") || has("http 503") || has("http 429") || has("reduce your request rate")) {
+    return "throttled";
+  }
+  if (has("timeout") || has("timed out") || has("http 408")) return "timeout";
+  if (has("http 5") || has("internalerror") || has("internal error")) return "server_error";
+  if (has("connection") || has("reset") || has("refused") || has("resolve") || has("broken pipe")) {
+    return "connection";
+  }
+  return "other";
+}
 
 RetryingStore::RetryingStore(std::unique_ptr<ObjectStore> inner,
                              std::chrono::milliseconds max_elapsed)
@@ -44,6 +65,7 @@ auto RetryingStore::Retry(std::string_view what, std::string_view key, Op op) ->
       return result;
     }
     retries_.fetch_add(1, std::memory_order_relaxed);
+    if (metrics_) metrics_->StoreRetries(RetryReasonOf(st))->Inc();
     spdlog::warn("retrying {} {} (attempt {} failed: {})", what, key, attempt, st.message());
     std::this_thread::sleep_for(Jittered(backoff));
     backoff = std::min(backoff * 2, kMaxBackoff);
@@ -59,7 +81,10 @@ Result<PutResult> RetryingStore::Put(std::string_view key, std::string_view body
   // A conditional write is not retried here: after an attempt that was applied but whose
   // answer was lost, a retry would fail its own condition. The caller decides.
   if (options.condition != PutOptions::Condition::kNone) return inner_->Put(key, body, options);
-  return Retry("put", key, [&] { return inner_->Put(key, body, options); });
+  const auto start = std::chrono::steady_clock::now();
+  auto put = Retry("put", key, [&] { return inner_->Put(key, body, options); });
+  if (put.ok() && metrics_) metrics_->object_put_time->Observe(SecondsSince(start));
+  return put;
 }
 
 Result<std::string> RetryingStore::Get(std::string_view key, std::optional<ByteRange> range) {
@@ -90,8 +115,14 @@ Result<std::string> RetryingStore::CreateMultipartUpload(std::string_view key,
 
 Result<PartInfo> RetryingStore::UploadPart(std::string_view key, std::string_view upload_id,
                                            int part_number, std::string_view body) {
-  return Retry(fmt::format("upload part {} of", part_number), key,
-               [&] { return inner_->UploadPart(key, upload_id, part_number, body); });
+  const auto start = std::chrono::steady_clock::now();
+  auto part = Retry(fmt::format("upload part {} of", part_number), key,
+                    [&] { return inner_->UploadPart(key, upload_id, part_number, body); });
+  if (part.ok() && metrics_) {
+    metrics_->parts_uploaded->Inc();
+    metrics_->part_upload_time->Observe(SecondsSince(start));
+  }
+  return part;
 }
 
 Result<PutResult> RetryingStore::CompleteMultipartUpload(std::string_view key,

@@ -26,12 +26,19 @@
 
 namespace tributary {
 
+class SinkMetrics;
+
 class RetryingStore final : public ObjectStore {
  public:
   RetryingStore(std::unique_ptr<ObjectStore> inner, std::chrono::milliseconds max_elapsed);
 
   // Retries performed so far (all operations), for logs and metrics.
   uint64_t retries() const { return retries_.load(std::memory_order_relaxed); }
+
+  // Reports to `metrics` (may be null; set before the store is used): every retry by
+  // reason (RetryReasonOf), and each part upload and unconditional object PUT that
+  // succeeded, with its time including retries.
+  void set_metrics(SinkMetrics* metrics) { metrics_ = metrics; }
 
   using ObjectStore::Put;  // the two-argument convenience form
   std::string Describe() const override { return inner_->Describe(); }
@@ -64,6 +71,11 @@ class RetryingStore final : public ObjectStore {
   std::unique_ptr<ObjectStore> inner_;
   const std::chrono::milliseconds max_elapsed_;
   std::atomic<uint64_t> retries_{0};
+  SinkMetrics* metrics_ = nullptr;
 };
+
+// The `reason` label of a retried store error: "throttled" (503, 429, SlowDown),
+// "timeout", "server_error" (other 5xx), "connection" (resets, refused, DNS), "other".
+std::string_view RetryReasonOf(const Status& error);
 
 }  // namespace tributary

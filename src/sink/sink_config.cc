@@ -345,6 +345,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.buffer_memory_bytes = static_cast<uint64_t>(cfg.GetLong("buffer.memory.bytes"));
   c.spill_dir = cfg.GetString("buffer.spill.dir");
   c.spill_max_bytes = static_cast<uint64_t>(cfg.GetLong("buffer.spill.max.bytes"));
+  c.diagnostic_log_interval_ms = cfg.GetLong("diagnostic.log.interval.ms");
   for (const char* key : {"rotate.interval.ms", "rotate.schedule.interval.ms", "flush.bytes"}) {
     if (cfg.GetLong(key) == 0) {
       return InvalidArgument("{}: expected a positive number of {}, or -1 to disable it", key,

@@ -63,6 +63,9 @@ struct SinkConfig {
   uint64_t buffer_memory_bytes = 256ull << 20;  // buffer.memory.bytes
   std::string spill_dir;                        // buffer.spill.dir; empty: no spilling
   uint64_t spill_max_bytes = 10ull << 30;       // buffer.spill.max.bytes
+  // diagnostic.log.interval.ms (config/server_keys.cc): files open longer than this get
+  // a periodic "waiting for" log line; -1 turns it off.
+  int64_t diagnostic_log_interval_ms = 300'000;
   ExactlyOnceMode exactly_once = ExactlyOnceMode::kAuto;
   std::string journal_prefix = "_tributary/journal";
 

@@ -37,8 +37,11 @@ SinkMetrics::SinkMetrics(MetricsRegistry* r) {
   objects_written =
       counter("tributary_sink_objects_written_total", "Objects made visible in the store.");
   records_skipped = counter("tributary_sink_records_skipped_total",
-                            "Records not written on purpose (null values with "
-                            "behavior.on.null.values=ignore).");
+                            "Records not written on purpose: tolerated errors "
+                            "(errors.tolerance=all) and ignored null values.");
+  records_filtered = counter("tributary_sink_records_filtered_total",
+                             "Records dropped by a transform (Filter, a SQL WHERE): consumed, "
+                             "accounted for, not written.");
   parts_uploaded = counter("tributary_sink_multipart_parts_uploaded_total",
                            "Multipart upload parts sent to the store.");
   auto* part_time =
@@ -75,6 +78,15 @@ SinkMetrics::SinkMetrics(MetricsRegistry* r) {
   buffered_bytes = gauge("tributary_sink_memory_buffered_bytes",
                          "Memory held by open files (unsent bytes and encoder state), "
                          "bounded by buffer.memory.bytes.");
+  spilled_bytes = gauge("tributary_sink_spill_bytes",
+                        "Bytes of open files staged in buffer.spill.dir, bounded by "
+                        "buffer.spill.max.bytes.");
+  memory_paused_partitions =
+      gauge("tributary_sink_memory_paused_partitions",
+            "Partitions paused because open files and parts in flight exceed "
+            "buffer.memory.bytes.");
+  memory_pauses = counter("tributary_sink_memory_pauses_total",
+                          "Times the fastest partitions were paused for buffer.memory.bytes.");
   lag_ = r->AddGauge("tributary_sink_consumer_lag_records",
                      "Records between the partition's high watermark and the committed offset.",
                      {"topic", "partition"});
@@ -118,10 +130,31 @@ std::shared_ptr<Gauge> SinkMetrics::CommittedOffset(const TopicPartition& tp) {
   return committed_ ? committed_->WithLabels(TpLabels(tp)) : std::make_shared<Gauge>();
 }
 
-void SinkMetrics::DropPartition(const TopicPartition& tp) {
+std::shared_ptr<Gauge> SinkMetrics::OpenFiles(const TopicPartition& tp) {
+  return open_files_ ? open_files_->WithLabels(TpLabels(tp)) : std::make_shared<Gauge>();
+}
+
+std::shared_ptr<Gauge> SinkMetrics::BufferedBytes(const TopicPartition& tp) {
+  return buffered_bytes_ ? buffered_bytes_->WithLabels(TpLabels(tp)) : std::make_shared<Gauge>();
+}
+
+std::shared_ptr<Gauge> SinkMetrics::BufferedRecords(const TopicPartition& tp) {
+  return buffered_records_ ? buffered_records_->WithLabels(TpLabels(tp))
+                           : std::make_shared<Gauge>();
+}
+
+std::shared_ptr<Gauge> SinkMetrics::LastObjectTime(const TopicPartition& tp) {
+  return last_object_time_ ? last_object_time_->WithLabels(TpLabels(tp))
+                           : std::make_shared<Gauge>();
+}
+
+void SinkMetrics::DropPartition(const TopicPartition& tp, bool files_only) {
   auto labels = TpLabels(tp);
-  for (GaugeFamily* f :
-       {lag_, committed_, open_files_, buffered_bytes_, buffered_records_, last_object_time_}) {
+  for (GaugeFamily* f : {open_files_, buffered_bytes_, buffered_records_, last_object_time_}) {
+    if (f) f->Remove(labels);
+  }
+  if (files_only) return;
+  for (GaugeFamily* f : {lag_, committed_}) {
     if (f) f->Remove(labels);
   }
 }

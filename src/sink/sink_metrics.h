@@ -44,7 +44,8 @@ class SinkMetrics {
   std::shared_ptr<Counter> bytes_consumed;    // key + value bytes of consumed records
   std::shared_ptr<Counter> bytes_written;     // object bytes (after compression)
   std::shared_ptr<Counter> objects_written;   // objects made visible
-  std::shared_ptr<Counter> records_skipped;   // null values ignored (behavior.on.null.values)
+  std::shared_ptr<Counter> records_skipped;   // tolerated errors, ignored null values
+  std::shared_ptr<Counter> records_filtered;  // dropped by a transform (Filter, SQL WHERE)
 
   // --- Uploads (S3: s3-part-upload-count, s3-part-upload-time-ms) ---
   std::shared_ptr<Counter> parts_uploaded;      // multipart parts (not whole-object PUTs)
@@ -56,21 +57,24 @@ class SinkMetrics {
   std::shared_ptr<Counter> StoreRetries(std::string_view reason) {
     return store_retries_->WithLabels({std::string(reason)});
   }
-  // Errors by stage: "convert" (a value could not be read), "partition" (no path for a
-  // record), "write" (encoding), "store" (gave up on the store), "commit" (Kafka commit).
+  // Errors by stage: "transform" (the chain rejected a record), "record" (a record could
+  // not be converted, partitioned or encoded), "commit" (a Kafka offset commit failed),
+  // "dlq" (the dead-letter topic refused a record), "task" (the error that stopped the
+  // task: a store that stayed down, a fatal consumer error).
   std::shared_ptr<Counter> Errors(std::string_view stage) {
     return errors_->WithLabels({std::string(stage)});
   }
   std::shared_ptr<Counter> dlq_records;  // records sent to the dead-letter queue
 
   // --- Files and rotation ("why did this file not rotate?") ---
-  // Files closed, by reason: "flush_size", "rotate_interval", "rotate_schedule",
-  // "partition_change" (time partitioner moved on), "shutdown".
+  // Files closed, by reason: "flush_size", "flush_bytes", "rotate_interval",
+  // "rotate_schedule", "partition_change" (rotate.file.on.partition.change),
+  // "max_open_files" (partitioner.max.open.files).
   std::shared_ptr<Counter> Rotations(std::string_view reason) {
     return rotations_->WithLabels({std::string(reason)});
   }
-  // Files closed before their rotation condition, by reason: "memory" (the buffer
-  // budget), "revoked" (partition taken away), "schema_change".
+  // Flushes closed before their rotation condition, by reason: "memory" (the buffer
+  // budget).
   std::shared_ptr<Counter> EarlyRotations(std::string_view reason) {
     return early_rotations_->WithLabels({std::string(reason)});
   }
@@ -81,13 +85,17 @@ class SinkMetrics {
   std::shared_ptr<Counter> OffsetCommits(bool success) {  // Connect: offset-commit-*
     return offset_commits_->WithLabels({success ? "success" : "failure"});
   }
-  // Rebalance callbacks by event: "assigned", "revoked", "lost".
+  // Rebalance callbacks by event: "assigned", "revoked", "lost" (the group evicted this
+  // member; Connect's rebalance-completed-total counts the assignments).
   std::shared_ptr<Counter> Rebalances(std::string_view event) {
     return rebalances_->WithLabels({std::string(event)});
   }
   std::shared_ptr<Gauge> partitions_assigned;
   // buffer.memory.bytes in use: unsent bytes of open files plus their encoder state.
   std::shared_ptr<Gauge> buffered_bytes;
+  std::shared_ptr<Gauge> spilled_bytes;          // bytes in buffer.spill.dir files
+  std::shared_ptr<Gauge> memory_paused_partitions;  // paused while memory drains
+  std::shared_ptr<Counter> memory_pauses;        // times partitions were paused for memory
 
   // --- Per partition ---
   PartitionMetrics ForPartition(const TopicPartition& tp);
@@ -96,7 +104,13 @@ class SinkMetrics {
   // than exported as a misleading 0.
   std::shared_ptr<Gauge> ConsumerLag(const TopicPartition& tp);
   std::shared_ptr<Gauge> CommittedOffset(const TopicPartition& tp);
-  void DropPartition(const TopicPartition& tp);
+  std::shared_ptr<Gauge> OpenFiles(const TopicPartition& tp);
+  std::shared_ptr<Gauge> BufferedBytes(const TopicPartition& tp);
+  std::shared_ptr<Gauge> BufferedRecords(const TopicPartition& tp);
+  std::shared_ptr<Gauge> LastObjectTime(const TopicPartition& tp);
+  // Stops exporting the partition's gauges (`files_only`: the open files, buffered
+  // bytes and records and last object time, keeping lag and committed offset).
+  void DropPartition(const TopicPartition& tp, bool files_only = false);
 
   // --- Process ---
   std::shared_ptr<Gauge> task_running;     // 1 while the task runs, 0 paused/failed/stopped

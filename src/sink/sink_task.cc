@@ -36,6 +36,11 @@ constexpr uint64_t kPartsInFlightPerThread = 2;
 constexpr std::string_view kProbePrefix = "_tributary/probe/";
 // How often time-based rotation is checked on partitions that receive no records.
 constexpr auto kTickInterval = std::chrono::milliseconds(200);
+// How often per-partition figures (open files, buffered bytes) are refreshed for status
+// and metrics.
+constexpr auto kReportInterval = std::chrono::seconds(1);
+// The "file open unusually long" lines name at most this many partitions per interval.
+constexpr size_t kMaxDiagnosticLines = 20;
 // Journal recoveries run in parallel on assignment, this many at a time.
 constexpr size_t kRecoveryThreads = 16;
 // How long the group's committed offsets may take to arrive on assignment.
@@ -47,6 +52,18 @@ int64_t NowMillis() {
       .count();
 }
 
+// The rotations counter's label for a Flush::reason; empty for the early ones
+// (buffer.memory.bytes), which have their own counter.
+std::string_view RotationLabel(std::string_view reason) {
+  if (reason == "flush.size") return "flush_size";
+  if (reason == "flush.bytes") return "flush_bytes";
+  if (reason == "rotate.interval.ms") return "rotate_interval";
+  if (reason.starts_with("rotate.interval.ms (")) return "partition_change";
+  if (reason == "rotate.schedule.interval.ms") return "rotate_schedule";
+  if (reason == "partitioner.max.open.files") return "max_open_files";
+  return "";
+}
+
 std::string HostName() {
   char buf[256] = {};
   if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
@@ -55,15 +72,17 @@ std::string HostName() {
 
 }  // namespace
 
-Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
+Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config, SinkMetrics* metrics) {
   std::unique_ptr<SinkTask> self(new SinkTask());
   self->config_ = std::move(config);
+  self->metrics_ = metrics;
   for (const auto& key : self->config_.unused_keys) {
     spdlog::warn("config key '{}' is not used by this version of Tributary", key);
   }
   ASSIGN_OR_RETURN(std::unique_ptr<ObjectStore> store, OpenObjectStore(self->config_.store));
   self->store_ = std::make_unique<RetryingStore>(
       std::move(store), std::chrono::duration_cast<std::chrono::milliseconds>(kStoreRetryWindow));
+  self->store_->set_metrics(metrics);
   // Parts in flight are memory too: at most a quarter of buffer.memory.bytes (but always
   // room for one part), so a flush of thousands of small files cannot pile its buffers
   // up behind a slow store beyond the budget's reach.
@@ -152,6 +171,12 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config) {
   // librdkafka pre-fetches up to 64 MiB by default, outside buffer.memory.bytes; a
   // sink keeps up with less (consumer.override.queued.max.messages.kbytes raises it).
   options.overrides.emplace("queued.max.messages.kbytes", "16384");
+  if (metrics != nullptr) {
+    options.on_commit = [metrics](const Status& st) {
+      metrics->OffsetCommits(st.ok())->Inc();
+      if (!st.ok()) metrics->Errors("commit")->Inc();
+    };
+  }
   ASSIGN_OR_RETURN(self->consumer_, Consumer::Create(options, self.get()));
   return self;
 }
@@ -167,8 +192,10 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
                fmt::join(config_.topics, ","), config_.GroupId(), store_->Describe());
   RETURN_IF_ERROR(consumer_->Subscribe(config_.topics));
   last_log_ = std::chrono::steady_clock::now();
+  last_diagnostic_ = last_log_;
   Status result;
   while (!stop.load(std::memory_order_relaxed)) {
+    if (pause_requested_.load(std::memory_order_relaxed) != pause_applied_) ApplyPause();
     auto polled = consumer_->Poll(kPollTimeout);
     if (!polled.ok()) {
       result = polled.status();
@@ -194,16 +221,22 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         std::lock_guard<std::mutex> lock(progress_mu_);
         ++progress_.records_consumed;
       }
+      if (metrics_) {
+        metrics_->bytes_consumed->Inc((source.key ? source.key->size() : 0) +
+                                      (source.value ? source.value->size() : 0));
+      }
       // The transform chain (transforms=...): the same record when there is none.
       auto transformed = config_.transforms->Apply(source, &transform_scratch_);
       Status st;
       if (!transformed.ok()) {
         st = transformed.status();
+        if (metrics_) metrics_->Errors("transform")->Inc();
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
           st = SkipRecord(source, &st);
         }
       } else if (*transformed == nullptr) {
         last_writer_->Skip(source);  // dropped by a Filter or a SQL WHERE: accounted for
+        if (metrics_) metrics_->records_filtered->Inc();
       } else if (const Record& record = **transformed;
                  !record.value && config_.on_null == NullValueBehavior::kIgnore) {
         st = SkipRecord(source, nullptr);  // the dead-letter topic gets what was consumed
@@ -212,6 +245,9 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         st = last_writer_->Write(record, NowMillis());
         buffered_ = buffered_ + last_writer_->buffered_bytes() - before;
         intake_[last_writer_] += record.value->size() + (record.key ? record.key->size() : 0);
+        if (st.code() == StatusCode::kInvalidArgument && metrics_) {
+          metrics_->Errors("record")->Inc();
+        }
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
           st = SkipRecord(source, &st);
         }
@@ -247,8 +283,10 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
     }
     BalanceConsumption();
     buffered_reported_.store(buffered_, std::memory_order_relaxed);
+    if (now - last_report_ >= kReportInterval) ReportPartitions();
     LogProgress(false);
   }
+  if (!result.ok() && metrics_) metrics_->Errors("task")->Inc();
   if (!result.ok()) spdlog::error("sink '{}' stopping: {}", config_.name, result.message());
   Shutdown();
   return result;
@@ -300,6 +338,16 @@ void SinkTask::CollectFlushes(TopicPartitionWriter& writer) {
     durable_[tp] = f.next;
     progress_.committed[tp] = f.next;
     ++progress_.flushes;
+    if (!f.objects.empty()) {
+      PartitionProgress& pp = progress_.partitions[tp];
+      pp.last_object = f.objects.back().key;
+      pp.last_object_unix_ms = NowMillis();
+    }
+    if (metrics_) {
+      if (std::string_view label = RotationLabel(f.reason); !label.empty()) {
+        metrics_->Rotations(label)->Inc(f.objects.size());
+      }
+    }
     for (const auto& w : f.objects) {
       if (w.counts_records) progress_.records_written += w.records;
       progress_.objects_written += 1;
@@ -343,6 +391,7 @@ Status SinkTask::SkipRecord(const Record& record, const Status* error) {
     }
     Status st = dlq_->Produce(config_.dlq_topic, std::nullopt, record.key, record.value, headers);
     if (!st.ok()) {
+      if (metrics_) metrics_->Errors("dlq")->Inc();
       return st.WithContext(
           fmt::format("{}: sending to the dead-letter topic {}", record.Where(), config_.dlq_topic));
     }
@@ -410,8 +459,12 @@ void SinkTask::BalanceConsumption() {
   const uint64_t in_use = buffered_ + in_flight;
   if (!memory_paused_.empty()) {
     if (in_use > budget / 10 * 9 && in_flight > 0) return;
-    const std::vector<TopicPartition> resume(memory_paused_.begin(), memory_paused_.end());
-    consumer_->Resume(resume);
+    // Not those the REST API paused meanwhile: they wait for its resume.
+    std::vector<TopicPartition> resume;
+    for (const auto& tp : memory_paused_) {
+      if (!paused_.count(tp)) resume.push_back(tp);
+    }
+    if (!resume.empty()) consumer_->Resume(resume);
     spdlog::info("memory back to {} bytes (buffer.memory.bytes={}): resumed {} partition(s)",
                  in_use, budget, resume.size());
     memory_paused_.clear();
@@ -438,7 +491,7 @@ void SinkTask::BalanceConsumption() {
     // Only writers still assigned (intake_ may name a writer dropped since).
     auto it = std::find_if(writers_.begin(), writers_.end(),
                            [w = w](const auto& e) { return e.second.get() == w; });
-    if (it == writers_.end() || fenced_.count(it->first)) continue;
+    if (it == writers_.end() || fenced_.count(it->first) || paused_.count(it->first)) continue;
     pause.push_back(it->first);
     covered += bytes;
   }
@@ -489,10 +542,12 @@ void SinkTask::Fence(TopicPartition tp, const Status& why) {
   consumer_->Pause({tp});
   memory_paused_.erase(tp);  // stays paused, as fenced
   fenced_.insert(tp);
+  paused_.erase(tp);
   to_commit_.erase(tp);
   durable_.erase(tp);
   std::lock_guard<std::mutex> lock(progress_mu_);
   ++progress_.fenced;
+  progress_.partitions.erase(tp);
 }
 
 std::map<TopicPartition, Offset> SinkTask::OnAssigned(
@@ -501,6 +556,11 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
   for (const auto& tp : partitions) {
     if (fenced_.erase(tp)) consumer_->Resume({tp});
     WriterFor(tp);
+  }
+  if (metrics_) metrics_->Rebalances("assigned")->Inc();
+  {
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    for (const auto& tp : partitions) progress_.partitions.try_emplace(tp);
   }
   if (mode_ != ExactlyOnceMode::kJournal || !assign_error_.ok()) return start;
 
@@ -562,7 +622,28 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
   return start;
 }
 
+void SinkTask::AfterAssigned(const std::vector<TopicPartition>& partitions) {
+  // Paused: partitions assigned meanwhile are paused before any of their records is read.
+  if (!pause_applied_) return;
+  consumer_->Pause(partitions);
+  paused_.insert(partitions.begin(), partitions.end());
+}
+
 void SinkTask::OnRevoked(const std::vector<TopicPartition>& partitions) {
+  if (metrics_) metrics_->Rebalances(consumer_->assignment_lost() ? "lost" : "revoked")->Inc();
+  {
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    for (const auto& tp : partitions) progress_.partitions.erase(tp);
+  }
+  // librdkafka keeps a partition's pause across a reassignment: resume what this task
+  // paused (Pause, or fenced) before it goes, or it would stay paused when it comes back.
+  std::vector<TopicPartition> unpause;
+  for (const auto& tp : partitions) {
+    if (paused_.erase(tp) + fenced_.count(tp) + memory_paused_.count(tp) > 0) {
+      unpause.push_back(tp);
+    }
+  }
+  if (!unpause.empty()) consumer_->Resume(unpause);
   for (const auto& tp : partitions) {
     auto it = writers_.find(tp);
     if (it == writers_.end()) continue;
@@ -594,6 +675,72 @@ SinkProgress SinkTask::Progress() const {
   p.buffered_bytes = buffered_reported_.load(std::memory_order_relaxed);
   p.spilled_bytes = spill_ ? spill_->used() : 0;
   return p;
+}
+
+void SinkTask::ApplyPause() {
+  const bool want = pause_requested_.load();
+  std::vector<TopicPartition> change;
+  if (want) {
+    for (const auto& [tp, w] : writers_) {
+      if (!paused_.count(tp)) change.push_back(tp);
+    }
+    if (!change.empty()) consumer_->Pause(change);
+    paused_.insert(change.begin(), change.end());
+    if (!pause_applied_) {
+      spdlog::info(
+          "sink '{}' paused: not consuming its {} partition(s); still in the group, "
+          "files still rotate on time",
+          config_.name, paused_.size());
+    }
+  } else {
+    // Partitions paused for memory stay paused until BalanceConsumption resumes them.
+    for (const auto& tp : paused_) {
+      if (!memory_paused_.count(tp)) change.push_back(tp);
+    }
+    if (!change.empty()) consumer_->Resume(change);
+    paused_.clear();
+    spdlog::info("sink '{}' resumed: consuming {} partition(s) from where it paused", config_.name,
+                 change.size());
+  }
+  pause_applied_ = want;
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  progress_.paused = want;
+}
+
+void SinkTask::ReportPartitions() {
+  last_report_ = std::chrono::steady_clock::now();
+  const int64_t now = NowMillis();
+  const int64_t interval = config_.diagnostic_log_interval_ms;
+  const bool diagnose =
+      interval > 0 && last_report_ - last_diagnostic_ >= std::chrono::milliseconds(interval);
+  if (diagnose) last_diagnostic_ = last_report_;
+  size_t logged = 0, more = 0;
+  std::lock_guard<std::mutex> lock(progress_mu_);
+  for (const auto& [tp, w] : writers_) {
+    PartitionProgress& pp = progress_.partitions[tp];
+    pp.open_files = w->open_files();
+    pp.buffered_records = w->buffered_records();
+    pp.buffered_bytes = w->buffered_bytes();
+    pp.open_since_unix_ms = w->open_since_ms();
+    pp.waiting_for = w->WaitingFor();
+    if (!diagnose || !pp.open_since_unix_ms || now - *pp.open_since_unix_ms < interval) continue;
+    if (logged == kMaxDiagnosticLines) {
+      ++more;
+      continue;
+    }
+    ++logged;
+    spdlog::info(
+        "diagnostic: {}: {} file(s) open for {} s ({} records, {} bytes buffered); "
+        "waiting for {}",
+        tp.ToString(), pp.open_files, (now - *pp.open_since_unix_ms) / 1000, pp.buffered_records,
+        pp.buffered_bytes, pp.waiting_for);
+  }
+  if (more > 0) {
+    spdlog::info(
+        "diagnostic: {} more partition(s) have files open longer than "
+        "diagnostic.log.interval.ms={}",
+        more, interval);
+  }
 }
 
 void SinkTask::LogProgress(bool force) {

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -36,11 +37,24 @@
 #include "sink/partitioner.h"
 #include "sink/retrying_store.h"
 #include "sink/sink_config.h"
+#include "sink/sink_metrics.h"
 #include "sink/topic_partition_writer.h"
 #include "sink/upload_pool.h"
 #include "transform/transform_chain.h"
 
 namespace tributary {
+
+// What the writer of one assigned topic-partition holds, as of its last report (at most
+// kReportInterval old).
+struct PartitionProgress {
+  uint64_t open_files = 0;
+  uint64_t buffered_records = 0;
+  uint64_t buffered_bytes = 0;
+  std::string last_object;                     // key of the newest object written
+  std::optional<int64_t> last_object_unix_ms;  // when it became visible
+  std::optional<int64_t> open_since_unix_ms;   // when the oldest open file was opened
+  std::string waiting_for;                     // TopicPartitionWriter::WaitingFor()
+};
 
 struct SinkProgress {
   uint64_t records_consumed = 0;
@@ -60,13 +74,20 @@ struct SinkProgress {
   std::string exactly_once;   // "journal" or "deterministic"
   // Next offset to consume per partition, as committed after durable writes.
   std::map<TopicPartition, Offset> committed;
+  // Every partition assigned to this task (fenced ones excepted).
+  std::map<TopicPartition, PartitionProgress> partitions;
+  bool paused = false;  // consumption paused (Pause(true) applied)
 };
 
 class SinkTask final : public RebalanceListener {
  public:
   // Opens the store (checking the bucket and credentials) and creates the consumer.
   // Fails before any record is consumed when either is wrong.
-  static Result<std::unique_ptr<SinkTask>> Create(SinkConfig config);
+  // `metrics` (may be null) must outlive the task: store retries by reason, part
+  // uploads and their times, offset commits, rebalances, rotations by reason and errors
+  // by stage are counted into it as they happen.
+  static Result<std::unique_ptr<SinkTask>> Create(SinkConfig config,
+                                                  SinkMetrics* metrics = nullptr);
   ~SinkTask() override;
 
   // Consumes until `stop` becomes true (returns OK) or a record cannot be written
@@ -76,9 +97,17 @@ class SinkTask final : public RebalanceListener {
 
   SinkProgress Progress() const;
 
+  // Pauses (or resumes) consumption of every assigned partition, as Connect's pause
+  // does: the task keeps polling, so it stays in the group and answers rebalances
+  // (partitions assigned while paused are paused too), and time-based rotation goes on;
+  // resume continues from the next record, so nothing is lost or read twice. Any thread;
+  // applied by Run's thread within a poll.
+  void Pause(bool paused) { pause_requested_.store(paused); }
+
   // RebalanceListener, called from the consumer's Poll on Run's thread.
   std::map<TopicPartition, Offset> OnAssigned(
       const std::vector<TopicPartition>& partitions) override;
+  void AfterAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<TopicPartition>& partitions) override;
 
  private:
@@ -107,8 +136,14 @@ class SinkTask final : public RebalanceListener {
   Status TickWriters();
   void Shutdown();
   void LogProgress(bool force);
+  // Brings the consumer's paused partitions in line with Pause().
+  void ApplyPause();
+  // Per-partition figures into progress_ and, every diagnostic.log.interval.ms, the
+  // "why did this file not rotate?" lines.
+  void ReportPartitions();
 
   SinkConfig config_;
+  SinkMetrics* metrics_ = nullptr;  // may be null
   std::unique_ptr<RetryingStore> store_;
   std::unique_ptr<UploadPool> pool_;
   std::unique_ptr<SpillArea> spill_;  // buffer.spill.dir; outlives writers_ (declared first)
@@ -134,6 +169,12 @@ class SinkTask final : public RebalanceListener {
   TopicPartitionWriter* last_writer_ = nullptr;  // the previous record's, into writers_
   std::map<TopicPartition, Offset> to_commit_;   // durable, not yet sent to Kafka
   std::map<TopicPartition, Offset> durable_;     // durable, for the final commit on stop
+
+  std::atomic<bool> pause_requested_{false};
+  bool pause_applied_ = false;
+  std::set<TopicPartition> paused_;  // paused by ApplyPause (fenced ones are not)
+  std::chrono::steady_clock::time_point last_report_;
+  std::chrono::steady_clock::time_point last_diagnostic_;
 
   mutable std::mutex progress_mu_;
   SinkProgress progress_;  // guarded by progress_mu_

@@ -4,6 +4,8 @@
 #define ZSTD_STATIC_LINKING_ONLY  // ZSTD_estimateCStreamSize (stable since zstd 1.4)
 #include <zstd.h>
 
+#include <fmt/chrono.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -166,6 +168,7 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   }
   if (records_ == 0) {
     base_ts_ = ts;
+    opened_ms_ = now_ms;
     if (config_->rotate_schedule_interval_ms > 0) {
       next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms, zone_);
     }
@@ -237,6 +240,43 @@ Status TopicPartitionWriter::Tick(int64_t now_ms) {
     return DoFlush("rotate.interval.ms");
   }
   return Status::OK();
+}
+
+std::string TopicPartitionWriter::WaitingFor() const {
+  if (records_ == 0) return "";
+  auto utc = [](int64_t ms) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                       std::chrono::sys_seconds(std::chrono::seconds(FloorDiv(ms, 1000))));
+  };
+  std::vector<std::string> waits;
+  waits.push_back(fmt::format("flush.size: {} of {} records", records_, config_->flush_size));
+  if (config_->flush_bytes > 0) {
+    uint64_t largest = 0;
+    for (const auto& [encoded, f] : files_) largest = std::max(largest, f.Size());
+    waits.push_back(fmt::format("flush.bytes: {} of {} bytes", largest, config_->flush_bytes));
+  }
+  if (config_->rotate_interval_ms > 0) {
+    if (rotation_clock()->deterministic()) {
+      waits.push_back(fmt::format(
+          "rotate.interval.ms={}: a record with a timestamp at or after {} (the newest so far "
+          "is {}); rotation follows record time, not the wall clock",
+          config_->rotate_interval_ms, utc(base_ts_ + config_->rotate_interval_ms), utc(last_ts_)));
+    } else {
+      waits.push_back(fmt::format("rotate.interval.ms={}: at {} (wall clock)",
+                                  config_->rotate_interval_ms,
+                                  utc(base_ts_ + config_->rotate_interval_ms)));
+    }
+  }
+  if (config_->rotate_schedule_interval_ms > 0) {
+    waits.push_back(fmt::format("rotate.schedule.interval.ms={}: next scheduled rotation at {}",
+                                config_->rotate_schedule_interval_ms, utc(next_scheduled_ms_)));
+  }
+  if (config_->rotate_interval_ms <= 0 && config_->rotate_schedule_interval_ms <= 0) {
+    waits.push_back(
+        "no time-based rotation configured (rotate.interval.ms and rotate.schedule.interval.ms "
+        "are off), so only the size limits close this file");
+  }
+  return fmt::format("{}", fmt::join(waits, "; "));
 }
 
 Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std::string& encoded,

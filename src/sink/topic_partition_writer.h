@@ -133,6 +133,15 @@ class TopicPartitionWriter {
   Status ReleaseSpill();
   uint64_t early_rotations() const { return early_rotations_; }
   size_t open_files() const { return files_.size(); }
+  // Wall-clock time (unix ms) at which the current flush's first file was opened;
+  // nullopt when no file is open.
+  std::optional<int64_t> open_since_ms() const {
+    return records_ > 0 ? std::optional<int64_t>(opened_ms_) : std::nullopt;
+  }
+  // "Why did this file not rotate?": every rotation condition the open files wait for,
+  // in words ("flush.size: 340 of 1000 records; rotate.schedule.interval.ms: next at
+  // 2026-01-02T03:00:00Z"). Empty when no file is open.
+  std::string WaitingFor() const;
   // The journal's `committed` (journal mode), for status.
   std::optional<int64_t> journal_committed() const {
     return journal_state_ ? journal_state_->record.committed : std::nullopt;
@@ -211,6 +220,7 @@ class TopicPartitionWriter {
   int64_t base_ts_ = 0;            // rotate.interval.ms: extractor time of the first record
   int64_t last_ts_ = 0;            // ... and of the latest
   int64_t next_scheduled_ms_ = 0;  // rotate.schedule.interval.ms: when the files close
+  int64_t opened_ms_ = 0;          // wall clock when the flush's first file was opened
 
   std::vector<Flush> flushes_;
   uint64_t buffered_ = 0;  // see buffered_bytes()

@@ -203,6 +203,57 @@ TEST_F(TopicPartitionWriterTest, RotateIntervalWithTheWallClock) {
   EXPECT_EQ(w->TakeFlushes().size(), 1u);
 }
 
+// "Why did this file not rotate?" (TopicPartitionWriter::WaitingFor, the diagnostic
+// log line and /status).
+TEST_F(TopicPartitionWriterTest, WaitingForNamesEveryPendingRotationCondition) {
+  config_.flush_size = 1000;
+  auto w = NewWriter();
+  EXPECT_EQ(w->WaitingFor(), "");
+  EXPECT_EQ(w->open_since_ms(), std::nullopt);
+  ASSERT_TRUE(w->Write(R(0, "{}"), 5'000).ok());
+  ASSERT_TRUE(w->Write(R(1, "{}"), 6'000).ok());
+  EXPECT_EQ(w->open_since_ms(), 5'000);
+  EXPECT_EQ(w->WaitingFor(),
+            "flush.size: 2 of 1000 records; no time-based rotation configured "
+            "(rotate.interval.ms and rotate.schedule.interval.ms are off), so only the size "
+            "limits close this file");
+  w->Discard();
+  // Scheduled rotation: 2024-01-15T06:10:00Z, the next hourly slot is 07:00. One line
+  // of 3 bytes is open.
+  config_.rotate_schedule_interval_ms = 3'600'000;
+  config_.flush_bytes = 1 << 20;
+  w = NewWriter();
+  ASSERT_TRUE(w->Write(R(2, "{}"), 1705299000000).ok());
+  EXPECT_EQ(w->WaitingFor(),
+            "flush.size: 1 of 1000 records; flush.bytes: 3 of 1048576 bytes; "
+            "rotate.schedule.interval.ms=3600000: next scheduled rotation at "
+            "2024-01-15T07:00:00Z");
+}
+
+TEST_F(TopicPartitionWriterTest, WaitingForRecordTimeRotationNamesTheTimestampNeeded) {
+  config_.flush_size = 1000;
+  config_.rotate_interval_ms = 600'000;
+  PartitionerOptions time_based;
+  time_based.kind = PartitionerKind::kTimeBased;
+  time_based.path_format = "'dt'=YYYY-MM-dd";
+  time_based.partition_duration_ms = 86'400'000;
+  time_based.locale = "en-US";
+  time_based.timezone = "UTC";
+  time_based.extractor = TimestampExtractorKind::kRecord;
+  partitioner_ = MakePartitioner(time_based).value();
+  auto w = NewWriter();
+  Record r = R(0, "{}");
+  r.timestamp_ms = 1705299000000;  // 06:10:00Z
+  ASSERT_TRUE(w->Write(r, 1).ok());
+  r = R(1, "{}");
+  r.timestamp_ms = 1705299060000;  // 06:11:00Z
+  ASSERT_TRUE(w->Write(r, 2).ok());
+  EXPECT_EQ(w->WaitingFor(),
+            "flush.size: 2 of 1000 records; rotate.interval.ms=600000: a record with a "
+            "timestamp at or after 2024-01-15T06:20:00Z (the newest so far is "
+            "2024-01-15T06:11:00Z); rotation follows record time, not the wall clock");
+}
+
 TEST_F(TopicPartitionWriterTest, FlushBytesAndMaxOpenFiles) {
   config_.flush_size = 1000;
   config_.flush_bytes = 10;

@@ -8,10 +8,12 @@ mock cluster, records produced by kafka-python) with rest.port set.
 - No configured secret appears in the logs, /metrics, /status, /ui or any REST answer.
 - JSON logs are one JSON object per line; `tributary status` prints the partitions.
 - SIGTERM during heavy writing exits 0 within shutdown.timeout.ms, and a restarted sink
-  continues with every record written exactly once.
+  continues with every record written exactly once; a second signal exits at once (130).
+- While a backlog drains, `tributary status` shows an ETA and partial progress bars.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -19,14 +21,10 @@ import unittest
 
 import harness
 import server_harness as sh
+from server_harness import object_files
 
 SECRET_AWS = "tributarySECRETaws0123456789abcdef"
 SECRET_SASL = "tributarySECRETsasl9876543210"
-
-
-def object_files(root, topic):
-    base = os.path.join(root, "lake", "topics", topic)
-    return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)
 
 
 def ids_in(files):
@@ -60,12 +58,26 @@ class ServerE2ETest(unittest.TestCase):
         self.addCleanup(harness.remove_tree, self.workdir)
 
     def config(self, kafka, topic, **extra):
-        cfg = {"name": harness.fresh_name("ops"), "topics": topic,
-               "bootstrap.servers": kafka.bootstrap, "format.class": "JsonFormat",
-               "store.url": f"file://{self.root}", "s3.bucket.name": "lake",
-               "consumer.override.session.timeout.ms": "6000"}
-        cfg.update({k.replace("_", "."): str(v) for k, v in extra.items()})
-        return cfg
+        return sh.sink_config(kafka, topic, self.root, "ops", **extra)
+
+    def wait_first_file_in_flight(self, sink):
+        """Waits until the sink holds the 9 records before the one that closes its first
+        file (flush.size=10), then a little: the flush is in the store's hands."""
+        rest = sh.Rest(sh.rest_port(sink))
+        self.addCleanup(rest.close)
+        sh.wait_for(lambda: rest.json("GET", "/status")["totals"]["records_consumed"] >= 9, 60,
+                    "the first file to fill", proc=sink.proc)
+        time.sleep(0.3)
+
+    def restart_and_check(self, cfg, topic, objects, records):
+        """A fresh process without the listener and faults continues from the committed
+        offsets: `objects` objects in the end, each record exactly once."""
+        cfg2 = {k: v for k, v in cfg.items() if not k.startswith(("rest.", "fault."))}
+        with harness.Sink(cfg2, self.workdir) as sink2:
+            sh.wait_for(lambda: len(object_files(self.root, topic)) >= objects, 120,
+                        f"{objects} objects", proc=sink2.proc)
+            self.assertEqual(sink2.stop(), 0)
+        self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(records)))
 
     def test_rest_metrics_pause_resume_and_no_secrets(self):
         topic = harness.fresh_name("opstopic")
@@ -201,17 +213,18 @@ class ServerE2ETest(unittest.TestCase):
         self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(360)))
         _, s = rest.metrics()
         self.assertEqual(sh.sample(s, "tributary_sink_records_written_total"), 360)
-        self.assertEqual(sh.sample(s, "tributary_sink_task_restarts_total"), 1)
+        # Pause is Connect's: the task was not restarted, only its partitions paused.
+        self.assertEqual(sh.sample(s, "tributary_sink_task_restarts_total"), 0)
 
     def check_restart(self, rest, name):
         self.assertIsNone(rest.json("POST", f"/connectors/{name}/restart", expect=204))
 
         def restarted():
             _, s = rest.metrics()
-            return (sh.sample(s, "tributary_sink_task_restarts_total") == 2 and
+            return (sh.sample(s, "tributary_sink_task_restarts_total") == 1 and
                     sh.sample(s, "tributary_sink_task_running") == 1)
 
-        sh.wait_for(restarted, 30, "a second restart")
+        sh.wait_for(restarted, 30, "a restart")
         self.assertEqual(rest.json("GET", f"/connectors/{name}/status")["tasks"][0]["state"],
                          "RUNNING")
 
@@ -253,19 +266,27 @@ class ServerE2ETest(unittest.TestCase):
             with harness.Sink(cfg, self.workdir) as sink:
                 sh.wait_for(lambda: len(object_files(self.root, topic)) >= 4, 60,
                             "the first objects", proc=sink.proc)
+                # While the backlog drains, `tributary status` shows an ETA and partial
+                # progress bars.
+                port = sh.rest_port(sink)
+                seen = []
+
+                def eta_shown():
+                    out = subprocess.run([harness.env_path("TRIBUTARY_BIN"), "status", "--url",
+                                          f"http://127.0.0.1:{port}"],
+                                         capture_output=True, text=True, timeout=30)
+                    seen[:] = [out.stdout]
+                    return re.search(r"; ETA \d", out.stdout) is not None
+
+                sh.wait_for(eta_shown, 8, "an ETA in `tributary status`", proc=sink.proc)
+                self.assertRegex(seen[0], r"\[#*\.+\]\s+\d+%")
                 written_before = len(object_files(self.root, topic))
                 code, elapsed, log = terminate(sink)
             self.assertEqual(code, 0, log)
             self.assertLess(elapsed, timeout_ms / 1000, log)
             self.assertIn("sink stopped cleanly", log)
             self.assertLess(written_before, total // flush, "the signal came after the work")
-            # A fresh process continues from the committed offsets: each record once.
-            cfg2 = {k: v for k, v in cfg.items() if not k.startswith(("rest.", "fault."))}
-            with harness.Sink(cfg2, self.workdir) as sink2:
-                sh.wait_for(lambda: len(object_files(self.root, topic)) >= total // flush, 120,
-                            f"{total // flush} objects", proc=sink2.proc)
-                self.assertEqual(sink2.stop(), 0)
-        self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(total)))
+            self.restart_and_check(cfg, topic, total // flush, total)
 
     def test_shutdown_that_overruns_the_timeout_exits_and_loses_nothing(self):
         topic = harness.fresh_name("stuck")
@@ -277,22 +298,35 @@ class ServerE2ETest(unittest.TestCase):
                               shutdown_timeout_ms=300)
             cfg.update({"fault.latency.ms": "1500", "fault.operations": "put"})
             with harness.Sink(cfg, self.workdir) as sink:
-                rest = sh.Rest(sh.rest_port(sink))
-                self.addCleanup(rest.close)
                 # Record 10 completes the first file: its Write is the PUT in flight.
-                sh.wait_for(lambda: rest.json("GET", "/status")["totals"]["records_consumed"]
-                            >= 9, 60, "the first file to fill", proc=sink.proc)
-                time.sleep(0.3)
+                self.wait_first_file_in_flight(sink)
                 code, elapsed, log = terminate(sink)
             self.assertEqual(code, 1, log)
             self.assertIn("shutdown did not finish within shutdown.timeout.ms=300", log)
             self.assertLess(elapsed, 1.2, log)  # the PUT alone would have taken longer
-            cfg2 = {k: v for k, v in cfg.items() if not k.startswith(("rest.", "fault."))}
-            with harness.Sink(cfg2, self.workdir) as sink2:
-                sh.wait_for(lambda: len(object_files(self.root, topic)) >= 10, 60,
-                            "10 objects", proc=sink2.proc)
-                self.assertEqual(sink2.stop(), 0)
-        self.assertEqual(sorted(ids_in(object_files(self.root, topic))), list(range(100)))
+            self.restart_and_check(cfg, topic, 10, 100)
+
+    def test_second_signal_exits_at_once_and_loses_nothing(self):
+        topic = harness.fresh_name("twice")
+        with harness.MockKafka(topics={topic: 1}) as kafka:
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(30), 1, value)
+            # Completing an object takes 2.5 s and the shutdown may take 20 s: only the
+            # second signal can end the process quickly.
+            cfg = self.config(kafka, topic, flush_size=10, rest_port=0,
+                              shutdown_timeout_ms=20000)
+            cfg.update({"fault.latency.ms": "2500", "fault.operations": "complete_multipart"})
+            with harness.Sink(cfg, self.workdir) as sink:
+                self.wait_first_file_in_flight(sink)
+                started = time.monotonic()
+                sink.proc.send_signal(signal.SIGTERM)
+                time.sleep(0.2)
+                sink.proc.send_signal(signal.SIGINT)
+                code = sink.proc.wait(timeout=30)
+                elapsed = time.monotonic() - started
+                sink.log.close()
+            self.assertEqual(code, 130, sink.log_text())
+            self.assertLess(elapsed, 1.5, sink.log_text())  # the completion needs more
+            self.restart_and_check(cfg, topic, 3, 30)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ text format 0.0.4): it rejects anything a Prometheus server would reject, and mo
 import http.client
 import json
 import math
+import os
 import re
 import time
 
@@ -265,3 +266,20 @@ def wait_for(predicate, timeout, what, proc=None):
 
 def now_ms():
     return int(time.time() * 1000)
+
+
+def sink_config(kafka, topic, root, prefix, **extra):
+    """A JSON sink of `topic` into the local store at `root` (bucket "lake"); `extra`
+    keys with underscores for dots (flush_size=10)."""
+    cfg = {"name": harness.fresh_name(prefix), "topics": topic,
+           "bootstrap.servers": kafka.bootstrap, "format.class": "JsonFormat",
+           "store.url": f"file://{root}", "s3.bucket.name": "lake",
+           "consumer.override.session.timeout.ms": "6000"}
+    cfg.update({k.replace("_", "."): str(v) for k, v in extra.items()})
+    return cfg
+
+
+def object_files(root, topic):
+    """Every object of `topic` in the local store at `root`, by listing the directory."""
+    base = os.path.join(root, "lake", "topics", topic)
+    return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)

@@ -75,7 +75,8 @@ class StatusPageTest(unittest.TestCase):
         self.addCleanup(harness.remove_tree, root)
         self.addCleanup(harness.remove_tree, workdir)
         with harness.MockKafka(topics={topic: 2}) as kafka:
-            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(120), 2,
+            # 65 records per partition: 3 objects of 20 each, 5 records left in an open file.
+            harness.produce_with_kafka_python(kafka.bootstrap, topic, range(130), 2,
                                               lambda i: b'{"id": %d}' % i)
             cfg = {"name": harness.fresh_name("ui"), "topics": topic,
                    "bootstrap.servers": kafka.bootstrap, "format.class": "JsonFormat",
@@ -85,9 +86,13 @@ class StatusPageTest(unittest.TestCase):
             with harness.Sink(cfg, workdir) as sink:
                 rest = sh.Rest(sh.rest_port(sink))
                 self.addCleanup(rest.close)
-                sh.wait_for(lambda: rest.json("GET", "/status")["lag"] == 0 and
-                            rest.json("GET", "/status")["totals"]["records_written"] == 120,
-                            60, "120 records written and no lag", proc=sink.proc)
+                def settled():
+                    st = rest.json("GET", "/status")
+                    return (st["totals"]["records_written"] == 120 and st["lag"] == 10 and
+                            all(p["buffered_records"] == 5 for p in st["partitions"]))
+
+                sh.wait_for(settled, 60, "120 records written, 10 in open files",
+                            proc=sink.proc)
                 url = f"http://127.0.0.1:{rest.port}/ui"
                 # Virtual time lets the page's 1 s polling run several times quickly.
                 html_text = chromium(["--virtual-time-budget=4000", "--dump-dom", url], workdir)
@@ -103,7 +108,7 @@ class StatusPageTest(unittest.TestCase):
         self.assertEqual(dom.by_id["ready"], "ready")
         self.assertEqual(dom.by_id["records-written"], "120")
         self.assertEqual(dom.by_id["objects-written"], "6")
-        self.assertEqual(dom.by_id["lag"], "0")
+        self.assertEqual(dom.by_id["lag"], "10")
         # Polled and re-rendered more than once while the page was open.
         self.assertGreaterEqual(int(dom.body.get("data-updates", "0")), 2)
         self.assertEqual([r["partition"] for r in dom.rows], ["0", "1"])
@@ -111,9 +116,19 @@ class StatusPageTest(unittest.TestCase):
             self.assertEqual(row["topic"], topic)
             cells = {c["class"]: c["text"] for c in row["cells"]}
             self.assertEqual(cells["committed"], "60")
-            self.assertEqual(cells["lag"], "0")
+            self.assertEqual(cells["lag"], "5")
+            # The newest object, and what the open file waits for.
+            self.assertRegex(cells["l obj"], rf"^topics/{topic}/partition={row['partition']}/"
+                             rf"{topic}\+{row['partition']}\+0000000040\.json$")
+            self.assertTrue(cells["l waits"].startswith("flush.size: 5 of 20 records; no "
+                                                        "time-based rotation configured"),
+                            cells["l waits"])
         with open(shot, "rb") as f:
             png = f.read()
+        # TRIBUTARY_UI_SCREENSHOT=docs/images/status-ui.png refreshes the docs' picture.
+        if os.environ.get("TRIBUTARY_UI_SCREENSHOT"):
+            with open(os.environ["TRIBUTARY_UI_SCREENSHOT"], "wb") as f:
+                f.write(png)
         self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
         self.assertGreater(len(png), 10000)
 

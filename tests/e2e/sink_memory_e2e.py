@@ -8,6 +8,8 @@ import unittest
 
 import broker_harness
 import harness
+import server_harness
+import time
 import exactly_once_harness as eo
 
 PARTITIONS = 24
@@ -80,13 +82,22 @@ class SinkMemoryTest(unittest.TestCase):
             config = eo.sink_config(broker, topic, root, name, **{
                 "flush.size": 1_000_000, "rotate.schedule.interval.ms": 5000,
                 "s3.part.size": 5 << 20, "buffer.memory.bytes": budget,
-                "fault.latency.ms": "500", "fault.operations": "upload_part"})
+                "fault.latency.ms": "500", "fault.operations": "upload_part",
+                "rest.port": 0})
             with harness.Sink(config, harness.temp_dir("pause-run")) as sink:
+                rest = server_harness.Rest(server_harness.rest_port(sink))
                 eo.wait_committed(root, name, topic, [records // partitions] * partitions,
                                   sink.proc, timeout=240)
+                time.sleep(1.5)  # the exported figures refresh every second
+                _, samples = rest.metrics()
+                rest.close()
                 self.assertEqual(sink.stop(), 0)
                 log = sink.log_text()
         pauses, resumes = log.count("pausing"), log.count("resumed")
+        self.assertEqual(server_harness.sample(samples, "tributary_sink_memory_pauses_total"),
+                         pauses)
+        self.assertEqual(
+            server_harness.sample(samples, "tributary_sink_memory_paused_partitions"), 0)
         print(f"\npause: {pauses} pauses, {resumes} resumes")
         self.assertGreater(pauses, 0, log[-3000:])
         self.assertGreater(resumes, 0, log[-3000:])

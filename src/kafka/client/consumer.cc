@@ -101,10 +101,13 @@ void Consumer::RebalanceCallback(rd_kafka_t* rk, int err_int, void* parts, void*
       spdlog::error("incremental assign failed: {}", rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
     }
+    if (self->listener_) self->listener_->AfterAssigned(tps);
   } else {
     spdlog::info("{} {} partition(s): {}", rd_kafka_assignment_lost(rk) ? "lost" : "revoked",
                  tps.size(), Describe(tps));
+    self->lost_ = rd_kafka_assignment_lost(rk);
     if (self->listener_) self->listener_->OnRevoked(tps);
+    self->lost_ = false;
     if (cooperative) {
       rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions);
       if (e != nullptr) {
@@ -142,6 +145,21 @@ Result<std::unique_ptr<Consumer>> Consumer::Create(const ConsumerOptions& option
   rd_kafka_conf_set_rebalance_cb(
       conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
                void* opaque) { RebalanceCallback(rk, err, parts, opaque); });
+  if (options.on_commit) {
+    self->on_commit_ = options.on_commit;
+    rd_kafka_conf_set_offset_commit_cb(conf, [](rd_kafka_t*, rd_kafka_resp_err_t err,
+                                                rd_kafka_topic_partition_list_t* offsets,
+                                                void* opaque) {
+      if (err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
+      // The request may succeed while single partitions fail (a revoked one).
+      for (int i = 0; !err && offsets != nullptr && i < offsets->cnt; ++i) {
+        err = offsets->elems[i].err;
+      }
+      auto* self = static_cast<Consumer*>(opaque);
+      self->on_commit_(err ? Unavailable("Kafka offset commit failed: {}", rd_kafka_err2str(err))
+                           : Status::OK());
+    });
+  }
   char errstr[512];
   self->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
   if (self->rk_ == nullptr) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,9 @@ class RebalanceListener {
   // group's committed offset, or auto.offset.reset when there is none.
   virtual std::map<TopicPartition, Offset> OnAssigned(
       const std::vector<TopicPartition>& partitions) = 0;
+  // The same partitions once they are assigned (fetching may start): the place to pause
+  // them before any of their records is returned.
+  virtual void AfterAssigned(const std::vector<TopicPartition>& partitions) { (void)partitions; }
   // Partitions being taken away (or lost). Records of these not yet durable must be
   // dropped: the next owner re-reads them from the committed offset.
   virtual void OnRevoked(const std::vector<TopicPartition>& partitions) = 0;
@@ -64,6 +68,9 @@ struct ConsumerOptions {
   // Extra librdkafka properties (from consumer.override.* / consumer.*); they win over
   // the defaults set here.
   std::map<std::string, std::string> overrides;
+  // Told the result of every offset commit the group coordinator answered (OK, or why
+  // it failed), from inside Poll(). Commits with nothing to commit are not reported.
+  std::function<void(const Status&)> on_commit;
 };
 
 class Consumer {
@@ -87,6 +94,10 @@ class Consumer {
   // Commits `next` offsets (the offset of the next record to read) for the partitions.
   Status Commit(const std::map<TopicPartition, Offset>& offsets, bool async);
 
+  // True while OnRevoked runs for partitions the group took away without a clean
+  // revocation (this member was evicted: session timeout, max.poll.interval.ms).
+  bool assignment_lost() const { return lost_; }
+
   // Leaves the group and closes. Called by the destructor if not before.
   void Close();
 
@@ -104,6 +115,8 @@ class Consumer {
 
   rd_kafka_t* rk_ = nullptr;
   RebalanceListener* listener_ = nullptr;
+  std::function<void(const Status&)> on_commit_;
+  bool lost_ = false;
   bool closed_ = false;
 };
 
