@@ -25,13 +25,22 @@ void AppendHeaderValue(const std::optional<std::string_view>& v, std::string* ou
 
 }  // namespace
 
+namespace {
+
+simdjson::dom::parser& ThreadParser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+}  // namespace
+
 Status JsonValueEncoder::Append(const Record& record, std::string_view part, std::string_view bytes,
                                 ValueEncoding encoding, std::string* out) {
   switch (encoding) {
     case ValueEncoding::kJson: {
       // Validate: one bad value would make the whole object unreadable to lake engines.
       simdjson::dom::element doc;
-      if (auto err = parser_.parse(bytes.data(), bytes.size()).get(doc); err) {
+      if (auto err = ThreadParser().parse(bytes.data(), bytes.size()).get(doc); err) {
         return InvalidArgument(
             "{}: {} is not valid JSON ({}); with {}.converter=JsonConverter "
             "every {} must be JSON",

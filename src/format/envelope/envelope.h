@@ -41,8 +41,9 @@ class JsonValueEncoder {
                         std::optional<std::string_view> bytes, ValueEncoding encoding,
                         std::string* out);
 
- private:
-  simdjson::dom::parser parser_;
+  // Validation parses with one simdjson parser per thread, not one per encoder: a
+  // parser keeps buffers of its largest document and its maximum depth (tens of KiB),
+  // and a sink holds an encoder per open file — thousands of them.
 };
 
 // Appends the headers object ("{}" when there are none).
