@@ -214,12 +214,15 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
       // `<base>.keys.json`, with the codec's extension when the keys were compressed,
       // whatever the data file's format.
       const std::string base = key.substr(0, key.size() - name->extension.size());
-      for (const char* codec_ext : {"", ".gz", ".zst", ".snappy", ".lz4"}) {
-        if (listed_keys.count(base + ".keys.json" + codec_ext)) {
-          o.keys_key = base + ".keys.json" + codec_ext;
-          break;
+      auto side_file = [&](const std::string& kind) -> std::string {
+        for (const char* ext : {".json", ".json.gz", ".json.zst", ".json.snappy", ".json.lz4",
+                                ".avro"}) {
+          if (listed_keys.count(base + kind + ext)) return base + kind + ext;
         }
-      }
+        return "";
+      };
+      o.keys_key = side_file(".keys");
+      o.headers_key = side_file(".headers");
       index.partitions[o.tp].push_back(std::move(o));
     }
   }

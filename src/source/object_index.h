@@ -42,6 +42,8 @@ struct SourceObject {
   // The Confluent key side file (store.kafka.keys), `<base>.keys<extension>`, when it
   // exists and is JSON lines; "" otherwise.
   std::string keys_key;
+  // Its header side file (`<base>.headers.json[.gz|...]` or `.headers.avro`), or empty.
+  std::string headers_key;
 };
 
 struct ParsedObjectName {

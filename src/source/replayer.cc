@@ -25,7 +25,8 @@ struct Cursor {
   const std::vector<SourceObject>* objects = nullptr;
   size_t obj = 0;
   std::unique_ptr<RecordReader> reader;
-  std::unique_ptr<RecordReader> keys;  // the object's key side file, when it has one
+  std::unique_ptr<RecordReader> keys;     // the object's key side file, when it has one
+  std::unique_ptr<RecordReader> headers;  // its header side file, when it has one
   int64_t resume_skip = 0;             // records of objects[obj] to pass over when it is opened
   PartitionPosition pos;
   bool done = false;
@@ -267,10 +268,14 @@ class Replay {
         if (!o.keys_key.empty()) {
           ASSIGN_OR_RETURN(c.keys, OpenKeysObject(*store_, config_.format, o.keys_key));
         }
+        if (!o.headers_key.empty()) {
+          ASSIGN_OR_RETURN(c.headers, OpenHeadersObject(*store_, o.headers_key));
+        }
         for (; c.resume_skip > 0; --c.resume_skip) {
           ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
           if (!got) break;
           if (c.keys) RETURN_IF_ERROR(c.keys->Next(&key_rec_).status());
+          if (c.headers) RETURN_IF_ERROR(c.headers->Next(&key_rec_).status());
         }
       }
       ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
@@ -285,9 +290,19 @@ class Replay {
           rec->has_key = true;
         }
       }
+      if (c.headers) {
+        ASSIGN_OR_RETURN(bool got_headers, c.headers->Next(&key_rec_));
+        if (got != got_headers) {
+          return Corruption(
+              "{}: the header side file {} holds {} records than the object has", o.key,
+              o.headers_key, got_headers ? "more" : "fewer");
+        }
+        if (got && key_rec_.value) RETURN_IF_ERROR(ParseHeaders(*key_rec_.value, o.headers_key, rec));
+      }
       if (!got) {
         c.reader.reset();
         c.keys.reset();
+        c.headers.reset();
         if (c.obj + 1 < c.objects->size()) {
           ++c.obj;
           c.pos.object = (*c.objects)[c.obj].key;

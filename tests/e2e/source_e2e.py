@@ -227,10 +227,10 @@ class SourceE2E(unittest.TestCase):
             self.assertIn("partition 1", narrow.stderr)
         harness.remove_tree(work)
 
-    def test_parquet_archive_with_key_side_files_replays_in_order(self):
-        """A Parquet archive (schema inferred) with JSON key side files, written by the
-        sink to the local store, replays through the columnar readers: per partition the
-        same JSON values in the same order, with their keys."""
+    def test_parquet_archive_with_key_and_header_side_files_replays_in_order(self):
+        """A Parquet archive (schema inferred) with Avro key and JSON header side files,
+        written by the sink to the local store, replays through the columnar readers: per
+        partition the same JSON values in the same order, with their keys and headers."""
         import exactly_once_harness as eo
         work = harness.temp_dir("source-parquet")
         root = os.path.join(work, "store")
@@ -238,15 +238,17 @@ class SourceE2E(unittest.TestCase):
         records = [{"partition": i % partitions, "key": f"k{i}".encode(),
                     "value": json.dumps({"id": i, "name": f"n{i}", "price": i * 0.5,
                                          "tags": ["a", "b"][: i % 3]}).encode(),
-                    "headers": [], "timestamp_ms": 1_700_000_000_000 + i}
+                    "headers": [("trace", f"t{i}".encode()), ("n", str(i % 3).encode())],
+                    "timestamp_ms": 1_700_000_000_000 + i}
                    for i in range(per_partition * partitions)]
         with harness.MockKafka({"pq": partitions, "pq-copy": partitions}) as kafka:
             sh.produce(kafka.bootstrap, "pq", records)
             sink = eo.sink_config(kafka, "pq", root, "pq-sink", **{
                 "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
                 "schema.inference": "true", "flush.size": 100,
-                "store.kafka.keys": "true",
-                "keys.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+                # Keys in Avro side files (the connector's default), headers in JSON ones.
+                "store.kafka.keys": "true", "store.kafka.headers": "true",
+                "headers.format.class": "io.confluent.connect.s3.format.json.JsonFormat",
                 "key.converter": "org.apache.kafka.connect.storage.StringConverter"})
             with harness.Sink(sink, work) as s:
                 eo.wait_committed(root, "pq-sink", "pq", [per_partition] * partitions, s.proc)
@@ -260,6 +262,7 @@ class SourceE2E(unittest.TestCase):
             self.assertEqual([json.loads(v) for _, v, _, _ in got[p]],
                              [json.loads(r["value"]) for r in want])
             self.assertEqual([k for k, _, _, _ in got[p]], [r["key"] for r in want])
+            self.assertEqual([h for _, _, h, _ in got[p]], [r["headers"] for r in want])
         harness.remove_tree(work)
 
     def test_last_modified_ordering_on_the_local_store(self):
