@@ -265,6 +265,44 @@ class SourceE2E(unittest.TestCase):
             self.assertEqual([h for _, _, h, _ in got[p]], [r["headers"] for r in want])
         harness.remove_tree(work)
 
+    def test_aiven_layout_round_trip(self):
+        """Objects named by Aiven's file.name.template with records shaped by
+        format.output.fields (key, value, offset, timestamp, headers), written by the
+        sink in Aiven's dialect, replay with keys, headers and timestamps."""
+        import exactly_once_harness as eo
+        work = harness.temp_dir("source-aiven")
+        root = os.path.join(work, "store")
+        partitions, n = 2, 240  # 120 per partition: three files of file.max.records
+        records = [{"partition": i % partitions, "key": f"k{i}".encode(),
+                    "value": json.dumps({"id": i}).encode(),
+                    "headers": [("trace", f"t{i}".encode())],
+                    "timestamp_ms": 1_700_000_000_000 + i * 10}
+                   for i in range(n)]
+        with harness.MockKafka({"av": partitions, "av-copy": partitions}) as kafka:
+            sh.produce(kafka.bootstrap, "av", records)
+            sink = eo.sink_config(kafka, "av", root, "av-sink", **{
+                "file.name.template": "{{topic}}/{{partition:padding=true}}-"
+                                      "{{start_offset:padding=true}}.jsonl.gz",
+                "format.output.type": "jsonl",
+                "format.output.fields": "key,value,offset,timestamp,headers",
+                "format.output.fields.value.encoding": "none",
+                "file.max.records": "40"})
+            sink.pop("format.class")
+            with harness.Sink(sink, work) as s:
+                eo.wait_committed(root, "av-sink", "av", [n // partitions] * partitions,
+                                  s.proc)
+                self.assertEqual(s.stop(), 0)
+            out = sh.run_source(dict(sink, **{"name": "av-source",
+                                              "topic.mapping": "av:av-copy"}), work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "av-copy", partitions)
+        for p in range(partitions):
+            want = [r for r in records if r["partition"] == p]
+            self.assertEqual([(k, json.loads(v), h, t) for k, v, h, t in got[p]],
+                             [(r["key"], json.loads(r["value"]), r["headers"],
+                               r["timestamp_ms"]) for r in want])
+        harness.remove_tree(work)
+
     def test_last_modified_ordering_on_the_local_store(self):
         """source.ordering=last_modified follows the objects' modification times, for
         objects whose names' offsets cannot be trusted (written by other tools)."""
