@@ -215,8 +215,8 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
       // whatever the data file's format.
       const std::string base = key.substr(0, key.size() - name->extension.size());
       auto side_file = [&](const std::string& kind) -> std::string {
-        for (const char* ext : {".json", ".json.gz", ".json.zst", ".json.snappy", ".json.lz4",
-                                ".avro"}) {
+        for (const char* ext :
+             {".json", ".json.gz", ".json.zst", ".json.snappy", ".json.lz4", ".avro"}) {
           if (listed_keys.count(base + kind + ext)) return base + kind + ext;
         }
         return "";

@@ -27,7 +27,7 @@ struct Cursor {
   std::unique_ptr<RecordReader> reader;
   std::unique_ptr<RecordReader> keys;     // the object's key side file, when it has one
   std::unique_ptr<RecordReader> headers;  // its header side file, when it has one
-  int64_t resume_skip = 0;             // records of objects[obj] to pass over when it is opened
+  int64_t resume_skip = 0;                // records of objects[obj] to pass over when it is opened
   PartitionPosition pos;
   bool done = false;
 };
@@ -293,11 +293,11 @@ class Replay {
       if (c.headers) {
         ASSIGN_OR_RETURN(bool got_headers, c.headers->Next(&key_rec_));
         if (got != got_headers) {
-          return Corruption(
-              "{}: the header side file {} holds {} records than the object has", o.key,
-              o.headers_key, got_headers ? "more" : "fewer");
+          return Corruption("{}: the header side file {} holds {} records than the object has",
+                            o.key, o.headers_key, got_headers ? "more" : "fewer");
         }
-        if (got && key_rec_.value) RETURN_IF_ERROR(ParseHeaders(*key_rec_.value, o.headers_key, rec));
+        if (got && key_rec_.value)
+          RETURN_IF_ERROR(ParseHeaders(*key_rec_.value, o.headers_key, rec));
       }
       if (!got) {
         c.reader.reset();

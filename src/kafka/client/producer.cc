@@ -8,25 +8,9 @@ namespace tributary {
 
 Result<std::unique_ptr<Producer>> Producer::Create(
     const std::string& bootstrap_servers, const std::map<std::string, std::string>& overrides) {
-  std::map<std::string, std::string> props = {
-      {"bootstrap.servers", bootstrap_servers},
-      {"enable.idempotence", "true"},
-      {"linger.ms", "5"},
-  };
-  for (const auto& [k, v] : overrides) props[k] = v;
-  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeRdKafkaConf(props, "producer"));
   std::unique_ptr<Producer> self(new Producer());
-  rd_kafka_conf_set_opaque(conf, self.get());
-  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* p = static_cast<Producer*>(opaque);
-    if (m->err && p->delivery_error_.empty()) p->delivery_error_ = rd_kafka_err2str(m->err);
-  });
-  char errstr[512];
-  self->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-  if (self->rk_ == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    return InvalidArgument("cannot create Kafka producer: {}", errstr);
-  }
+  ASSIGN_OR_RETURN(self->rk_,
+                   NewProducerHandle(bootstrap_servers, overrides, {}, &self->delivery_error_));
   return self;
 }
 
@@ -38,8 +22,7 @@ Producer::~Producer() {
 }
 
 Status Producer::Produce(const std::string& topic, std::optional<Partition> partition,
-                         std::optional<std::string_view> key,
-                         std::optional<std::string_view> value,
+                         std::optional<std::string_view> key, std::optional<std::string_view> value,
                          const std::vector<Header>& headers) {
   while (true) {
     // producev takes ownership of the header list only when it succeeds.

@@ -53,4 +53,30 @@ std::vector<std::string> UnknownClientProperties(const std::map<std::string, std
   return unknown;
 }
 
+Result<rd_kafka_t*> NewProducerHandle(const std::string& bootstrap_servers,
+                                      const std::map<std::string, std::string>& overrides,
+                                      const std::map<std::string, std::string>& forced,
+                                      std::string* first_error) {
+  std::map<std::string, std::string> props = {
+      {"bootstrap.servers", bootstrap_servers},
+      {"enable.idempotence", "true"},
+      {"linger.ms", "5"},
+  };
+  for (const auto& [k, v] : overrides) props[k] = v;
+  for (const auto& [k, v] : forced) props[k] = v;
+  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeRdKafkaConf(props, "producer"));
+  rd_kafka_conf_set_opaque(conf, first_error);
+  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* error = static_cast<std::string*>(opaque);
+    if (m->err && error->empty()) *error = rd_kafka_err2str(m->err);
+  });
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    return InvalidArgument("cannot create Kafka producer: {}", errstr);
+  }
+  return rk;
+}
+
 }  // namespace tributary

@@ -8,6 +8,7 @@
 #include "common/status.h"
 
 typedef struct rd_kafka_conf_s rd_kafka_conf_t;
+typedef struct rd_kafka_s rd_kafka_t;
 
 namespace tributary {
 
@@ -15,5 +16,13 @@ namespace tributary {
 // librdkafka rejected and why. The caller owns the returned conf.
 Result<rd_kafka_conf_t*> MakeRdKafkaConf(const std::map<std::string, std::string>& props,
                                          const std::string& role);
+
+// An idempotent producer handle (linger.ms=5) for `bootstrap_servers`, with `overrides`
+// applied and then `forced` on top. The first failed delivery's error is stored in
+// `*first_error`, which must outlive the handle. The caller owns the handle.
+Result<rd_kafka_t*> NewProducerHandle(const std::string& bootstrap_servers,
+                                      const std::map<std::string, std::string>& overrides,
+                                      const std::map<std::string, std::string>& forced,
+                                      std::string* first_error);
 
 }  // namespace tributary

@@ -82,26 +82,11 @@ int32_t Murmur2Partition(std::string_view key, int32_t partitions) {
 Result<std::unique_ptr<ReplayProducer>> ReplayProducer::Create(
     const std::string& bootstrap_servers, const std::map<std::string, std::string>& overrides,
     const std::string& transactional_id, std::chrono::milliseconds timeout) {
-  std::map<std::string, std::string> props = {
-      {"bootstrap.servers", bootstrap_servers},
-      {"enable.idempotence", "true"},
-      {"linger.ms", "5"},
-  };
-  for (const auto& [k, v] : overrides) props[k] = v;
-  if (!transactional_id.empty()) props["transactional.id"] = transactional_id;
-  ASSIGN_OR_RETURN(rd_kafka_conf_t * conf, MakeRdKafkaConf(props, "producer"));
+  std::map<std::string, std::string> forced;
+  if (!transactional_id.empty()) forced["transactional.id"] = transactional_id;
   std::unique_ptr<ReplayProducer> self(new ReplayProducer());
-  rd_kafka_conf_set_opaque(conf, self.get());
-  rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* p = static_cast<ReplayProducer*>(opaque);
-    if (m->err && p->delivery_error_.empty()) p->delivery_error_ = rd_kafka_err2str(m->err);
-  });
-  char errstr[512];
-  self->rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof(errstr));
-  if (self->rk_ == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    return InvalidArgument("cannot create Kafka producer: {}", errstr);
-  }
+  ASSIGN_OR_RETURN(self->rk_,
+                   NewProducerHandle(bootstrap_servers, overrides, forced, &self->delivery_error_));
   if (!transactional_id.empty()) {
     self->transactional_ = true;
     RETURN_IF_ERROR(
