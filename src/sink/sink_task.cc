@@ -83,13 +83,16 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config, SinkMetric
   self->store_ = std::make_unique<RetryingStore>(
       std::move(store), std::chrono::duration_cast<std::chrono::milliseconds>(kStoreRetryWindow));
   self->store_->set_metrics(metrics);
-  // Parts in flight are memory too: at most a quarter of buffer.memory.bytes (but always
-  // room for one part), so a flush of thousands of small files cannot pile its buffers
-  // up behind a slow store beyond the budget's reach.
+  // Parts in flight are memory too: buffer.memory.bytes is split between open files
+  // (three quarters) and parts being uploaded (a quarter, but always room for one part),
+  // so a flush of thousands of small files cannot pile its buffers up behind a slow
+  // store beyond the budget.
+  const uint64_t budget = self->config_.buffer_memory_bytes;
   const uint64_t in_flight = std::max<uint64_t>(
       self->config_.part_size,
       std::min<uint64_t>(kUploadThreads * kPartsInFlightPerThread * self->config_.part_size,
-                         self->config_.buffer_memory_bytes / 4));
+                         budget / 4));
+  self->open_files_budget_ = budget - std::min(in_flight, budget / 4);
   self->pool_ = std::make_unique<UploadPool>(kUploadThreads, in_flight);
   if (!self->config_.spill_dir.empty()) {
     ASSIGN_OR_RETURN(self->spill_, SpillArea::Open(self->config_.spill_dir, self->config_.name,
@@ -251,7 +254,7 @@ Status SinkTask::Run(const std::atomic<bool>& stop) {
         if (st.code() == StatusCode::kInvalidArgument && config_.tolerate_errors) {
           st = SkipRecord(source, &st);
         }
-        if (st.ok() && buffered_ > config_.buffer_memory_bytes) st = EnforceMemoryBudget();
+        if (st.ok() && buffered_ > open_files_budget_) st = EnforceMemoryBudget();
         if (st.ok() && spill_ && spill_->over_limit()) st = EnforceSpillLimit();
       }
       if (st.code() == StatusCode::kPreconditionFailed) {
@@ -406,7 +409,7 @@ Status SinkTask::SkipRecord(const Record& record, const Status* error) {
 Status SinkTask::EnforceMemoryBudget() {
   // Relieve down to 90% of the budget, so that the next records do not land right back
   // on the limit.
-  const uint64_t target = config_.buffer_memory_bytes / 10 * 9;
+  const uint64_t target = open_files_budget_ / 10 * 9;
   for (int round = 0; buffered_ > target && round < 10'000; ++round) {
     TopicPartitionWriter* largest = nullptr;
     for (auto& [tp, w] : writers_) {

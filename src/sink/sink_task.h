@@ -162,6 +162,8 @@ class SinkTask final : public RebalanceListener {
   std::chrono::steady_clock::time_point last_tick_;
   TransformScratch transform_scratch_;  // the chain's working memory, Run's thread
   uint64_t buffered_ = 0;  // sum of the writers' buffered_bytes()
+  // buffer.memory.bytes less the share of parts in flight: what open files may hold.
+  uint64_t open_files_budget_ = 0;
   std::atomic<uint64_t> buffered_reported_{0};  // buffered_, for Progress() on other threads
   std::unordered_map<TopicPartition, std::unique_ptr<TopicPartitionWriter>> writers_;
   // Offsets to commit, for assigned partitions only: a revoked partition's offset must

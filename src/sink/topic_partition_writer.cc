@@ -32,7 +32,9 @@ uint64_t FileOverhead(Codec codec, int level) {
     case Codec::kNone:
       return kBase;
     case Codec::kGzip:
-      return kBase + (256 << 10);
+      // deflate's window and hash tables at windowBits 15, memLevel 8 (256 KiB) plus
+      // the stream's 64 KiB output buffer (format/codec/codec.cc).
+      return kBase + (320 << 10);
     case Codec::kZstd:
       return kBase + ZSTD_estimateCStreamSize(level < 1 ? ZSTD_CLEVEL_DEFAULT : level);
     case Codec::kSnappy:

@@ -63,15 +63,16 @@ class SinkMemoryTest(unittest.TestCase):
         harness.remove_tree(root)
 
     def test_parts_in_flight_pause_the_fastest_partitions(self):
-        """Large files over a slow store: parts waiting to be uploaded hold more than the
-        budget, so the sink pauses the partitions that bring the most bytes and resumes
-        them once the uploads drain; nothing is lost or duplicated. Runs on Tributary's
+        """A large file over a slow store: a 5 MiB part in flight is more than its quarter
+        of an 8 MiB budget, so with the file growing again the sink pauses the partition
+        that brings the bytes and resumes it once the upload drains; nothing is lost or
+        duplicated. Runs on Tributary's
         broker: librdkafka's mock cluster keeps only about 5 MiB per partition."""
-        partitions, records = 2, 16_000  # 16 MB per partition: 3 parts per file
+        partitions, records = 1, 16_000  # 32 MB: parts of 5 MiB while the file grows
         topic = harness.fresh_name("pause")
         name = harness.fresh_name("pause")
         root = harness.temp_dir("pause-root")
-        budget = 12 << 20
+        budget = 8 << 20  # a 5 MiB part in flight is more than its quarter share
         with broker_harness.Broker("--pack-interval-ms", "500") as broker:
             from kafka.admin import KafkaAdminClient, NewTopic
             admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
