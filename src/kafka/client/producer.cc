@@ -26,14 +26,7 @@ Status Producer::Produce(const std::string& topic, std::optional<Partition> part
                          const std::vector<Header>& headers) {
   while (true) {
     // producev takes ownership of the header list only when it succeeds.
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (!headers.empty()) {
-      hdrs = rd_kafka_headers_new(headers.size());
-      for (const auto& [name, v] : headers) {
-        rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()),
-                            v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
-      }
-    }
+    rd_kafka_headers_t* hdrs = NewRdKafkaHeaders(headers);
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_PARTITION((partition ? partition->value() : RD_KAFKA_PARTITION_UA)),

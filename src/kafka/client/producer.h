@@ -14,6 +14,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "kafka/client/rdkafka_config.h"
 
 typedef struct rd_kafka_s rd_kafka_t;
 
@@ -28,10 +29,7 @@ class Producer {
   // Queues one record; `partition` nullopt lets the partitioner choose by key. Blocks
   // briefly when the local queue is full.
   // A null value is a tombstone; a header value may be null too.
-  struct Header {
-    std::string name;
-    std::optional<std::string> value;
-  };
+  using Header = KafkaHeader;
   Status Produce(const std::string& topic, std::optional<Partition> partition,
                  std::optional<std::string_view> key, std::optional<std::string_view> value,
                  const std::vector<Header>& headers = {});

@@ -79,4 +79,14 @@ Result<rd_kafka_t*> NewProducerHandle(const std::string& bootstrap_servers,
   return rk;
 }
 
+rd_kafka_headers_t* NewRdKafkaHeaders(const std::vector<KafkaHeader>& headers) {
+  if (headers.empty()) return nullptr;
+  rd_kafka_headers_t* hdrs = rd_kafka_headers_new(headers.size());
+  for (const auto& [name, v] : headers) {
+    rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()),
+                        v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
+  }
+  return hdrs;
+}
+
 }  // namespace tributary

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
 typedef struct rd_kafka_conf_s rd_kafka_conf_t;
 typedef struct rd_kafka_s rd_kafka_t;
+typedef struct rd_kafka_headers_s rd_kafka_headers_t;
 
 namespace tributary {
 
@@ -24,5 +27,15 @@ Result<rd_kafka_t*> NewProducerHandle(const std::string& bootstrap_servers,
                                       const std::map<std::string, std::string>& overrides,
                                       const std::map<std::string, std::string>& forced,
                                       std::string* first_error);
+
+// One record header; a null value is allowed.
+struct KafkaHeader {
+  std::string name;
+  std::optional<std::string> value;
+};
+
+// A librdkafka header list holding copies of `headers`, or nullptr when there are none.
+// rd_kafka_producev takes ownership only when it succeeds; otherwise the caller destroys it.
+rd_kafka_headers_t* NewRdKafkaHeaders(const std::vector<KafkaHeader>& headers);
 
 }  // namespace tributary

@@ -126,14 +126,7 @@ Status ReplayProducer::Produce(const std::string& topic, int32_t partition,
                                const std::vector<Header>& headers, int64_t timestamp_ms) {
   if (!delivery_error_.empty()) return Unavailable("delivery failed: {}", delivery_error_);
   while (true) {
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (!headers.empty()) {
-      hdrs = rd_kafka_headers_new(headers.size());
-      for (const auto& [name, v] : headers) {
-        rd_kafka_header_add(hdrs, name.data(), static_cast<ssize_t>(name.size()),
-                            v ? v->data() : nullptr, v ? static_cast<ssize_t>(v->size()) : 0);
-      }
-    }
+    rd_kafka_headers_t* hdrs = NewRdKafkaHeaders(headers);
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_HEADERS(hdrs),
         RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),

@@ -22,6 +22,7 @@
 
 #include "common/status.h"
 #include "common/types.h"
+#include "kafka/client/rdkafka_config.h"
 
 typedef struct rd_kafka_s rd_kafka_t;
 
@@ -43,10 +44,7 @@ class ReplayProducer {
   // Flushes and commits the transaction (transactional), or flushes (idempotent only).
   Status Commit(std::chrono::milliseconds timeout);
 
-  struct Header {
-    std::string name;
-    std::optional<std::string> value;
-  };
+  using Header = KafkaHeader;
   // Queues one record. `timestamp_ms` < 0 lets the producer stamp it. Blocks while the
   // local queue is full.
   Status Produce(const std::string& topic, int32_t partition, const std::optional<std::string>& key,
