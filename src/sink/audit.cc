@@ -215,7 +215,6 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
     }
     if (options.deep) {
       ASSIGN_OR_RETURN(o.records_read, CountRecords(store, key));
-      if (!o.records && o.records_read) o.records = o.records_read;
     }
     p.objects.push_back(std::move(o));
     return Status::OK();
@@ -280,6 +279,11 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
     }
   }
   for (auto& [partition, p] : partitions) {
+    // A deep count stands in only where neither metadata nor a manifest gave one, so that
+    // a manifest's count is checked against the object too.
+    for (auto& o : p.objects) {
+      if (!o.records && o.records_read) o.records = o.records_read;
+    }
     AnalysePartition(p);
     report.partitions.push_back(std::move(p));
   }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "common/strings.h"
+#include "sink/journal.h"
 
 namespace tributary {
 namespace {
@@ -104,6 +105,30 @@ TEST_F(AuditTest, DeepReadCatchesAWrongRecordCount) {
   AuditReport r = Run();
   EXPECT_FALSE(r.ok());
   EXPECT_NE(r.ToText().find("metadata says 3 records, the object holds 2"), std::string::npos)
+      << r.ToText();
+}
+
+// An object uploaded while it was written has no count in its metadata; its flush manifest
+// has one, and --deep must compare the object with the manifest, not with itself.
+TEST_F(AuditTest, DeepReadChecksTheManifestCount) {
+  Put("partition=0", 0, std::nullopt, 0, 3, "{}\n{}\n");  // 2 lines, manifest says 3
+  options_.sink_name = "s";
+  options_.journal_prefix = "_tributary";
+  Journal journal(store_.get(), options_.journal_prefix, options_.sink_name);
+  PendingFlush flush{.first = 0, .next = 3, .files = {}};
+  JournalFile file;
+  file.key = "topics/t/partition=0/t+0+0000000000.json";
+  file.first = 0;
+  file.last = 2;
+  file.records = 3;
+  file.bytes = 6;
+  file.partial_metadata = true;
+  flush.files.push_back(file);
+  ASSERT_TRUE(journal.WriteManifest({"t", Partition(0)}, flush).ok());
+  options_.deep = true;
+  AuditReport r = Run();
+  EXPECT_FALSE(r.ok()) << r.ToText();
+  EXPECT_NE(r.ToText().find("says 3 records, the object holds 2"), std::string::npos)
       << r.ToText();
 }
 
