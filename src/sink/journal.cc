@@ -93,6 +93,39 @@ class Reader {
   std::string_view where_;
 };
 
+// A flush: its range and files. A journal's pending flush also names each file's upload
+// and parts (`with_uploads`); a flush manifest only the ranges and counts.
+Status ParseFlush(Reader& rd, simdjson::dom::element e, bool with_uploads, PendingFlush* out) {
+  RETURN_IF_ERROR(rd.Get(e, "first", &out->first));
+  RETURN_IF_ERROR(rd.Get(e, "next", &out->next));
+  simdjson::dom::array files;
+  if (e["files"].get(files) != simdjson::SUCCESS) return rd.Bad("files", "an array");
+  for (simdjson::dom::element fe : files) {
+    JournalFile f;
+    RETURN_IF_ERROR(rd.Get(fe, "key", &f.key));
+    RETURN_IF_ERROR(rd.Get(fe, "first", &f.first));
+    RETURN_IF_ERROR(rd.Get(fe, "last", &f.last));
+    RETURN_IF_ERROR(rd.Get(fe, "records", &f.records));
+    RETURN_IF_ERROR(rd.Get(fe, "bytes", &f.bytes));
+    if (with_uploads) {
+      RETURN_IF_ERROR(rd.Get(fe, "upload_id", &f.upload_id));
+      simdjson::dom::array parts;
+      if (fe["parts"].get(parts) != simdjson::SUCCESS) return rd.Bad("parts", "an array");
+      for (simdjson::dom::element pe : parts) {
+        PartInfo part;
+        RETURN_IF_ERROR(rd.Get(pe, "n", &part.part_number));
+        RETURN_IF_ERROR(rd.Get(pe, "etag", &part.etag));
+        RETURN_IF_ERROR(rd.Get(pe, "size", &part.size));
+        f.parts.push_back(std::move(part));
+      }
+      bool partial = false;
+      if (fe["partial_metadata"].get(partial) == simdjson::SUCCESS) f.partial_metadata = partial;
+    }
+    out->files.push_back(std::move(f));
+  }
+  return Status::OK();
+}
+
 std::string TrimSlashes(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
@@ -181,31 +214,7 @@ Result<JournalRecord> ParseJournal(std::string_view json, std::string_view where
   simdjson::dom::element pending;
   if (doc["pending"].get(pending) == simdjson::SUCCESS) {
     PendingFlush p;
-    RETURN_IF_ERROR(rd.Get(pending, "first", &p.first));
-    RETURN_IF_ERROR(rd.Get(pending, "next", &p.next));
-    simdjson::dom::array files;
-    if (pending["files"].get(files) != simdjson::SUCCESS) return rd.Bad("files", "an array");
-    for (simdjson::dom::element fe : files) {
-      JournalFile f;
-      RETURN_IF_ERROR(rd.Get(fe, "key", &f.key));
-      RETURN_IF_ERROR(rd.Get(fe, "upload_id", &f.upload_id));
-      RETURN_IF_ERROR(rd.Get(fe, "first", &f.first));
-      RETURN_IF_ERROR(rd.Get(fe, "last", &f.last));
-      RETURN_IF_ERROR(rd.Get(fe, "records", &f.records));
-      RETURN_IF_ERROR(rd.Get(fe, "bytes", &f.bytes));
-      simdjson::dom::array parts;
-      if (fe["parts"].get(parts) != simdjson::SUCCESS) return rd.Bad("parts", "an array");
-      for (simdjson::dom::element pe : parts) {
-        PartInfo part;
-        RETURN_IF_ERROR(rd.Get(pe, "n", &part.part_number));
-        RETURN_IF_ERROR(rd.Get(pe, "etag", &part.etag));
-        RETURN_IF_ERROR(rd.Get(pe, "size", &part.size));
-        f.parts.push_back(std::move(part));
-      }
-      bool partial = false;
-      if (fe["partial_metadata"].get(partial) == simdjson::SUCCESS) f.partial_metadata = partial;
-      p.files.push_back(std::move(f));
-    }
+    RETURN_IF_ERROR(ParseFlush(rd, pending, /*with_uploads=*/true, &p));
     r.pending = std::move(p);
   }
   return r;
@@ -245,19 +254,7 @@ Result<std::vector<PendingFlush>> Journal::ReadManifests(const TopicPartition& t
     }
     Reader rd(info.key);
     PendingFlush f;
-    RETURN_IF_ERROR(rd.Get(doc, "first", &f.first));
-    RETURN_IF_ERROR(rd.Get(doc, "next", &f.next));
-    simdjson::dom::array files;
-    if (doc["files"].get(files) != simdjson::SUCCESS) return rd.Bad("files", "an array");
-    for (simdjson::dom::element fe : files) {
-      JournalFile jf;
-      RETURN_IF_ERROR(rd.Get(fe, "key", &jf.key));
-      RETURN_IF_ERROR(rd.Get(fe, "first", &jf.first));
-      RETURN_IF_ERROR(rd.Get(fe, "last", &jf.last));
-      RETURN_IF_ERROR(rd.Get(fe, "records", &jf.records));
-      RETURN_IF_ERROR(rd.Get(fe, "bytes", &jf.bytes));
-      f.files.push_back(std::move(jf));
-    }
+    RETURN_IF_ERROR(ParseFlush(rd, doc, /*with_uploads=*/false, &f));
     out.push_back(std::move(f));
   }
   return out;
