@@ -92,7 +92,7 @@ Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
   if (api && header.api_key == kafka::kApiVersionsKey && !api->versions.Contains(header.api_version)) {
     // Answer in v0 with UNSUPPORTED_VERSION and the full list, so the client can pick.
     Struct resp(api->response.get());
-    kafka::FillApiVersions(table_, kUnsupportedVersion, &resp);
+    kafka::FillApiVersions(table_, kUnsupportedVersion, &resp, options_.max_versions);
     std::string out =
         kafka::EncodeResponseFrame(header.correlation_id, header.api_key, 0, false, resp);
     return Reply([out]() { return std::optional<std::string>(out); });
@@ -129,7 +129,7 @@ Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
 // ---------------------------------------------------------------- ApiVersions, Metadata
 
 void RequestHandler::ApiVersions(const Context&, const Struct&, Struct& resp) {
-  kafka::FillApiVersions(table_, kNone, &resp);
+  kafka::FillApiVersions(table_, kNone, &resp, options_.max_versions);
 }
 
 void RequestHandler::FillTopicMetadata(const TopicView& topic, Struct& t) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -35,6 +36,10 @@ struct BrokerOptions {
   // When set, the first request of each (client, API, version) is written here as a
   // frame file: the corpus of src/kafka/protocol/corpus is captured this way.
   std::string capture_dir;
+  // Tests only: API key -> the highest version ApiVersions advertises (below the table's
+  // maximum), so clients negotiate down to older versions (corpus capture). Requests of
+  // any version in the table are still served.
+  std::map<int, int> max_versions;
 };
 
 class RequestHandler {
