@@ -295,6 +295,81 @@ class BrokerClientsTest(unittest.TestCase):
                     ctx.__exit__(None, None, None)
         self.assertEqual(results[0], results[1])
 
+    def test_group_assignment_same_as_librdkafka_mock_cluster(self):
+        # Differential check of the consumer-group protocol: three confluent-kafka members
+        # of one group, with the range and then the roundrobin assignor, end with the same
+        # partition sets on librdkafka's mock cluster and on tributary broker (the leader
+        # assigns, the coordinator must carry metadata and assignments faithfully); after
+        # reading everything and committing, OffsetFetch gives the same offsets.
+        from confluent_kafka import Producer
+        from confluent_kafka.admin import AdminClient, NewTopic
+        outcomes = {}
+        for target in ("mock", "broker"):
+            topic = harness.fresh_name("assign")
+            ctx = harness.MockKafka(topics={topic: 6}) if target == "mock" else None
+            try:
+                if ctx:
+                    bootstrap = ctx.__enter__().bootstrap
+                else:
+                    bootstrap = self.b
+                    admin = AdminClient({"bootstrap.servers": bootstrap})
+                    admin.create_topics([NewTopic(topic, 6, 1)])[topic].result(10)
+                p = Producer({"bootstrap.servers": bootstrap})
+                for i in range(24):
+                    p.produce(topic, value=str(i).encode(), partition=i % 6)
+                self.assertEqual(p.flush(10), 0)
+                for strategy in ("range", "roundrobin"):
+                    outcomes[(target, strategy)] = self.group_outcome(bootstrap, topic, strategy)
+            finally:
+                if ctx:
+                    ctx.__exit__(None, None, None)
+        for strategy in ("range", "roundrobin"):
+            self.assertEqual(outcomes[("broker", strategy)], outcomes[("mock", strategy)], strategy)
+        # And the outcome is the assignor's, not an accident: range gives neighbours.
+        self.assertEqual(outcomes[("broker", "range")][0], [[0, 1], [2, 3], [4, 5]])
+        self.assertEqual(outcomes[("broker", "roundrobin")][0], [[0, 3], [1, 4], [2, 5]])
+
+    def group_outcome(self, bootstrap, topic, strategy):
+        """Three members of a fresh group: (sorted partition sets once the group is
+        stable, records read, committed offsets read back by a fourth client)."""
+        from confluent_kafka import Consumer, TopicPartition
+        group = harness.fresh_name(f"assign-{strategy}")
+        conf = {"bootstrap.servers": bootstrap, "group.id": group,
+                "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                "partition.assignment.strategy": strategy,
+                "session.timeout.ms": 6000, "heartbeat.interval.ms": 200}
+        members = [Consumer(conf) for _ in range(3)]
+        read = {}
+        try:
+            for m in members:
+                m.subscribe([topic])
+            stable_since, deadline = None, time.monotonic() + 60
+            while time.monotonic() < deadline:
+                for m in members:
+                    for msg in m.consume(num_messages=50, timeout=0.05):
+                        if not msg.error():
+                            read[(msg.partition(), msg.offset())] = msg.value()
+                sets = [sorted(tp.partition for tp in m.assignment()) for m in members]
+                done = all(sets) and sorted(p for s in sets for p in s) == list(range(6))
+                if not done:
+                    stable_since = None
+                elif stable_since is None:
+                    stable_since = time.monotonic()
+                elif time.monotonic() - stable_since > 1.5 and len(read) == 24:
+                    break
+            sets = sorted(sorted(tp.partition for tp in m.assignment()) for m in members)
+            for m in members:
+                m.commit(asynchronous=False)
+        finally:
+            for m in members:
+                m.close()
+        reader = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+        try:
+            committed = reader.committed([TopicPartition(topic, p) for p in range(6)], timeout=10)
+        finally:
+            reader.close()
+        return sets, len(read), {tp.partition: tp.offset for tp in committed}
+
 
 if __name__ == "__main__":
     unittest.main()
