@@ -38,7 +38,8 @@ struct BrokerOptions {
   std::string capture_dir;
   // Tests only: API key -> the highest version ApiVersions advertises (below the table's
   // maximum), so clients negotiate down to older versions (corpus capture). Requests of
-  // any version in the table are still served.
+  // any version in the table are still served, except ApiVersions above its cap, which
+  // gets UNSUPPORTED_VERSION (so clients retry with an older ApiVersions too).
   std::map<int, int> max_versions;
 };
 
@@ -94,6 +95,8 @@ class RequestHandler {
 
   Fn HandlerFor(int api_key) const;
   void FillTopicMetadata(const TopicView& topic, kafka::Struct& out);
+  // The name of the topic with this 16-byte id, or "" when there is none.
+  std::string TopicNameById(const std::string& id) const;
 
   const BrokerOptions options_;
   Storage* storage_;

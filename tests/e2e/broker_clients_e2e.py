@@ -244,6 +244,31 @@ class BrokerClientsTest(unittest.TestCase):
         self.assertEqual(sorted(v.decode() for _, _, _, v in again),
                          sorted({f"kafkajs-{i}" for i in range(400)} - deleted))
 
+    def test_platformatic_kafka_newest_versions(self):
+        # @platformatic/kafka (pure JavaScript) speaks the newest versions: Produce v9,
+        # Fetch v13 (topics by id), Metadata v12, JoinGroup v7, SyncGroup v5, OffsetCommit
+        # v8, OffsetFetch v8, ListOffsets v7, CreateTopics v7, DeleteTopics v6, ...
+        topic, group = harness.fresh_name("pk"), harness.fresh_name("pk-group")
+        out = subprocess.run(["node", os.path.join(harness.env_path("TRIBUTARY_NODE_DIR"),
+                                                   "broker_platformatic.mjs"),
+                              self.b, topic, group, "60"],
+                             capture_output=True, text=True, timeout=90)
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        self.assertEqual(sorted(s["value"] for s in r["seen"]),
+                         sorted(f"platformatic-{i}" for i in range(60)))
+        self.assertEqual(sorted((a["partition"], a["offset"]) for a in r["acked"]),
+                         sorted((s["partition"], s["offset"]) for s in r["seen"]))
+        self.assertEqual(r["committed"][topic], [30, 30])
+        self.assertEqual(r["ends"][topic], [30, 30])
+        self.assertIn(group, r["groups"])
+        self.assertEqual(r["described"], [{"id": group, "state": "EMPTY"}])
+        self.assertIn(["cleanup.policy", "delete"], r["configs"])
+        offsets = r["groupOffsets"][0]["topics"][0]["partitions"]
+        self.assertEqual([p["committedOffset"] for p in offsets], [30, 30])
+        self.assertEqual(r["earliest"][0]["partitions"][0]["offset"], 2)  # DeleteRecords
+        self.assertTrue(r["deleted"])
+
     def test_api_versions_unsupported_version_lists_supported_apis(self):
         # A raw ApiVersions v99 request: the answer is v0 (header v0) with error 35 and
         # the full API list, so a client can pick a version it finds there.
@@ -258,7 +283,7 @@ class BrokerClientsTest(unittest.TestCase):
                 for i in range(n)}
         self.assertEqual(apis[18], (0, 3))
         self.assertEqual(apis[0], (3, 9))
-        self.assertEqual(apis[1], (4, 12))
+        self.assertEqual(apis[1], (4, 13))
         self.assertEqual(len(resp), 10 + 6 * n)  # v0 body: no throttle time
 
     def test_same_outcome_as_librdkafka_mock_cluster(self):
