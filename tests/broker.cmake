@@ -24,3 +24,7 @@ foreach(scenario ${BROKER_PEER_SCENARIOS} exactly_once_e2e)
 endforeach()
 set_tests_properties(sink_json_e2e_on_broker sink_features_e2e_on_broker PROPERTIES
                      FIXTURES_REQUIRED radosgw)
+
+# The broker's objects on radosgw (real S3): a smoke test of `--store-url`.
+tributary_add_scenarios(TIMEOUT 180 NAMES broker_s3_e2e)
+set_tests_properties(broker_s3_e2e PROPERTIES FIXTURES_REQUIRED radosgw)

@@ -18,9 +18,10 @@ class Broker:
     The first start picks a free port; restarts reuse it, so clients reconnect to the
     address they already know."""
 
-    def __init__(self, *extra_args, data_dir=None):
+    def __init__(self, *extra_args, data_dir=None, env=None):
         self.data_dir = data_dir or harness.temp_dir("broker")
         self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **env) if env else None
         self.port = 0
         self.proc = None
         self.log_path = os.path.join(self.data_dir, "broker.log")
@@ -33,7 +34,8 @@ class Broker:
         log = open(self.log_path, "a")
         deadline = time.monotonic() + 20
         while True:
-            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True)
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True,
+                                         env=self.env)
             ready, _, _ = select.select([self.proc.stdout], [], [], 20)
             line = self.proc.stdout.readline() if ready else ""
             if line.startswith("LISTENING="):
