@@ -129,7 +129,7 @@ TEST(RecordBatchTest, VerifiesCrcAndRewritesBaseOffset) {
 
 // Requests captured from real clients (kcat/librdkafka, kafka-python, kafkajs,
 // confluent-kafka) talking to `tributary broker`, one frame per file (no size prefix):
-// each must decode and re-encode byte-identically. See corpus/README.md.
+// each must decode and re-encode byte-identically. See docs/broker-protocol.md.
 TEST(CorpusTest, CapturedClientRequestsRoundTripByteIdentically) {
   DIR* dir = opendir(CORPUS_DIR);
   ASSERT_NE(dir, nullptr) << CORPUS_DIR;
@@ -163,6 +163,28 @@ TEST(CorpusTest, CapturedClientRequestsRoundTripByteIdentically) {
   std::string list;
   for (auto [k, v] : covered) list += fmt::format(" {}v{}", Table().Find(k)->name, v);
   std::printf("corpus covers:%s\n", list.c_str());
+  // Every served version is in the corpus except these, which no client available here
+  // sends (docs/broker-protocol.md, "The captured corpus"): librdkafka 2.0.2, kafkajs
+  // 2.2.4 and kafka-python 2.0.2 stop below them, @platformatic/kafka 1.35 starts above
+  // them (and its Metadata v11 request is malformed: it writes a field v11 removed).
+  const std::set<std::pair<int, int>> not_captured = {
+      {19, 5}, {19, 6},  // CreateTopics
+      {20, 4}, {20, 5},  // DeleteTopics
+      {15, 4},           // DescribeGroups
+      {10, 3},           // FindCoordinator
+      {16, 3},           // ListGroups
+      {2, 4},            // ListOffsets
+      {3, 7},  {3, 8}, {3, 11},  // Metadata
+  };
+  for (const ApiDef& api : Table().apis()) {
+    for (int v = api.versions.min; v <= api.versions.max; ++v) {
+      bool in_corpus = covered.count({api.key, v}) > 0;
+      bool excused = not_captured.count({api.key, v}) > 0;
+      EXPECT_NE(in_corpus, excused) << api.name << " v" << v
+                                    << (in_corpus ? ": captured now, remove it from not_captured"
+                                                  : ": no captured request in the corpus");
+    }
+  }
 }
 
 }  // namespace
