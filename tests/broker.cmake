@@ -4,20 +4,12 @@ tributary_add_scenarios(TIMEOUT 180 NAMES broker_clients_e2e broker_crash_e2e br
 
 # The sink's own scenario tests a second time, with `tributary broker` in the place of
 # librdkafka's mock cluster (TRIBUTARY_KAFKA_PEER=broker, see e2e/broker_harness.py):
-# <scenario>_on_broker. exactly_once_e2e runs without its nine-crash-point test (about
-# 80 s; the sink crashes there, not the broker, and broker_crash_e2e kills the broker).
-set(BROKER_PEER_SCENARIOS sink_json_e2e sink_formats_e2e sink_errors_e2e partitioning_e2e
-    sink_features_e2e)
-set(exactly_once_e2e_CASES exactly_once_e2e.ExactlyOnceTest.test_zombie_is_fenced
-    exactly_once_e2e.ExactlyOnceTest.test_group_offset_reset_rewrites_nothing
-    exactly_once_e2e.ExactlyOnceTest.test_deterministic_mode_replays_identical_objects)
-foreach(scenario ${BROKER_PEER_SCENARIOS} exactly_once_e2e)
-  set(cases ${scenario})
-  if(DEFINED ${scenario}_CASES)
-    set(cases ${${scenario}_CASES})
-  endif()
+# <scenario>_on_broker.
+set(BROKER_PEER_SCENARIOS sink_json_e2e sink_formats_e2e sink_errors_e2e exactly_once_e2e
+    partitioning_e2e sink_features_e2e)
+foreach(scenario ${BROKER_PEER_SCENARIOS})
   add_test(NAME ${scenario}_on_broker
-           COMMAND ${TRIBUTARY_PYTHON} -m unittest -v ${cases}
+           COMMAND ${TRIBUTARY_PYTHON} -m unittest -v ${scenario}
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests/e2e)
   set_tests_properties(${scenario}_on_broker PROPERTIES TIMEOUT 600 LABELS "e2e;broker"
                        ENVIRONMENT "${E2E_ENV};TRIBUTARY_KAFKA_PEER=broker")
