@@ -33,8 +33,8 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(EmbeddedBrokerOpti
   o.storage.store = b->store_.get();
   auto storage = Storage::Open(o.storage);
   if (!storage.ok()) {
-    return Status(storage.status().code(), fmt::format("recovering {}: {}", o.data_dir,
-                                                       storage.status().message()));
+    return Status(storage.status().code(),
+                  fmt::format("recovering {}: {}", o.data_dir, storage.status().message()));
   }
   b->storage_ = std::move(*storage);
   // Bind before building the handler: with port 0 the advertised port is the bound one.

@@ -20,15 +20,15 @@
 namespace tributary::broker {
 
 struct EmbeddedBrokerOptions {
-  std::string data_dir;            // created if missing: WAL, metadata log, default store
+  std::string data_dir;  // created if missing: WAL, metadata log, default store
   std::string listen_host = "127.0.0.1";
-  int listen_port = 0;             // 0: a free port, see port()
-  std::string advertised_host;     // "" : listen_host
-  int advertised_port = -1;        // -1: the bound port
-  std::string store_url;           // "" : file://<data_dir>/store
+  int listen_port = 0;          // 0: a free port, see port()
+  std::string advertised_host;  // "" : listen_host
+  int advertised_port = -1;     // -1: the bound port
+  std::string store_url;        // "" : file://<data_dir>/store
   std::string bucket = "tributary";
-  StorageOptions storage;          // data_dir and store are filled in by Start
-  BrokerOptions broker;            // advertised address is filled in by Start
+  StorageOptions storage;  // data_dir and store are filled in by Start
+  BrokerOptions broker;    // advertised address is filled in by Start
 };
 
 class EmbeddedBroker {

@@ -1,8 +1,8 @@
 // `tributary broker`: a Kafka-wire-compatible broker on local disk + object storage.
 #include <algorithm>
 #include <chrono>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,7 +70,8 @@ bool ParseVersionCap(const std::string& spec, std::map<int, int>* caps) {
     found = true;
   }
   if (!found) {
-    std::fprintf(stderr, "tributary broker: --max-api-version: unknown API '%s' (see --print-apis)\n",
+    std::fprintf(stderr,
+                 "tributary broker: --max-api-version: unknown API '%s' (see --print-apis)\n",
                  name.c_str());
   }
   return found;
