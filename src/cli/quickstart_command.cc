@@ -192,7 +192,8 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
     return 1;
   }
   if (!caught_up) {
-    std::fprintf(stderr, "tributary: the sink did not catch up within 120 s\n");
+    std::fprintf(stderr, StopRequested() ? "tributary: interrupted\n"
+                                         : "tributary: the sink did not catch up within 120 s\n");
     return 1;
   }
 
