@@ -38,6 +38,7 @@ enum KafkaError : int16_t {
   kGroupIdNotFound = 69,
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
+  kUnknownTopicId = 100,
 };
 
 }  // namespace tributary::broker

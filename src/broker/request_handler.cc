@@ -89,10 +89,15 @@ Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
   ASSIGN_OR_RETURN(kafka::RequestHeader header, kafka::DecodeRequestHeader(frame, table_));
   if (!options_.capture_dir.empty()) Capture(header, frame);
   const kafka::ApiDef* api = table_.Find(header.api_key);
-  if (api && header.api_key == kafka::kApiVersionsKey && !api->versions.Contains(header.api_version)) {
+  // A capped ApiVersions (tests: --max-api-version) is answered like an unsupported one,
+  // so clients fall back to the older ApiVersions versions too.
+  auto cap = options_.max_versions.find(kafka::kApiVersionsKey);
+  bool above_cap = cap != options_.max_versions.end() && header.api_version > cap->second;
+  if (api && header.api_key == kafka::kApiVersionsKey &&
+      (!api->versions.Contains(header.api_version) || above_cap)) {
     // Answer in v0 with UNSUPPORTED_VERSION and the full list, so the client can pick.
     Struct resp(api->response.get());
-    kafka::FillApiVersions(table_, kUnsupportedVersion, &resp);
+    kafka::FillApiVersions(table_, kUnsupportedVersion, &resp, options_.max_versions);
     std::string out =
         kafka::EncodeResponseFrame(header.correlation_id, header.api_key, 0, false, resp);
     return Reply([out]() { return std::optional<std::string>(out); });
@@ -129,7 +134,7 @@ Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
 // ---------------------------------------------------------------- ApiVersions, Metadata
 
 void RequestHandler::ApiVersions(const Context&, const Struct&, Struct& resp) {
-  kafka::FillApiVersions(table_, kNone, &resp);
+  kafka::FillApiVersions(table_, kNone, &resp, options_.max_versions);
 }
 
 void RequestHandler::FillTopicMetadata(const TopicView& topic, Struct& t) {
@@ -157,11 +162,7 @@ void RequestHandler::Metadata(const Context& ctx, const Struct& req, Struct& res
   for (const Struct& want : req.Array("Topics")) {
     Struct& t = resp.Append("Topics");
     std::string name = want.Str("Name");
-    if (want.IsNull("Name")) {
-      for (const TopicView& v : storage_->ListTopics()) {
-        if (v.id == want.Str("TopicId")) name = v.name;
-      }
-    }
+    if (want.IsNull("Name")) name = TopicNameById(want.Str("TopicId"));
     auto topic = storage_->FindTopic(name);
     if (!topic && create) {
       std::string message;
@@ -225,7 +226,14 @@ void RequestHandler::Produce(const Context& ctx, const Struct& req, Struct& resp
   if (acks == 0) *ctx.no_response = true;
 }
 
-void RequestHandler::Fetch(const Context&, const Struct& req, Struct& resp) {
+std::string RequestHandler::TopicNameById(const std::string& id) const {
+  for (const TopicView& v : storage_->ListTopics()) {
+    if (v.id == id) return v.name;
+  }
+  return "";
+}
+
+void RequestHandler::Fetch(const Context& ctx, const Struct& req, Struct& resp) {
   using Clock = std::chrono::steady_clock;
   auto deadline = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, req.Int("MaxWaitMs")));
   int64_t min_bytes = req.Int("MinBytes");
@@ -236,12 +244,20 @@ void RequestHandler::Fetch(const Context&, const Struct& req, Struct& resp) {
     bool any_error = false;
     for (const Struct& topic : req.Array("Topics")) {
       Struct& t = attempt.Append("Responses");
-      t.SetStr("Topic", topic.Str("Topic"));
+      // From v13 topics are named by id (KIP-516); an unknown id is UNKNOWN_TOPIC_ID.
+      const bool by_id = ctx.version >= 13;
+      const std::string name = by_id ? TopicNameById(topic.Str("TopicId")) : topic.Str("Topic");
+      t.SetStr("Topic", topic.Str("Topic")).SetStr("TopicId", topic.Str("TopicId"));
       for (const Struct& part : topic.Array("Partitions")) {
         int64_t limit = std::min<int64_t>(part.Int("PartitionMaxBytes"), max_bytes - total);
-        ReadResult r = storage_->Read(topic.Str("Topic"), static_cast<int32_t>(part.Int("Partition")),
-                                      part.Int("FetchOffset"), static_cast<int32_t>(std::max<int64_t>(limit, 0)),
-                                      total == 0);
+        ReadResult r;
+        if (by_id && name.empty()) {
+          r.error = kUnknownTopicId;
+        } else {
+          r = storage_->Read(name, static_cast<int32_t>(part.Int("Partition")),
+                             part.Int("FetchOffset"),
+                             static_cast<int32_t>(std::max<int64_t>(limit, 0)), total == 0);
+        }
         Struct& p = t.Append("Partitions");
         p.SetInt("PartitionIndex", part.Int("Partition"))
             .SetInt("ErrorCode", r.error)
@@ -565,11 +581,7 @@ void RequestHandler::DeleteTopics(const Context& ctx, const Struct& req, Struct&
   } else {
     for (const Struct& t : req.Array("Topics")) {
       std::string name = t.Str("Name");
-      if (t.IsNull("Name")) {
-        for (const TopicView& v : storage_->ListTopics()) {
-          if (v.id == t.Str("TopicId")) name = v.name;
-        }
-      }
+      if (t.IsNull("Name")) name = TopicNameById(t.Str("TopicId"));
       names.push_back(name);
     }
   }

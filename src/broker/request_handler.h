@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -35,6 +36,11 @@ struct BrokerOptions {
   // When set, the first request of each (client, API, version) is written here as a
   // frame file: the corpus of src/kafka/protocol/corpus is captured this way.
   std::string capture_dir;
+  // Tests only: API key -> the highest version ApiVersions advertises (below the table's
+  // maximum), so clients negotiate down to older versions (corpus capture). Requests of
+  // any version in the table are still served, except ApiVersions above its cap, which
+  // gets UNSUPPORTED_VERSION (so clients retry with an older ApiVersions too).
+  std::map<int, int> max_versions;
 };
 
 class RequestHandler {
@@ -89,6 +95,8 @@ class RequestHandler {
 
   Fn HandlerFor(int api_key) const;
   void FillTopicMetadata(const TopicView& topic, kafka::Struct& out);
+  // The name of the topic with this 16-byte id, or "" when there is none.
+  std::string TopicNameById(const std::string& id) const;
 
   const BrokerOptions options_;
   Storage* storage_;

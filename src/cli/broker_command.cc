@@ -1,21 +1,17 @@
 // `tributary broker`: a Kafka-wire-compatible broker on local disk + object storage.
-#include <sys/stat.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 
-#include "broker/group_coordinator.h"
-#include "broker/request_handler.h"
-#include "broker/server.h"
-#include "broker/storage.h"
+#include "broker/embedded_broker.h"
 #include "cli/commands.h"
 #include "kafka/protocol/schema.h"
-#include "objstore/object_store.h"
 
 namespace tributary {
 namespace {
@@ -46,6 +42,39 @@ bool SplitHostPort(const std::string& s, std::string* host, int* port) {
   } catch (...) {
     return false;
   }
+}
+
+// "Name=V" or "*=V" (every API): advertise at most version V of that API in
+// ApiVersions, never below the API's minimum. Clients then negotiate down, which is how
+// the corpus gets requests of older versions (tests/e2e/broker_capture_corpus.py).
+bool ParseVersionCap(const std::string& spec, std::map<int, int>* caps) {
+  size_t eq = spec.find('=');
+  int version = -1;
+  try {
+    size_t used = 0;
+    if (eq != std::string::npos) version = std::stoi(spec.substr(eq + 1), &used);
+    if (used != spec.size() - eq - 1) version = -1;
+  } catch (...) {
+    version = -1;
+  }
+  if (version < 0) {
+    std::fprintf(stderr, "tributary broker: --max-api-version '%s': expected API=VERSION\n",
+                 spec.c_str());
+    return false;
+  }
+  const std::string name = spec.substr(0, eq);
+  bool found = false;
+  for (const auto& api : kafka::MessageTable::Builtin().apis()) {
+    if (name != "*" && name != api.name) continue;
+    (*caps)[api.key] = std::max(api.versions.min, std::min(api.versions.max, version));
+    found = true;
+  }
+  if (!found) {
+    std::fprintf(stderr,
+                 "tributary broker: --max-api-version: unknown API '%s' (see --print-apis)\n",
+                 name.c_str());
+  }
+  return found;
 }
 
 }  // namespace
@@ -101,6 +130,10 @@ int RunBrokerCommand(const std::vector<std::string>& args) {
       broker_options.auto_create_topics = false;
     } else if (a == "--capture-dir") {  // development: record client requests (corpus)
       if (!value(&broker_options.capture_dir)) return 2;
+    } else if (a == "--max-api-version") {  // tests: advertise API <= V (corpus capture)
+      std::string spec;
+      if (!value(&spec)) return 2;
+      if (!ParseVersionCap(spec, &broker_options.max_versions)) return 2;
     } else if (a == "--print-apis") {
       for (const auto& api : kafka::MessageTable::Builtin().apis()) {
         std::printf("%-16s key %2d  versions %d-%d  flexible from %d\n", api.name.c_str(), api.key,
@@ -119,73 +152,35 @@ int RunBrokerCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "tributary broker: --data-dir is required\n\n%s", kBrokerUsage);
     return 2;
   }
-  std::string host;
-  int port = 0;
-  if (!SplitHostPort(listen, &host, &port)) {
+  broker::EmbeddedBrokerOptions o;
+  if (!SplitHostPort(listen, &o.listen_host, &o.listen_port)) {
     std::fprintf(stderr, "tributary broker: --listen '%s': expected HOST:PORT\n", listen.c_str());
     return 2;
   }
-  mkdir(data_dir.c_str(), 0755);
-  if (store_url.empty()) {
-    std::string root = data_dir + "/store";
-    mkdir(root.c_str(), 0755);
-    if (root[0] != '/') {
-      char cwd[4096];
-      if (getcwd(cwd, sizeof(cwd))) root = std::string(cwd) + "/" + root;
-    }
-    store_url = "file://" + root;
-  }
-  StoreOptions store_options;
-  store_options.url = store_url;
-  store_options.bucket = bucket;
-  auto store = OpenObjectStore(store_options);
-  if (!store.ok()) {
-    std::fprintf(stderr, "tributary broker: %s\n", store.status().message().c_str());
-    return 2;
-  }
-  if (Status st = (*store)->CheckBucket(); !st.ok()) {
-    std::fprintf(stderr, "tributary broker: store %s: %s\n", (*store)->Describe().c_str(),
-                 st.message().c_str());
-    return 1;
-  }
-  storage_options.data_dir = data_dir;
-  storage_options.store = store->get();
-  auto storage = broker::Storage::Open(storage_options);
-  if (!storage.ok()) {
-    std::fprintf(stderr, "tributary broker: recovering %s: %s\n", data_dir.c_str(),
-                 storage.status().ToString().c_str());
-    return 1;
-  }
-  InstallStopHandlers();
-  broker::GroupCoordinator groups;
-  std::string adv_host = host;
-  int adv_port = port;
-  if (!advertised.empty() && !SplitHostPort(advertised, &adv_host, &adv_port)) {
+  if (!advertised.empty() && !SplitHostPort(advertised, &o.advertised_host, &o.advertised_port)) {
     std::fprintf(stderr, "tributary broker: --advertised-listener '%s': expected HOST:PORT\n",
                  advertised.c_str());
     return 2;
   }
-  broker_options.advertised_host = adv_host;
-  // Bind before building the handler: with port 0 the advertised port is the bound one.
-  broker::Server server;
-  auto bound = server.Bind(host, port);
-  if (!bound.ok()) {
-    std::fprintf(stderr, "tributary broker: %s\n", bound.status().message().c_str());
+  o.data_dir = data_dir;
+  o.store_url = store_url;
+  o.bucket = bucket;
+  o.storage = storage_options;
+  o.broker = broker_options;
+  InstallStopHandlers();
+  auto broker = broker::EmbeddedBroker::Start(o);
+  if (!broker.ok()) {
+    std::fprintf(stderr, "tributary broker: %s\n", broker.status().message().c_str());
     return 1;
   }
-  broker_options.advertised_port = advertised.empty() ? *bound : adv_port;
-  if (advertised.empty()) adv_port = *bound;
-  broker::RequestHandler handler(broker_options, storage->get(), &groups);
-  server.Serve(&handler);
-  std::printf("LISTENING=%s:%d\n", host.c_str(), *bound);
+  std::printf("LISTENING=%s:%d\n", o.listen_host.c_str(), (*broker)->port());
   std::fflush(stdout);
-  spdlog::info("tributary broker listening on {}:{} (advertised {}:{}), data in {}, objects in {}",
-               host, *bound, adv_host, adv_port, data_dir, (*store)->Describe());
+  spdlog::info("tributary broker listening on {}:{} (advertised {}), data in {}, objects in {}",
+               o.listen_host, (*broker)->port(), (*broker)->bootstrap(), data_dir,
+               (*broker)->store_description());
   while (!StopRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("tributary broker stopping");
-  groups.Shutdown();
-  server.Stop();
-  Status st = (*storage)->PackNow();
+  Status st = (*broker)->Stop();
   if (!st.ok()) spdlog::warn("final pack: {}", st.ToString());
   return 0;
 }

@@ -1,16 +1,18 @@
-// tributary quickstart: the embedded default. Starts a Kafka-protocol broker in this
-// process, produces sample order events, runs the sink into a local directory with the
-// local store, then shows what landed and how to query it.
+// tributary quickstart: the embedded default. Starts `tributary broker` in this process
+// (its data in a temporary directory, removed at exit), produces sample order events,
+// runs the sink into a local directory with the local store, then shows what landed and
+// how to query it.
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "broker/embedded_broker.h"
 #include "cli/commands.h"
 #include "kafka/client/producer.h"
-#include "kafka/mock/mock_cluster.h"
 #include "sink/sink_task.h"
 
 namespace tributary {
@@ -85,19 +87,42 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
   }
 
   std::printf("Tributary quickstart\n\n");
+  // The embedded broker keeps its WAL, metadata and objects in a temporary directory,
+  // removed (with the broker stopped) however this function returns.
+  std::string data_dir_template =
+      (std::filesystem::temp_directory_path(ec) / "tributary-quickstart-XXXXXX").string();
+  if (ec || mkdtemp(data_dir_template.data()) == nullptr) {
+    std::fprintf(stderr, "tributary: cannot create a temporary directory for the broker\n");
+    return 1;
+  }
+  struct BrokerGuard {
+    std::string data_dir;
+    std::unique_ptr<broker::EmbeddedBroker> broker;
+    ~BrokerGuard() {
+      broker.reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(data_dir, ignored);
+    }
+  } guard{data_dir_template, nullptr};
+
   std::printf(
-      "1. Kafka: starting librdkafka's mock cluster on 127.0.0.1 (an embedded,\n"
-      "   in-memory Kafka-protocol broker; `tributary broker` replaces it when it lands)\n");
-  auto cluster = MockCluster::Start(1);
-  if (!cluster.ok()) {
-    std::fprintf(stderr, "tributary: %s\n", cluster.status().message().c_str());
+      "1. Kafka: starting the embedded `tributary broker` on 127.0.0.1 (Kafka protocol,\n"
+      "   write-ahead log and objects in %s, removed at exit)\n",
+      guard.data_dir.c_str());
+  broker::EmbeddedBrokerOptions broker_options;
+  broker_options.data_dir = guard.data_dir;
+  auto started = broker::EmbeddedBroker::Start(broker_options);
+  if (!started.ok()) {
+    std::fprintf(stderr, "tributary: broker: %s\n", started.status().message().c_str());
     return 1;
   }
-  if (Status st = (*cluster)->CreateTopic(kTopic, kPartitions); !st.ok()) {
-    std::fprintf(stderr, "tributary: %s\n", st.message().c_str());
+  guard.broker = std::move(*started);
+  std::string create_error;
+  if (guard.broker->storage()->CreateTopic(kTopic, kPartitions, false, &create_error) != 0) {
+    std::fprintf(stderr, "tributary: creating topic '%s': %s\n", kTopic, create_error.c_str());
     return 1;
   }
-  const std::string bootstrap = (*cluster)->bootstrap_servers();
+  const std::string bootstrap = guard.broker->bootstrap();
   std::printf("   bootstrap.servers=%s, topic '%s' with %d partitions\n\n", bootstrap.c_str(),
               kTopic, kPartitions);
 
@@ -167,7 +192,8 @@ int RunQuickstartCommand(const std::vector<std::string>& args) {
     return 1;
   }
   if (!caught_up) {
-    std::fprintf(stderr, "tributary: the sink did not catch up within 120 s\n");
+    std::fprintf(stderr, StopRequested() ? "tributary: interrupted\n"
+                                         : "tributary: the sink did not catch up within 120 s\n");
     return 1;
   }
 

@@ -244,6 +244,31 @@ class BrokerClientsTest(unittest.TestCase):
         self.assertEqual(sorted(v.decode() for _, _, _, v in again),
                          sorted({f"kafkajs-{i}" for i in range(400)} - deleted))
 
+    def test_platformatic_kafka_newest_versions(self):
+        # @platformatic/kafka (pure JavaScript) speaks the newest versions: Produce v9,
+        # Fetch v13 (topics by id), Metadata v12, JoinGroup v7, SyncGroup v5, OffsetCommit
+        # v8, OffsetFetch v8, ListOffsets v7, CreateTopics v7, DeleteTopics v6, ...
+        topic, group = harness.fresh_name("pk"), harness.fresh_name("pk-group")
+        out = subprocess.run(["node", os.path.join(harness.env_path("TRIBUTARY_NODE_DIR"),
+                                                   "broker_platformatic.mjs"),
+                              self.b, topic, group, "60"],
+                             capture_output=True, text=True, timeout=90)
+        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        self.assertEqual(sorted(s["value"] for s in r["seen"]),
+                         sorted(f"platformatic-{i}" for i in range(60)))
+        self.assertEqual(sorted((a["partition"], a["offset"]) for a in r["acked"]),
+                         sorted((s["partition"], s["offset"]) for s in r["seen"]))
+        self.assertEqual(r["committed"][topic], [30, 30])
+        self.assertEqual(r["ends"][topic], [30, 30])
+        self.assertIn(group, r["groups"])
+        self.assertEqual(r["described"], [{"id": group, "state": "EMPTY"}])
+        self.assertIn(["cleanup.policy", "delete"], r["configs"])
+        offsets = r["groupOffsets"][0]["topics"][0]["partitions"]
+        self.assertEqual([p["committedOffset"] for p in offsets], [30, 30])
+        self.assertEqual(r["earliest"][0]["partitions"][0]["offset"], 2)  # DeleteRecords
+        self.assertTrue(r["deleted"])
+
     def test_api_versions_unsupported_version_lists_supported_apis(self):
         # A raw ApiVersions v99 request: the answer is v0 (header v0) with error 35 and
         # the full API list, so a client can pick a version it finds there.
@@ -258,7 +283,7 @@ class BrokerClientsTest(unittest.TestCase):
                 for i in range(n)}
         self.assertEqual(apis[18], (0, 3))
         self.assertEqual(apis[0], (3, 9))
-        self.assertEqual(apis[1], (4, 12))
+        self.assertEqual(apis[1], (4, 13))
         self.assertEqual(len(resp), 10 + 6 * n)  # v0 body: no throttle time
 
     def test_same_outcome_as_librdkafka_mock_cluster(self):
@@ -294,6 +319,81 @@ class BrokerClientsTest(unittest.TestCase):
                 if ctx:
                     ctx.__exit__(None, None, None)
         self.assertEqual(results[0], results[1])
+
+    def test_group_assignment_same_as_librdkafka_mock_cluster(self):
+        # Differential check of the consumer-group protocol: three confluent-kafka members
+        # of one group, with the range and then the roundrobin assignor, end with the same
+        # partition sets on librdkafka's mock cluster and on tributary broker (the leader
+        # assigns, the coordinator must carry metadata and assignments faithfully); after
+        # reading everything and committing, OffsetFetch gives the same offsets.
+        from confluent_kafka import Producer
+        from confluent_kafka.admin import AdminClient, NewTopic
+        outcomes = {}
+        for target in ("mock", "broker"):
+            topic = harness.fresh_name("assign")
+            ctx = harness.MockKafka(topics={topic: 6}) if target == "mock" else None
+            try:
+                if ctx:
+                    bootstrap = ctx.__enter__().bootstrap
+                else:
+                    bootstrap = self.b
+                    admin = AdminClient({"bootstrap.servers": bootstrap})
+                    admin.create_topics([NewTopic(topic, 6, 1)])[topic].result(10)
+                p = Producer({"bootstrap.servers": bootstrap})
+                for i in range(24):
+                    p.produce(topic, value=str(i).encode(), partition=i % 6)
+                self.assertEqual(p.flush(10), 0)
+                for strategy in ("range", "roundrobin"):
+                    outcomes[(target, strategy)] = self.group_outcome(bootstrap, topic, strategy)
+            finally:
+                if ctx:
+                    ctx.__exit__(None, None, None)
+        for strategy in ("range", "roundrobin"):
+            self.assertEqual(outcomes[("broker", strategy)], outcomes[("mock", strategy)], strategy)
+        # And the outcome is the assignor's, not an accident: range gives neighbours.
+        self.assertEqual(outcomes[("broker", "range")][0], [[0, 1], [2, 3], [4, 5]])
+        self.assertEqual(outcomes[("broker", "roundrobin")][0], [[0, 3], [1, 4], [2, 5]])
+
+    def group_outcome(self, bootstrap, topic, strategy):
+        """Three members of a fresh group: (sorted partition sets once the group is
+        stable, records read, committed offsets read back by a fourth client)."""
+        from confluent_kafka import Consumer, TopicPartition
+        group = harness.fresh_name(f"assign-{strategy}")
+        conf = {"bootstrap.servers": bootstrap, "group.id": group,
+                "auto.offset.reset": "earliest", "enable.auto.commit": False,
+                "partition.assignment.strategy": strategy,
+                "session.timeout.ms": 6000, "heartbeat.interval.ms": 200}
+        members = [Consumer(conf) for _ in range(3)]
+        read = {}
+        try:
+            for m in members:
+                m.subscribe([topic])
+            stable_since, deadline = None, time.monotonic() + 60
+            while time.monotonic() < deadline:
+                for m in members:
+                    for msg in m.consume(num_messages=50, timeout=0.05):
+                        if not msg.error():
+                            read[(msg.partition(), msg.offset())] = msg.value()
+                sets = [sorted(tp.partition for tp in m.assignment()) for m in members]
+                done = all(sets) and sorted(p for s in sets for p in s) == list(range(6))
+                if not done:
+                    stable_since = None
+                elif stable_since is None:
+                    stable_since = time.monotonic()
+                elif time.monotonic() - stable_since > 1.5 and len(read) == 24:
+                    break
+            sets = sorted(sorted(tp.partition for tp in m.assignment()) for m in members)
+            for m in members:
+                m.commit(asynchronous=False)
+        finally:
+            for m in members:
+                m.close()
+        reader = Consumer({"bootstrap.servers": bootstrap, "group.id": group})
+        try:
+            committed = reader.committed([TopicPartition(topic, p) for p in range(6)], timeout=10)
+        finally:
+            reader.close()
+        return sets, len(read), {tp.partition: tp.offset for tp in committed}
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import os
 import select
 import signal
 import subprocess
+import sys
 import time
 
 import harness
@@ -17,9 +18,10 @@ class Broker:
     The first start picks a free port; restarts reuse it, so clients reconnect to the
     address they already know."""
 
-    def __init__(self, *extra_args, data_dir=None):
+    def __init__(self, *extra_args, data_dir=None, env=None):
         self.data_dir = data_dir or harness.temp_dir("broker")
         self.extra_args = list(extra_args)
+        self.env = dict(os.environ, **env) if env else None
         self.port = 0
         self.proc = None
         self.log_path = os.path.join(self.data_dir, "broker.log")
@@ -32,7 +34,8 @@ class Broker:
         log = open(self.log_path, "a")
         deadline = time.monotonic() + 20
         while True:
-            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True)
+            self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log, text=True,
+                                         env=self.env)
             ready, _, _ = select.select([self.proc.stdout], [], [], 20)
             line = self.proc.stdout.readline() if ready else ""
             if line.startswith("LISTENING="):
@@ -96,3 +99,47 @@ def consume_all(bootstrap, topic, expected, timeout=30, group=None, extra=None):
     finally:
         c.close()
     return out
+
+
+class BrokerPeer:
+    """`tributary broker` in the place of harness.MockKafka (same constructor, same
+    `bootstrap`), chosen by TRIBUTARY_KAFKA_PEER=broker: the sink's scenario tests run
+    unchanged against both peers. The topics are created with CreateTopics by an
+    independent client (confluent-kafka's admin); the WAL is packed into objects every
+    500 ms, so the sink also reads packed data through the object index.
+    TRIBUTARY_BROKER_ARGS adds command-line options (split on spaces)."""
+
+    def __init__(self, topics=(), brokers=1):
+        self.topics = dict(topics)
+        if brokers != 1:
+            raise ValueError("tributary broker runs a single node; the scenario asked for "
+                             f"{brokers} brokers")
+        extra = os.environ.get("TRIBUTARY_BROKER_ARGS", "").split()
+        self.broker = Broker("--pack-interval-ms", "500", *extra)
+        self.bootstrap = None
+
+    def __enter__(self):
+        self.broker.start()
+        self.bootstrap = self.broker.bootstrap
+        print(f"kafka peer: tributary broker at {self.bootstrap} ({self.broker.data_dir})",
+              file=sys.stderr)
+        if self.topics:
+            try:
+                create_topics(self.bootstrap, self.topics)
+            except BaseException:
+                self.broker.__exit__(*sys.exc_info())
+                raise
+        return self
+
+    def __exit__(self, *exc):
+        self.broker.__exit__(*exc)
+
+
+def create_topics(bootstrap, topics):
+    """Creates {name: partitions} with confluent-kafka's AdminClient (CreateTopics)."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    futures = admin.create_topics([NewTopic(name, num_partitions=n, replication_factor=1)
+                                   for name, n in topics.items()])
+    for name, f in futures.items():
+        f.result(20)

@@ -48,7 +48,16 @@ def stop_process(proc, timeout=20):
 
 
 class MockKafka:
-    """librdkafka's mock cluster (tests/services/mock_kafka.cc), fresh per use."""
+    """librdkafka's mock cluster (tests/services/mock_kafka.cc), fresh per use.
+
+    With TRIBUTARY_KAFKA_PEER=broker in the environment, `tributary broker` takes its
+    place (broker_harness.BrokerPeer): the same scenarios run against both peers."""
+
+    def __new__(cls, *args, **kwargs):
+        if cls is MockKafka and os.environ.get("TRIBUTARY_KAFKA_PEER") == "broker":
+            import broker_harness
+            return broker_harness.BrokerPeer(*args, **kwargs)
+        return super().__new__(cls)
 
     def __init__(self, topics=(), brokers=1):
         self.topics = dict(topics)

