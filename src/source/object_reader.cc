@@ -4,10 +4,108 @@
 
 #include "common/base64.h"
 #include "format/codec/decompress.h"
+#include "format/envelope/columnar_envelope.h"
 #include "format/reader/columnar_reader.h"
+#include "schema/avro_schema.h"
+#include "source/json_scan.h"
 #include "source/row_readers.h"
 
 namespace tributary {
+namespace {
+
+// Rows of a columnar envelope (format/envelope/columnar_envelope.h), as the columnar
+// readers give them: {"key":base64|null,"value":V,"headers":[{"name":..,"value":
+// base64|null}],"metadata":{"topic":..,"partition":..,"offset":..,"timestamp":..|null}}.
+class ColumnarEnvelopeReader final : public RecordReader {
+ public:
+  ColumnarEnvelopeReader(std::unique_ptr<RecordReader> inner, std::string name)
+      : inner_(std::move(inner)), name_(std::move(name)) {}
+
+  Result<bool> Next(ReadRecord* out) override {
+    ASSIGN_OR_RETURN(bool got, inner_->Next(out));
+    if (!got) return false;
+    ++row_;
+    if (!out->value) return Corruption("{}: row {}: an envelope row is null", name_, row_ - 1);
+    std::string row = std::move(*out->value);
+    Status st = Unwrap(row, out);
+    if (!st.ok()) return Corruption("{}: row {}: envelope: {}", name_, row_ - 1, st.message());
+    return true;
+  }
+
+ private:
+  static Result<std::optional<std::string>> Bytes(std::string_view literal) {
+    if (IsJsonNull(literal)) return std::optional<std::string>();
+    ASSIGN_OR_RETURN(std::string text, DecodeJsonString(literal));
+    auto raw = Base64Decode(text);
+    if (!raw) return InvalidArgument("bytes that are not base64");
+    return std::optional<std::string>(std::move(*raw));
+  }
+
+  static Status Unwrap(std::string_view row, ReadRecord* out) {
+    ASSIGN_OR_RETURN(auto members, JsonObjectMembers(row));
+    for (const auto& [name, text] : members) {
+      if (name == "key") {
+        ASSIGN_OR_RETURN(out->key, Bytes(text));
+        out->has_key = true;
+      } else if (name == "value") {
+        if (IsJsonNull(text)) {
+          out->value.reset();
+        } else {
+          out->value = std::string(text);
+        }
+      } else if (name == "headers") {
+        ASSIGN_OR_RETURN(auto list, JsonArrayElements(text));
+        out->headers.clear();
+        for (std::string_view h : list) {
+          ASSIGN_OR_RETURN(auto parts, JsonObjectMembers(h));
+          if (parts.size() != 2 || parts[0].first != "name" || parts[1].first != "value") {
+            return InvalidArgument("a header is not {{name, value}}");
+          }
+          ASSIGN_OR_RETURN(std::string header_name, DecodeJsonString(parts[0].second));
+          ASSIGN_OR_RETURN(auto value, Bytes(parts[1].second));
+          out->headers.emplace_back(std::move(header_name), std::move(value));
+        }
+        out->has_headers = true;
+      } else if (name == "metadata") {
+        ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(text));
+        for (const auto& [field, v] : meta) {
+          if (field == "topic") {
+            ASSIGN_OR_RETURN(out->topic, DecodeJsonString(v));
+            out->has_topic = true;
+          } else if (field == "partition") {
+            ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(v));
+            out->partition = static_cast<int32_t>(p);
+            out->has_partition = true;
+          } else if (field == "offset") {
+            ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(v));
+            out->has_offset = true;
+          } else if (field == "timestamp" && !IsJsonNull(v)) {
+            ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(v));
+            out->has_timestamp = true;
+          }
+        }
+      }
+    }
+    if (!out->has_offset) return InvalidArgument("no metadata.offset");
+    return Status::OK();
+  }
+
+  std::unique_ptr<RecordReader> inner_;
+  const std::string name_;
+  int64_t row_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> OpenColumnar(FormatKind kind, const std::string& key,
+                                                   std::string bytes) {
+  ColumnarFileInfo info;
+  ASSIGN_OR_RETURN(auto reader, MakeColumnarReader(kind, key, std::move(bytes), &info));
+  if (info.schema_json.find("TributaryEnvelope") == std::string::npos) return reader;
+  auto schema = ParseAvroSchema(info.schema_json);
+  if (!schema.ok() || !IsColumnarEnvelope(*schema)) return reader;
+  return std::unique_ptr<RecordReader>(new ColumnarEnvelopeReader(std::move(reader), key));
+}
 
 Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
                                                  Codec configured, const std::string& key) {
@@ -16,7 +114,7 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
   if (key.ends_with(".avro")) kind = FormatKind::kAvro;
   if (key.ends_with(".parquet")) kind = FormatKind::kParquet;
   if (kind == FormatKind::kAvro || kind == FormatKind::kParquet) {
-    return MakeColumnarReader(kind, key, std::move(raw));
+    return OpenColumnar(kind, key, std::move(raw));
   }
   Codec codec = CodecFromKey(key).first;
   // A name without any extension (an Aiven template may have none): the configured codec.

@@ -24,6 +24,12 @@ namespace tributary {
 Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
                                                  Codec codec, const std::string& key);
 
+// A reader of a columnar object's bytes; Tributary's columnar envelopes
+// (format/envelope/columnar_envelope.h, recognised by their schema) give back key,
+// headers, topic, partition, offset and timestamp, other files their values only.
+Result<std::unique_ptr<RecordReader>> OpenColumnar(FormatKind kind, const std::string& key,
+                                                   std::string bytes);
+
 // A reader of a Confluent key side file (JSON lines, one key per record of its data
 // object): each record's `value` is the key, decoded by `format.key_encoding`.
 Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,

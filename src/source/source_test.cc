@@ -8,6 +8,7 @@
 #include "format/record_writer.h"
 #include "source/checkpoint.h"
 #include "source/json_scan.h"
+#include "source/object_reader.h"
 #include "source/row_readers.h"
 
 namespace tributary {
@@ -178,6 +179,77 @@ TEST(RowReaders, MixedEnvelopeAndBareIsAnErrorNamingTheObject) {
   auto bad = (*reader)->Next(&r);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("topics/x.json: record 3"), std::string::npos);
+}
+
+// store.envelope with the columnar formats: key, headers (repeats, null values, bytes that
+// are not UTF-8), topic, partition, offset and timestamp survive; the value comes back as
+// the row's JSON.
+void ExpectColumnarEnvelope(FormatKind kind, bool inferred) {
+  SCOPED_TRACE(fmt::format("kind {} inferred {}", static_cast<int>(kind), inferred));
+  FormatOptions o{.kind = kind, .envelope = true};
+  if (inferred) {
+    o.schema_inference = true;
+  } else {
+    o.value_schema =
+        R"({"type":"record","name":"Order","fields":[{"name":"id","type":"long"},)"
+        R"({"name":"s","type":"string"}]})";
+  }
+  std::vector<Record> in;
+  const std::string binary_key("\xff\x00k", 3);
+  for (int i = 0; i < 3; ++i) {
+    Record r{.topic = "orders",
+             .partition = Partition(2),
+             .offset = Offset(40 + 2 * i),  // gaps, as compaction leaves them
+             .timestamp_ms = i == 1 ? -1 : 1700000000000 + i};
+    if (i == 0) r.key = binary_key;
+    if (i == 2) r.key = "k2";
+    r.value = i == 0 ? R"({"id": 7, "s": "a"})" : R"({"id":8,"s":"b"})";
+    if (i != 1) r.headers = {{"h", "1"}, {"h", std::nullopt}, {"bin", binary_key}};
+    in.push_back(r);
+  }
+  auto reader = OpenColumnar(kind, "obj", Write(o, in));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ReadRecord r;
+  for (int i = 0; i < 3; ++i) {
+    auto got = (*reader)->Next(&r);
+    ASSERT_TRUE(got.ok() && *got) << got.status().ToString();
+    EXPECT_TRUE(r.has_offset && r.has_key && r.has_headers && r.has_topic && r.has_partition);
+    EXPECT_EQ(r.offset, 40 + 2 * i);
+    EXPECT_EQ(r.topic, "orders");
+    EXPECT_EQ(r.partition, 2);
+    EXPECT_EQ(r.has_timestamp, i != 1);
+    if (i != 1) {
+      EXPECT_EQ(r.timestamp_ms, 1700000000000 + i);
+    }
+    EXPECT_EQ(r.key, i == 0 ? std::optional<std::string>(binary_key)
+                     : i == 2 ? std::optional<std::string>("k2")
+                              : std::nullopt);
+    EXPECT_EQ(r.value, i == 0 ? R"({"id":7,"s":"a"})" : R"({"id":8,"s":"b"})");
+    using H = std::vector<std::pair<std::string, std::optional<std::string>>>;
+    const H want = i == 1 ? H{} : H{{"h", "1"}, {"h", std::nullopt}, {"bin", binary_key}};
+    EXPECT_EQ(r.headers, want);
+  }
+  auto end = (*reader)->Next(&r);
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
+}
+
+TEST(ColumnarEnvelope, AvroAndParquetDeclaredAndInferred) {
+  for (FormatKind kind : {FormatKind::kAvro, FormatKind::kParquet}) {
+    for (bool inferred : {false, true}) ExpectColumnarEnvelope(kind, inferred);
+  }
+}
+
+TEST(ColumnarEnvelope, WithoutEnvelopeOnlyValues) {
+  FormatOptions o{.kind = FormatKind::kParquet, .schema_inference = true};
+  Record rec{.topic = "t", .partition = Partition(0), .offset = Offset(3), .timestamp_ms = 9};
+  rec.value = R"({"a":1})";
+  auto reader = OpenColumnar(FormatKind::kParquet, "obj", Write(o, {rec}));
+  ASSERT_TRUE(reader.ok());
+  ReadRecord r;
+  ASSERT_TRUE(*(*reader)->Next(&r));
+  EXPECT_FALSE(r.has_offset || r.has_key || r.has_timestamp || r.has_headers);
+  EXPECT_EQ(r.value, R"({"a":1})");
 }
 
 TEST(JsonScan, SpansAndStrings) {
