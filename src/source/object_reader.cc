@@ -160,6 +160,30 @@ class AvroKeysReader final : public RecordReader {
   simdjson::dom::parser parser_;
 };
 
+// ByteArrayFormat key side files: each key's raw bytes followed by the separator.
+class BytesKeysReader final : public RecordReader {
+ public:
+  BytesKeysReader(std::string bytes, std::string separator, std::string name)
+      : bytes_(std::move(bytes)), separator_(std::move(separator)), name_(std::move(name)) {}
+  Result<bool> Next(ReadRecord* out) override {
+    *out = ReadRecord{};
+    if (pos_ == bytes_.size()) return false;
+    const size_t end = bytes_.find(separator_, pos_);
+    if (end == std::string::npos) {
+      return Corruption("{}: the last key (from byte {}) has no separator after it", name_, pos_);
+    }
+    out->value = bytes_.substr(pos_, end - pos_);
+    pos_ = end + separator_.size();
+    return true;
+  }
+
+ private:
+  const std::string bytes_;
+  const std::string separator_;
+  const std::string name_;
+  size_t pos_ = 0;
+};
+
 Result<std::string> FetchDecompressed(ObjectStore& store, const std::string& key) {
   ASSIGN_OR_RETURN(std::string raw, store.Get(key));
   Codec codec = CodecFromKey(key).first;
@@ -171,7 +195,8 @@ Result<std::string> FetchDecompressed(ObjectStore& store, const std::string& key
 
 Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
                                                      const FormatOptions& format,
-                                                     const std::string& key) {
+                                                     const std::string& key,
+                                                     const std::string& bytes_separator) {
   if (key.ends_with(".avro")) {
     ASSIGN_OR_RETURN(std::string raw, store.Get(key));
     ColumnarFileInfo info;
@@ -180,6 +205,15 @@ Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
     return std::unique_ptr<RecordReader>(new AvroKeysReader(std::move(inner), bytes, key));
   }
   ASSIGN_OR_RETURN(std::string plain, FetchDecompressed(store, key));
+  if (key.find(".keys.json") == std::string::npos) {
+    if (bytes_separator.empty()) {
+      return InvalidArgument(
+          "{}: format.bytearray.separator is empty: keys written back to back cannot be split",
+          key);
+    }
+    return std::unique_ptr<RecordReader>(
+        new BytesKeysReader(std::move(plain), bytes_separator, key));
+  }
   FormatOptions keys;
   keys.kind = FormatKind::kJson;
   keys.value_encoding = format.key_encoding;

@@ -266,7 +266,8 @@ class Replay {
       if (!c.reader) {
         ASSIGN_OR_RETURN(c.reader, OpenObject(*store_, config_.format, config_.codec, o.key));
         if (!o.keys_key.empty()) {
-          ASSIGN_OR_RETURN(c.keys, OpenKeysObject(*store_, config_.format, o.keys_key));
+          ASSIGN_OR_RETURN(c.keys, OpenKeysObject(*store_, config_.format, o.keys_key,
+                                                  config_.key_bytes_separator));
         }
         if (!o.headers_key.empty()) {
           ASSIGN_OR_RETURN(c.headers, OpenHeadersObject(*store_, o.headers_key));

@@ -317,6 +317,38 @@ class SourceE2E(unittest.TestCase):
             self.assertEqual([h for _, _, h, _ in got[p]], [r["headers"] for r in want])
         harness.remove_tree(work)
 
+    def test_bytearray_key_side_files(self):
+        """keys.format.class=ByteArrayFormat: the sink writes `<base>.keys.bin.gz` (raw keys,
+        each followed by format.bytearray.separator); the source pairs them with the
+        data objects' records again."""
+        import exactly_once_harness as eo
+        work = harness.temp_dir("source-binkeys")
+        root = os.path.join(work, "store")
+        n = 75  # three objects of flush.size 25
+        records = [{"partition": 0, "key": b"\xff\x01bin-%d" % i,
+                    "value": json.dumps({"id": i}).encode(), "headers": [],
+                    "timestamp_ms": 1_700_000_000_000 + i} for i in range(n)]
+        with harness.MockKafka({"bk": 1, "bk-copy": 1}) as kafka:
+            sh.produce(kafka.bootstrap, "bk", records)
+            sink = eo.sink_config(kafka, "bk", root, "bk-sink", **{
+                "flush.size": 25, "s3.compression.type": "gzip",
+                "store.kafka.keys": "true",
+                "keys.format.class": "io.confluent.connect.s3.format.bytearray.ByteArrayFormat",
+                "format.bytearray.separator": "|#|",
+                "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter"})
+            with harness.Sink(sink, work) as s:
+                eo.wait_committed(root, "bk-sink", "bk", [n], s.proc)
+                self.assertEqual(s.stop(), 0)
+            key_files = [f for _, _, fs in os.walk(root) for f in fs if ".keys.bin" in f]
+            self.assertEqual(len(key_files), 3, key_files)
+            out = sh.run_source(dict(sink, **{"name": "bk-source",
+                                              "topic.mapping": "bk:bk-copy"}), work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "bk-copy", 1)
+        self.assertEqual([(k, json.loads(v)) for k, v, _, _ in got[0]],
+                         [(r["key"], json.loads(r["value"])) for r in records])
+        harness.remove_tree(work)
+
     def test_aiven_layout_round_trip(self):
         """Objects named by Aiven's file.name.template with records shaped by
         format.output.fields (key, value, offset, timestamp, headers), written by the
