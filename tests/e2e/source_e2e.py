@@ -349,6 +349,84 @@ class SourceE2E(unittest.TestCase):
                          [(r["key"], json.loads(r["value"])) for r in records])
         harness.remove_tree(work)
 
+    def test_interleaved_objects_merge_by_offset_and_resume_after_kill9(self):
+        """A FieldPartitioner writes several objects per partition at once, so their offset
+        ranges interleave. With envelopes the source merges them by offset: the copy holds
+        the partition in offset order, also across a kill -9 and a restart. Bare values of
+        such a layout carry no offsets: the source refuses them, naming the objects."""
+        import exactly_once_harness as eo
+        work = harness.temp_dir("source-merge")
+        root = os.path.join(work, "store")
+        n = 300
+        regions = ["eu", "us", "ap"]
+        records = [{"partition": 0, "key": f"k{i}".encode(),
+                    "value": json.dumps({"id": i, "region": regions[(i // 2) % 3]}).encode(),
+                    "headers": [("i", str(i).encode())],
+                    "timestamp_ms": 1_700_000_000_000 + i} for i in range(n)]
+        with harness.MockKafka({"fp": 1, "fp-copy": 1, "fp-bare": 1}) as kafka:
+            sh.produce(kafka.bootstrap, "fp", records)
+            sink = eo.sink_config(kafka, "fp", root, "fp-sink", **{
+                "partitioner.class": "FieldPartitioner", "partition.field.name": "region",
+                "store.envelope": "true", "flush.size": 10,
+                "key.converter": "org.apache.kafka.connect.storage.StringConverter"})
+            with harness.Sink(sink, work) as s:
+                eo.wait_committed(root, "fp-sink", "fp", [n], s.proc)
+                self.assertEqual(s.stop(), 0)
+            source = dict(sink, **{"name": "fp-source", "topic.mapping": "fp:fp-copy",
+                                   "source.checkpoint.records": 20,
+                                   "source.checkpoint.interval.ms": 100,
+                                   "source.max.poll.records": 10})
+            cp_path = os.path.join(root, "lake", "_tributary", "source", "fp-source",
+                                   "checkpoint.json")
+
+            def ready_to_kill():
+                # Past 100 records, with records produced after the checkpoint (to settle).
+                try:
+                    with open(cp_path) as f:
+                        cp = json.load(f)
+                except (OSError, ValueError):
+                    return False
+                read = sum(p["read"] for p in cp["positions"])
+                end = sum(t["end"] for t in cp["targets"])
+                return read >= 100 and sh.end_offsets(kafka.bootstrap, "fp-copy", 1) > end + 3
+            proc = sh.start_source(dict(source, **{"source.max.records.per.second": 150}),
+                                   work, "fp-source-1")
+            harness.wait_until(ready_to_kill, 60, "a checkpoint past 100 records", proc=proc,
+                               interval=0.02)
+            sh.kill9(proc)
+            time.sleep(0.5)  # requests already sent reach the broker
+            partial = sh.read_partitions(kafka.bootstrap, "fp-copy", 1)[0]
+            self.assertLess(len(partial), n, "killed too late")
+            out = sh.run_source(source, work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            # The objects did interleave: some object's offsets lie inside another's range.
+            ranges = []
+            for d, _, files in os.walk(os.path.join(root, "lake", "topics", "fp")):
+                for f in files:
+                    with open(os.path.join(d, f)) as fh:
+                        offs = [json.loads(line)["metadata"]["offset"] for line in fh]
+                    ranges.append((min(offs), max(offs)))
+            self.assertTrue(any(a[0] < b[0] <= a[1] for a in ranges for b in ranges), ranges)
+            print(f"merge: {len(partial)} records before the kill; restart: {out.stdout.strip()}")
+            self.assertNotIn("(0 already in the target", out.stdout)
+            got = sh.read_partitions(kafka.bootstrap, "fp-copy", 1)[0]
+            self.assertEqual([(k, json.loads(v), hs, ts) for k, v, hs, ts in got],
+                             [(r["key"], json.loads(r["value"]), r["headers"], r["timestamp_ms"])
+                              for r in records])
+
+            # The same layout as bare values: offsets unknown, refused.
+            bare = dict(sink, **{"name": "fp-bare-sink", "store.envelope": "false",
+                                 "topics.dir": "bare"})
+            with harness.Sink(bare, work) as s:
+                eo.wait_committed(root, "fp-bare-sink", "fp", [n], s.proc)
+                self.assertEqual(s.stop(), 0)
+            refused = sh.run_source(dict(bare, **{"name": "fp-bare-source",
+                                                  "topic.mapping": "fp:fp-bare"}), work)
+            self.assertNotEqual(refused.returncode, 0, refused.stdout)
+            self.assertIn("overlap", refused.stderr)
+            self.assertIn("store.envelope=true", refused.stderr)
+        harness.remove_tree(work)
+
     def test_aiven_layout_round_trip(self):
         """Objects named by Aiven's file.name.template with records shaped by
         format.output.fields (key, value, offset, timestamp, headers), written by the
