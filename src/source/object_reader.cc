@@ -6,6 +6,8 @@
 #include "format/codec/decompress.h"
 #include "format/envelope/columnar_envelope.h"
 #include "format/reader/columnar_reader.h"
+#include "format/reader/parquet_reader.h"
+#include "source/byte_stream.h"
 #include "schema/avro_schema.h"
 #include "source/json_scan.h"
 #include "source/row_readers.h"
@@ -97,33 +99,55 @@ class ColumnarEnvelopeReader final : public RecordReader {
 
 }  // namespace
 
-Result<std::unique_ptr<RecordReader>> OpenColumnar(FormatKind kind, const std::string& key,
-                                                   std::string bytes) {
-  ColumnarFileInfo info;
-  ASSIGN_OR_RETURN(auto reader, MakeColumnarReader(kind, key, std::move(bytes), &info));
+namespace {
+
+// Tributary's columnar envelopes (recognised by their schema) are unwrapped.
+std::unique_ptr<RecordReader> MaybeEnvelope(std::unique_ptr<RecordReader> reader,
+                                            const ColumnarFileInfo& info, const std::string& key) {
   if (info.schema_json.find("TributaryEnvelope") == std::string::npos) return reader;
   auto schema = ParseAvroSchema(info.schema_json);
   if (!schema.ok() || !IsColumnarEnvelope(*schema)) return reader;
   return std::unique_ptr<RecordReader>(new ColumnarEnvelopeReader(std::move(reader), key));
 }
 
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> OpenColumnar(FormatKind kind, const std::string& key,
+                                                   std::string bytes) {
+  ColumnarFileInfo info;
+  ASSIGN_OR_RETURN(auto reader, MakeColumnarReader(kind, key, std::move(bytes), &info));
+  return MaybeEnvelope(std::move(reader), info, key);
+}
+
 Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
                                                  Codec configured, const std::string& key) {
-  ASSIGN_OR_RETURN(std::string raw, store.Get(key));
   FormatKind kind = format.kind;
   if (key.ends_with(".avro")) kind = FormatKind::kAvro;
   if (key.ends_with(".parquet")) kind = FormatKind::kParquet;
-  if (kind == FormatKind::kAvro || kind == FormatKind::kParquet) {
+  if (kind == FormatKind::kAvro) {  // read whole (the Avro reader walks the file's blocks)
+    ASSIGN_OR_RETURN(std::string raw, store.Get(key));
     return OpenColumnar(kind, key, std::move(raw));
+  }
+  ASSIGN_OR_RETURN(ObjectInfo head, store.Head(key));
+  if (kind == FormatKind::kParquet) {  // ranged reads, one row group at a time
+    ColumnarFileInfo info;
+    ObjectStore* s = &store;
+    ASSIGN_OR_RETURN(auto reader,
+                     MakeParquetRangedReader(
+                         key, head.size,
+                         [s, key](uint64_t offset, uint64_t length) {
+                           return s->Get(key, ByteRange{offset, offset + length - 1});
+                         },
+                         &info));
+    return MaybeEnvelope(std::move(reader), info, key);
   }
   Codec codec = CodecFromKey(key).first;
   // A name without any extension (an Aiven template may have none): the configured codec.
   if (codec == Codec::kNone && key.find('.', key.rfind('/') + 1) == std::string::npos) {
     codec = configured;
   }
-  if (codec == Codec::kSnappy || codec == Codec::kSnappyJava) codec = DetectSnappyFraming(raw);
-  ASSIGN_OR_RETURN(std::string plain, Decompress(codec, raw, key));
-  return MakeRowReader(format, key, std::move(plain));
+  ASSIGN_OR_RETURN(auto stream, OpenByteStream(store, key, head.size, codec));
+  return MakeRowReader(format, key, std::move(stream));
 }
 
 namespace {

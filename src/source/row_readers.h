@@ -36,4 +36,11 @@ namespace tributary {
 Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options, std::string name,
                                                     std::string bytes);
 
+// As above, streaming: the decompressed bytes come from `stream` as records need them, so
+// a reader holds the bytes of its current record and one piece of the stream (JSON
+// arrays excepted: they are read whole).
+class ByteStream;
+Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options, std::string name,
+                                                    std::unique_ptr<ByteStream> stream);
+
 }  // namespace tributary
