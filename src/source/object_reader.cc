@@ -69,23 +69,7 @@ class ColumnarEnvelopeReader final : public RecordReader {
         }
         out->has_headers = true;
       } else if (name == "metadata") {
-        ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(text));
-        for (const auto& [field, v] : meta) {
-          if (field == "topic") {
-            ASSIGN_OR_RETURN(out->topic, DecodeJsonString(v));
-            out->has_topic = true;
-          } else if (field == "partition") {
-            ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(v));
-            out->partition = static_cast<int32_t>(p);
-            out->has_partition = true;
-          } else if (field == "offset") {
-            ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(v));
-            out->has_offset = true;
-          } else if (field == "timestamp" && !IsJsonNull(v)) {
-            ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(v));
-            out->has_timestamp = true;
-          }
-        }
+        RETURN_IF_ERROR(DecodeEnvelopeMetadata(text, out));
       }
     }
     if (!out->has_offset) return InvalidArgument("no metadata.offset");

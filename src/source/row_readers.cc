@@ -33,6 +33,31 @@ Result<std::optional<std::string>> DecodePart(std::string_view lit, ValueEncodin
   return Internal("unknown encoding");
 }
 
+}  // namespace
+
+Status DecodeEnvelopeMetadata(std::string_view metadata, ReadRecord* out) {
+  ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(metadata));
+  for (const auto& [name, lit] : meta) {
+    if (name == "topic") {
+      ASSIGN_OR_RETURN(out->topic, DecodeJsonString(lit));
+      out->has_topic = true;
+    } else if (name == "partition") {
+      ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(lit));
+      out->partition = static_cast<int32_t>(p);
+      out->has_partition = true;
+    } else if (name == "offset") {
+      ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(lit));
+      out->has_offset = true;
+    } else if (name == "timestamp" && !IsJsonNull(lit)) {
+      ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(lit));
+      out->has_timestamp = true;
+    }
+  }
+  return Status::OK();
+}
+
+namespace {
+
 // True when `members` have the envelope's shape.
 bool IsEnvelope(const std::vector<std::pair<std::string, std::string_view>>& m) {
   return m.size() == 4 && m[0].first == "key" && m[1].first == "value" && m[2].first == "headers" &&
@@ -54,23 +79,7 @@ Status DecodeEnvelope(const std::vector<std::pair<std::string, std::string_view>
     }
   }
   out->has_headers = true;
-  ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(m[3].second));
-  for (const auto& [name, lit] : meta) {
-    if (name == "topic") {
-      ASSIGN_OR_RETURN(out->topic, DecodeJsonString(lit));
-      out->has_topic = true;
-    } else if (name == "partition") {
-      ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(lit));
-      out->partition = static_cast<int32_t>(p);
-      out->has_partition = true;
-    } else if (name == "offset") {
-      ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(lit));
-      out->has_offset = true;
-    } else if (name == "timestamp" && !IsJsonNull(lit)) {
-      ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(lit));
-      out->has_timestamp = true;
-    }
-  }
+  RETURN_IF_ERROR(DecodeEnvelopeMetadata(m[3].second, out));
   if (!out->has_offset) return InvalidArgument("envelope metadata has no offset");
   return Status::OK();
 }

@@ -363,7 +363,7 @@ class SourceE2E(unittest.TestCase):
                     "value": json.dumps({"id": i, "region": regions[(i // 2) % 3]}).encode(),
                     "headers": [("i", str(i).encode())],
                     "timestamp_ms": 1_700_000_000_000 + i} for i in range(n)]
-        with harness.MockKafka({"fp": 1, "fp-copy": 1, "fp-bare": 1}) as kafka:
+        with harness.MockKafka({"fp": 1, "fp-copy": 1, "fp-bare": 1, "fp-eu": 1}) as kafka:
             sh.produce(kafka.bootstrap, "fp", records)
             sink = eo.sink_config(kafka, "fp", root, "fp-sink", **{
                 "partitioner.class": "FieldPartitioner", "partition.field.name": "region",
@@ -425,6 +425,19 @@ class SourceE2E(unittest.TestCase):
             self.assertNotEqual(refused.returncode, 0, refused.stdout)
             self.assertIn("overlap", refused.stderr)
             self.assertIn("store.envelope=true", refused.stderr)
+            # One region's objects do not overlap each other: they replay in order, but
+            # their offsets have gaps, so an offset filter is refused.
+            eu = dict(bare, **{"name": "fp-eu", "topic.mapping": "fp:fp-eu",
+                               "source.object.pattern": "region=eu/"})
+            filtered = sh.run_source(dict(eu, **{"source.offset.from": 5}), work)
+            self.assertNotEqual(filtered.returncode, 0, filtered.stdout)
+            self.assertIn("source.offset.from/source.offset.to need each record's offset",
+                          filtered.stderr)
+            ok = sh.run_source(eu, work)
+            self.assertEqual(ok.returncode, 0, ok.stdout + ok.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "fp-eu", 1)[0]
+            self.assertEqual([json.loads(v)["id"] for _, v, _, _ in got],
+                             [i for i in range(n) if (i // 2) % 3 == 0])
         harness.remove_tree(work)
 
     def test_aiven_layout_round_trip(self):
