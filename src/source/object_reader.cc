@@ -113,6 +113,10 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
     return OpenColumnar(kind, key, std::move(raw));
   }
   ASSIGN_OR_RETURN(ObjectInfo head, store.Head(key));
+  if (kind == FormatKind::kParquet && head.size <= kStreamChunkBytes) {  // one GET
+    ASSIGN_OR_RETURN(std::string raw, store.Get(key));
+    return OpenColumnar(kind, key, std::move(raw));
+  }
   if (kind == FormatKind::kParquet) {  // ranged reads, one row group at a time
     ColumnarFileInfo info;
     ObjectStore* s = &store;
