@@ -60,7 +60,8 @@ class GzipStream final : public ByteStream {
   }
   Result<bool> Read(std::string* out) override {
     if (!init_) {
-      if (inflateInit2(&z_, 15 + 16) != Z_OK) return Internal("{}: gzip: inflateInit2 failed", key_);
+      if (inflateInit2(&z_, 15 + 16) != Z_OK)
+        return Internal("{}: gzip: inflateInit2 failed", key_);
       init_ = true;
     }
     std::string buf(kOutBytes, '\0');
@@ -163,7 +164,8 @@ Result<std::unique_ptr<ByteStream>> Decompressing(std::unique_ptr<ByteStream> ra
         ASSIGN_OR_RETURN(bool more, raw->Read(&bytes));
         if (!more) break;
       }
-      if (codec == Codec::kSnappy || codec == Codec::kSnappyJava) codec = DetectSnappyFraming(bytes);
+      if (codec == Codec::kSnappy || codec == Codec::kSnappyJava)
+        codec = DetectSnappyFraming(bytes);
       ASSIGN_OR_RETURN(std::string plain, Decompress(codec, bytes, key));
       return StringByteStream(std::move(plain));
     }

@@ -7,8 +7,8 @@
 #include "format/envelope/columnar_envelope.h"
 #include "format/reader/columnar_reader.h"
 #include "format/reader/parquet_reader.h"
-#include "source/byte_stream.h"
 #include "schema/avro_schema.h"
+#include "source/byte_stream.h"
 #include "source/json_scan.h"
 #include "source/row_readers.h"
 
@@ -120,13 +120,12 @@ Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const Forma
   if (kind == FormatKind::kParquet) {  // ranged reads, one row group at a time
     ColumnarFileInfo info;
     ObjectStore* s = &store;
-    ASSIGN_OR_RETURN(auto reader,
-                     MakeParquetRangedReader(
-                         key, head.size,
-                         [s, key](uint64_t offset, uint64_t length) {
-                           return s->Get(key, ByteRange{offset, offset + length - 1});
-                         },
-                         &info));
+    ASSIGN_OR_RETURN(auto reader, MakeParquetRangedReader(
+                                      key, head.size,
+                                      [s, key](uint64_t offset, uint64_t length) {
+                                        return s->Get(key, ByteRange{offset, offset + length - 1});
+                                      },
+                                      &info));
     return MaybeEnvelope(std::move(reader), info, key);
   }
   Codec codec = CodecFromKey(key).first;

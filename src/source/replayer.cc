@@ -43,11 +43,11 @@ struct Cursor {
   TopicPartition source;
   std::string target_topic;
   const std::vector<SourceObject>* objects = nullptr;
-  size_t next_obj = 0;            // the next object not opened yet
-  std::vector<OpenedObject> open;   // by object index
-  int64_t resume_skip = 0;        // records of objects[next_obj] to pass over when it is opened
-  bool resuming = false;          // until the first record after the checkpoint is taken
-  size_t finished_obj = 0;        // the object read to its end last, and its record count
+  size_t next_obj = 0;             // the next object not opened yet
+  std::vector<OpenedObject> open;  // by object index
+  int64_t resume_skip = 0;         // records of objects[next_obj] to pass over when it is opened
+  bool resuming = false;           // until the first record after the checkpoint is taken
+  size_t finished_obj = 0;         // the object read to its end last, and its record count
   int64_t finished_read = 0;
   PartitionPosition pos;
   bool done = false;
@@ -57,7 +57,8 @@ struct Cursor {
 // record's offset is its start offset plus its index; assumed when the object has no
 // Tributary metadata (as the default partitioner writes objects).
 bool Contiguous(const SourceObject& o) {
-  return !o.record_count || !o.last_offset || *o.last_offset - o.start_offset + 1 == *o.record_count;
+  return !o.record_count || !o.last_offset ||
+         *o.last_offset - o.start_offset + 1 == *o.record_count;
 }
 
 // Sleeps as needed to keep `count` units since `start` within `per_second`.

@@ -4,10 +4,10 @@
 // The replay itself is tested end to end in tests/e2e/source_*_e2e.py.
 #include <gtest/gtest.h>
 
-#include "format/output_stream.h"
-#include "format/record_writer.h"
 #include "format/codec/codec.h"
+#include "format/output_stream.h"
 #include "format/reader/parquet_reader.h"
+#include "format/record_writer.h"
 #include "source/byte_stream.h"
 #include "source/checkpoint.h"
 #include "source/json_scan.h"
@@ -193,9 +193,8 @@ void ExpectColumnarEnvelope(FormatKind kind, bool inferred) {
   if (inferred) {
     o.schema_inference = true;
   } else {
-    o.value_schema =
-        R"({"type":"record","name":"Order","fields":[{"name":"id","type":"long"},)"
-        R"({"name":"s","type":"string"}]})";
+    o.value_schema = R"({"type":"record","name":"Order","fields":[{"name":"id","type":"long"},)"
+                     R"({"name":"s","type":"string"}]})";
   }
   std::vector<Record> in;
   const std::string binary_key("\xff\x00k", 3);
@@ -224,7 +223,7 @@ void ExpectColumnarEnvelope(FormatKind kind, bool inferred) {
     if (i != 1) {
       EXPECT_EQ(r.timestamp_ms, 1700000000000 + i);
     }
-    EXPECT_EQ(r.key, i == 0 ? std::optional<std::string>(binary_key)
+    EXPECT_EQ(r.key, i == 0   ? std::optional<std::string>(binary_key)
                      : i == 2 ? std::optional<std::string>("k2")
                               : std::nullopt);
     EXPECT_EQ(r.value, i == 0 ? R"({"id":7,"s":"a"})" : R"({"id":8,"s":"b"})");
@@ -278,7 +277,8 @@ std::string Compress(Codec codec, const std::string& plain, int members = 1) {
   for (int m = 0; m < members; ++m) {  // concatenated gzip members / zstd frames
     auto c = MakeCompressingStream(codec, -1, &out);
     EXPECT_TRUE(c.ok());
-    EXPECT_TRUE((*c)->Append(std::string_view(plain).substr(std::min(plain.size(), m * per), per)).ok());
+    EXPECT_TRUE(
+        (*c)->Append(std::string_view(plain).substr(std::min(plain.size(), m * per), per)).ok());
     EXPECT_TRUE((*c)->Close().ok());
   }
   return out.Release();
@@ -350,7 +350,8 @@ TEST(RangedParquet, RowGroupAtATime) {
   o.parquet_block_bytes = 4096;
   std::vector<Record> in;
   std::vector<std::string> values;
-  for (int i = 0; i < 2000; ++i) values.push_back(fmt::format(R"({{"id":{},"pad":"{}"}})", i, std::string(i % 50, 'p')));
+  for (int i = 0; i < 2000; ++i)
+    values.push_back(fmt::format(R"({{"id":{},"pad":"{}"}})", i, std::string(i % 50, 'p')));
   for (int i = 0; i < 2000; ++i) {
     Record r{.topic = "t", .partition = Partition(1), .offset = Offset(i), .timestamp_ms = i};
     r.value = values[i];
@@ -396,8 +397,10 @@ TEST(StreamingRowReaders, TruncatedGzipIsCorruption) {
   Status st = Status::OK();
   while (st.ok()) {
     auto got = (*reader)->Next(&r);
-    if (!got.ok()) st = got.status();
-    else if (!*got) break;
+    if (!got.ok())
+      st = got.status();
+    else if (!*got)
+      break;
   }
   EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
 }

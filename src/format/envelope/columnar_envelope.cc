@@ -13,8 +13,9 @@ Schema Named(Schema s) {
 }  // namespace
 
 Schema ColumnarEnvelopeSchema(const Schema& value) {
-  Schema header = Named(RecordOf("TributaryHeader", {{"name", Primitive(SchemaType::kString)},
-                                                     {"value", Optional(Primitive(SchemaType::kBytes))}}));
+  Schema header =
+      Named(RecordOf("TributaryHeader", {{"name", Primitive(SchemaType::kString)},
+                                         {"value", Optional(Primitive(SchemaType::kBytes))}}));
   Schema metadata = Named(RecordOf(
       "TributaryMetadata",
       {{"topic", Primitive(SchemaType::kString)},
@@ -50,14 +51,14 @@ void MakeEnvelopeValue(const Record& record, Value* value, Value* out) {
   headers.kind = Value::Kind::kList;
   headers.items.clear();
   for (const RecordHeader& h : record.headers) {
-    headers.items.push_back(Value::List(
-        {Value::Bytes(std::string(h.name)),
-         h.value ? Value::Bytes(std::string(*h.value)) : Value::Null()}));
+    headers.items.push_back(
+        Value::List({Value::Bytes(std::string(h.name)),
+                     h.value ? Value::Bytes(std::string(*h.value)) : Value::Null()}));
   }
-  out->items[3] = Value::List(
-      {Value::Bytes(std::string(record.topic)), Value::Int(record.partition.value()),
-       Value::Int(record.offset.value()),
-       record.timestamp_ms < 0 ? Value::Null() : Value::Int(record.timestamp_ms)});
+  out->items[3] =
+      Value::List({Value::Bytes(std::string(record.topic)), Value::Int(record.partition.value()),
+                   Value::Int(record.offset.value()),
+                   record.timestamp_ms < 0 ? Value::Null() : Value::Int(record.timestamp_ms)});
 }
 
 void TakeEnvelopeValue(Value* envelope, Value* value) {

@@ -65,7 +65,8 @@ class ParquetReader final : public RecordReader {
   }
 
   Status Open(ColumnarFileInfo* info) {
-    if (size_ < 12) return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
+    if (size_ < 12)
+      return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
     std::string head_holder, tail_holder;
     ASSIGN_OR_RETURN(std::string_view head, Bytes(0, 4, &head_holder));
     // The tail: the footer usually fits in the last 64 KiB (one read).
@@ -78,8 +79,7 @@ class ParquetReader final : public RecordReader {
       return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
     }
     const uint32_t len = LoadLE<uint32_t>(tail.data() + tail.size() - 8);
-    if (len > size_ - 12)
-      return Corruption("{}: footer length {} exceeds the file", name_, len);
+    if (len > size_ - 12) return Corruption("{}: footer length {} exceeds the file", name_, len);
     footer_end_ = size_ - 8;
     std::string_view footer;
     if (len + 8 <= tail.size()) {
@@ -342,8 +342,10 @@ class ParquetReader final : public RecordReader {
       const ThriftValue* m = cols->list[c].Field(3);
       if (!m) continue;
       const int64_t data_offset = m->Int(9, -1), dict_offset = m->Int(11, -1), size = m->Int(7, -1);
-      const int64_t start = dict_offset > 0 && dict_offset < data_offset ? dict_offset : data_offset;
-      if (start < 4 || size < 0 || static_cast<uint64_t>(start) + static_cast<uint64_t>(size) > footer_end_)
+      const int64_t start =
+          dict_offset > 0 && dict_offset < data_offset ? dict_offset : data_offset;
+      if (start < 4 || size < 0 ||
+          static_cast<uint64_t>(start) + static_cast<uint64_t>(size) > footer_end_)
         continue;  // reported below
       span_first = std::min<uint64_t>(span_first, static_cast<uint64_t>(start));
       span_end = std::max<uint64_t>(span_end, static_cast<uint64_t>(start + size));
@@ -381,8 +383,7 @@ class ParquetReader final : public RecordReader {
       const std::string_view chunk_bytes =
           fetch_ ? span.substr(static_cast<uint64_t>(start) - span_first, size)
                  : std::string_view(bytes_).substr(start, size);
-      cursors_.emplace_back(&leaf, where, chunk_bytes,
-                            m->Int(4, 0), num_values, start, &zstd_);
+      cursors_.emplace_back(&leaf, where, chunk_bytes, m->Int(4, 0), num_values, start, &zstd_);
     }
     return Status::OK();
   }
@@ -547,7 +548,7 @@ class ParquetReader final : public RecordReader {
   const std::string name_;
   const std::string bytes_;  // the whole file, or empty with fetch_
   const uint64_t size_;
-  ParquetRangeFetch fetch_;  // ranged reads, or null
+  ParquetRangeFetch fetch_;   // ranged reads, or null
   std::string footer_bytes_;  // with fetch_: the footer
   std::string group_bytes_;   // with fetch_: the current row group's column chunks
   size_t footer_end_ = 0;
