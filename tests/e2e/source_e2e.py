@@ -317,6 +317,50 @@ class SourceE2E(unittest.TestCase):
             self.assertEqual([h for _, _, h, _ in got[p]], [r["headers"] for r in want])
         harness.remove_tree(work)
 
+    def test_avro_envelope_read_by_python_avro_and_replayed(self):
+        """store.envelope=true with AvroFormat: python3-avro reads the envelope (bytes key,
+        nested value, headers list, timestamp-millis), and the source replays it with the
+        same keys, headers and timestamps."""
+        import exactly_once_harness as eo
+        import avro.datafile
+        import avro.io
+        work = harness.temp_dir("source-avro-env")
+        root = os.path.join(work, "store")
+        n = 50
+        records = [{"partition": 0, "key": None if i == 3 else f"k{i}".encode(),
+                    "value": json.dumps({"id": i, "name": f"n{i}"}).encode(),
+                    "headers": [("h", str(i).encode()), ("h", b"\xff")],
+                    "timestamp_ms": 1_700_000_000_000 + i} for i in range(n)]
+        with harness.MockKafka({"ae": 1, "ae-copy": 1}) as kafka:
+            sh.produce(kafka.bootstrap, "ae", records)
+            sink = eo.sink_config(kafka, "ae", root, "ae-sink", **{
+                "format.class": "io.confluent.connect.s3.format.avro.AvroFormat",
+                "schema.inference": "true", "store.envelope": "true", "flush.size": 25,
+                "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter"})
+            with harness.Sink(sink, work) as s:
+                eo.wait_committed(root, "ae-sink", "ae", [n], s.proc)
+                self.assertEqual(s.stop(), 0)
+            files = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs
+                           if f.endswith(".avro"))
+            self.assertEqual(len(files), 2, files)
+            with open(files[0], "rb") as f:
+                rows = list(avro.datafile.DataFileReader(f, avro.io.DatumReader()))
+            self.assertEqual([(r["key"], r["value"]["id"], r["metadata"]["offset"],
+                               [(h["name"], h["value"]) for h in r["headers"]])
+                              for r in rows],
+                             [(rec["key"], i, i, rec["headers"])
+                              for i, rec in enumerate(records[:25])])
+            self.assertEqual(int(rows[1]["metadata"]["timestamp"].timestamp() * 1000),
+                             records[1]["timestamp_ms"])
+            out = sh.run_source(dict(sink, **{"name": "ae-source",
+                                              "topic.mapping": "ae:ae-copy"}), work)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            got = sh.read_partitions(kafka.bootstrap, "ae-copy", 1)[0]
+        self.assertEqual([(k, json.loads(v), h, t) for k, v, h, t in got],
+                         [(r["key"], json.loads(r["value"]), r["headers"], r["timestamp_ms"])
+                          for r in records])
+        harness.remove_tree(work)
+
     def test_bytearray_key_side_files(self):
         """keys.format.class=ByteArrayFormat: the sink writes `<base>.keys.bin.gz` (raw keys,
         each followed by format.bytearray.separator); the source pairs them with the
