@@ -17,8 +17,12 @@ std::vector<ConfigKey> EnvelopeSinkKeys() {
        .doc = "Write each record as an envelope `{\"key\":..,\"value\":..,\"headers\":{..},"
               "\"metadata\":{\"topic\":..,\"partition\":..,\"offset\":..,\"timestamp\":..}}` "
               "instead of its bare value, in any row format (Lenses' `store.envelope`). Keys "
-              "are encoded by `key.converter`, values by `value.converter`. `tributary "
-              "source` replays keys, headers and timestamps from envelopes."},
+              "are encoded by `key.converter`, values by `value.converter`. AvroFormat and "
+              "ParquetFormat write the columnar envelope instead: a record of `key` (bytes), "
+              "`value` (the value's schema, nested), `headers` (a list of name/bytes) and "
+              "`metadata` (topic, partition, offset, timestamp as timestamp-millis) "
+              "(docs/source.md). `tributary source` replays keys, headers and timestamps "
+              "from envelopes."},
   };
 }
 

@@ -1,5 +1,6 @@
 #include "format/schema_record_writer.h"
 
+#include "format/envelope/columnar_envelope.h"
 #include "schema/avro_decoder.h"
 
 namespace tributary {
@@ -27,18 +28,43 @@ SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Sc
 Status SchemaRecordWriter::Start() {
   started_ = true;
   if (!schema_) schema_ = inferrer_.Current("Value");
-  RETURN_IF_ERROR(Begin(*schema_, origin_));
-  for (const Pending& p : pending_) RETURN_IF_ERROR(Convert(p.json, p.where));
+  RETURN_IF_ERROR(Begin(envelope_ ? ColumnarEnvelopeSchema(*schema_) : *schema_, origin_));
+  for (const Pending& p : pending_) {
+    if (!p.held) {
+      RETURN_IF_ERROR(Convert(p.json, p.where, nullptr));
+      continue;
+    }
+    const HeldRecord& h = *p.held;
+    Record r{.topic = h.topic,
+             .partition = Partition(h.partition),
+             .offset = Offset(h.offset),
+             .timestamp_ms = h.timestamp_ms};
+    if (h.key) r.key = *h.key;
+    for (const auto& [name, value] : h.headers) {
+      r.headers.push_back(RecordHeader{name, value ? std::optional<std::string_view>(*value)
+                                                   : std::nullopt});
+    }
+    RETURN_IF_ERROR(Convert(p.json, p.where, &r));
+  }
   pending_.clear();
   pending_.shrink_to_fit();
   pending_bytes_ = 0;
   return Status::OK();
 }
 
-Status SchemaRecordWriter::Convert(std::string_view json, const std::string& where) {
+Status SchemaRecordWriter::AppendRow(const Record* record) {
+  if (!envelope_ || record == nullptr) return Append(value_);
+  MakeEnvelopeValue(*record, &value_, &envelope_value_);
+  Status st = Append(envelope_value_);
+  TakeEnvelopeValue(&envelope_value_, &value_);
+  return st;
+}
+
+Status SchemaRecordWriter::Convert(std::string_view json, const std::string& where,
+                                   const Record* record) {
   Status st = reader_.Read(json, *schema_, &value_);
   if (!st.ok()) return InvalidArgument("{}: {}: {}", where, format_name_, st.message());
-  st = Append(value_);
+  st = AppendRow(record);
   if (!st.ok()) return InvalidArgument("{}: {}: {}", where, format_name_, st.message());
   return Status::OK();
 }
@@ -69,14 +95,27 @@ Status SchemaRecordWriter::Write(const Record& record) {
     } else {
       count();
     }
-    st = Append(value_);
+    st = AppendRow(&record);
     if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());
     return Status::OK();
   }
   Status st = inferrer_.Add(*record.value);
   if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());
   count();
-  pending_.push_back(Pending{std::string(*record.value), record.Where()});
+  Pending p{std::string(*record.value), record.Where(), std::nullopt};
+  if (envelope_) {
+    HeldRecord& h = p.held.emplace();
+    h.topic = std::string(record.topic);
+    h.partition = record.partition.value();
+    h.offset = record.offset.value();
+    h.timestamp_ms = record.timestamp_ms;
+    if (record.key) h.key = std::string(*record.key);
+    for (const RecordHeader& rh : record.headers) {
+      h.headers.emplace_back(std::string(rh.name),
+                             rh.value ? std::optional<std::string>(*rh.value) : std::nullopt);
+    }
+  }
+  pending_.push_back(std::move(p));
   pending_bytes_ += record.value->size();
   if (pending_bytes_ >= inference_bytes_) return Start();
   return Status::OK();
@@ -120,7 +159,7 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
     schema_id_ = header->schema_id;
     RETURN_IF_ERROR(Start());
   }
-  st = AppendEncoded(header->payload, value_);
+  st = envelope_ ? AppendRow(&record) : AppendEncoded(header->payload, value_);
   if (!st.ok()) return fail(st);
   origin_.last_offset = record.offset.value();
   ++origin_.records;

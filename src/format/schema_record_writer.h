@@ -19,6 +19,10 @@
 // are). A later record with another schema id whose schema differs is an InvalidArgument:
 // rotating the file on a schema change is the sink's job and is not implemented yet.
 //
+// With EnableEnvelope() (store.envelope=true, issue #11), every row is the columnar
+// envelope around the value (format/envelope/columnar_envelope.h): key, headers, topic,
+// partition, offset and timestamp are kept; registry datums are then re-encoded inside it.
+//
 // Thread safety: a writer is used by one thread.
 #pragma once
 
@@ -55,6 +59,8 @@ class SchemaRecordWriter : public RecordWriter {
   Status Write(const Record& record) final;
   Status Close() final;
   uint64_t BufferedBytes() const final { return pending_bytes_ + EncoderBufferedBytes(); }
+  // Rows become envelopes (see above). Call before the first Write.
+  void EnableEnvelope() { envelope_ = true; }
 
  protected:
   // The file's schema is known; called once, before the first Append.
@@ -70,12 +76,24 @@ class SchemaRecordWriter : public RecordWriter {
   }
 
  private:
+  // An owned copy of a record's parts for the envelope of a record held for inference.
+  struct HeldRecord {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+    int64_t timestamp_ms = -1;
+    std::optional<std::string> key;
+    std::vector<std::pair<std::string, std::optional<std::string>>> headers;
+  };
   struct Pending {
     std::string json;
     std::string where;
+    std::optional<HeldRecord> held;  // envelope mode only
   };
   Status Start();
-  Status Convert(std::string_view json, const std::string& where);
+  Status Convert(std::string_view json, const std::string& where, const Record* record);
+  // Appends value_ (or its envelope with `record`'s parts).
+  Status AppendRow(const Record* record);
   Status WriteRegistryValue(const Record& record);
 
   const std::string format_name_;
@@ -91,6 +109,8 @@ class SchemaRecordWriter : public RecordWriter {
   bool closed_ = false;
   FileOrigin origin_;
   Value value_;  // reused
+  bool envelope_ = false;
+  Value envelope_value_;  // reused
 };
 
 }  // namespace tributary

@@ -214,10 +214,18 @@ Result<ObjectIndex> DiscoverObjects(ObjectStore& store, const SourceConfig& conf
       // `<base>.keys.json`, with the codec's extension when the keys were compressed,
       // whatever the data file's format.
       const std::string base = key.substr(0, key.size() - name->extension.size());
+      // Keys may also be raw bytes (keys.format.class=ByteArrayFormat): `<base>.keys.bin`
+      // (format.bytearray.extension), with the codec's extension when compressed.
       auto side_file = [&](const std::string& kind) -> std::string {
         for (const char* ext :
              {".json", ".json.gz", ".json.zst", ".json.snappy", ".json.lz4", ".avro"}) {
           if (listed_keys.count(base + kind + ext)) return base + kind + ext;
+        }
+        if (kind == ".keys") {
+          for (const char* codec : {"", ".gz", ".zst", ".snappy", ".lz4"}) {
+            const std::string k = base + kind + config.replay.key_bytes_extension + codec;
+            if (listed_keys.count(k)) return k;
+          }
         }
         return "";
       };

@@ -24,11 +24,21 @@ namespace tributary {
 Result<std::unique_ptr<RecordReader>> OpenObject(ObjectStore& store, const FormatOptions& format,
                                                  Codec codec, const std::string& key);
 
-// A reader of a Confluent key side file (JSON lines, one key per record of its data
-// object): each record's `value` is the key, decoded by `format.key_encoding`.
+// A reader of a columnar object's bytes; Tributary's columnar envelopes
+// (format/envelope/columnar_envelope.h, recognised by their schema) give back key,
+// headers, topic, partition, offset and timestamp, other files their values only.
+Result<std::unique_ptr<RecordReader>> OpenColumnar(FormatKind kind, const std::string& key,
+                                                   std::string bytes);
+
+// A reader of a Confluent key side file, one key per record of its data object, each
+// record's `value` the key: JSON lines (`.keys.json[.gz..]`, decoded by
+// `format.key_encoding`), Avro (`.keys.avro`), or any other name: raw keys each followed
+// by `bytes_separator` (keys.format.class=ByteArrayFormat; a key that contains the
+// separator cannot be told apart and makes the counts differ, an error).
 Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
                                                      const FormatOptions& format,
-                                                     const std::string& key);
+                                                     const std::string& key,
+                                                     const std::string& bytes_separator = "\n");
 
 // A reader of a header side file (JSON lines or Avro): each record's `value` is the
 // record's headers as JSON: `{"headers":[{"key":..,"value":..},...]}` (JSON) or the

@@ -25,6 +25,10 @@ struct ReplaySettings {
   StoreOptions store;
   FormatOptions format;
   Codec codec = Codec::kNone;      // for keys without a codec extension
+  // Key side files written with keys.format.class=ByteArrayFormat: `<base>.keys<ext>`,
+  // keys separated by format.bytearray.separator.
+  std::string key_bytes_extension = ".bin";
+  std::string key_bytes_separator = "\n";
   std::string topics_description;  // for logs
   std::map<std::string, std::string> producer_overrides;
 

@@ -7,6 +7,7 @@
 #include <deque>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "kafka/client/replay_producer.h"
 #include "source/checkpoint.h"
@@ -18,19 +19,47 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kKafkaTimeout{30000};
 
-// One source partition being replayed.
+// One object of a partition being read: its reader (and side files) and the record
+// read ahead, so that overlapping objects can be merged by offset.
+struct OpenedObject {
+  size_t obj = 0;  // index in the partition's objects
+  std::unique_ptr<RecordReader> reader;
+  std::unique_ptr<RecordReader> keys;     // the object's key side file, when it has one
+  std::unique_ptr<RecordReader> headers;  // its header side file, when it has one
+  ReadRecord head;                        // the next record, read ahead
+  int64_t head_offset = 0;                // its source offset (read or inferred)
+  bool head_offset_known = false;         // read from the record, or the object is contiguous
+  int64_t read = 0;                       // records read from it, the head included
+  bool resumed = false;                   // opened to resume: skipped offsets are not duplicates
+  int64_t consumed() const { return read - 1; }  // while it has a head
+};
+
+// One source partition being replayed. With source.ordering=offset, objects are opened
+// lazily in start-offset order and merged by offset (k-way): an object is opened when its
+// start offset is at or below the smallest offset read ahead, so only objects whose
+// ranges overlap are open together (a field or time partitioner writes such objects);
+// records at or below the last offset taken are duplicates and skipped.
 struct Cursor {
   TopicPartition source;
   std::string target_topic;
   const std::vector<SourceObject>* objects = nullptr;
-  size_t obj = 0;
-  std::unique_ptr<RecordReader> reader;
-  std::unique_ptr<RecordReader> keys;     // the object's key side file, when it has one
-  std::unique_ptr<RecordReader> headers;  // its header side file, when it has one
-  int64_t resume_skip = 0;                // records of objects[obj] to pass over when it is opened
+  size_t next_obj = 0;             // the next object not opened yet
+  std::vector<OpenedObject> open;  // by object index
+  int64_t resume_skip = 0;         // records of objects[next_obj] to pass over when it is opened
+  bool resuming = false;           // until the first record after the checkpoint is taken
+  size_t finished_obj = 0;         // the object read to its end last, and its record count
+  int64_t finished_read = 0;
   PartitionPosition pos;
   bool done = false;
 };
+
+// True when the object's records are offsets start..start+count-1 without gaps, so that a
+// record's offset is its start offset plus its index; assumed when the object has no
+// Tributary metadata (as the default partitioner writes objects).
+bool Contiguous(const SourceObject& o) {
+  return !o.record_count || !o.last_offset ||
+         *o.last_offset - o.start_offset + 1 == *o.record_count;
+}
 
 // Sleeps as needed to keep `count` units since `start` within `per_second`.
 void Throttle(int64_t per_second, int64_t count, Clock::time_point start) {
@@ -231,8 +260,9 @@ class Replay {
         size_t i = 0;
         while (i < objects.size() && objects[i].key != c.pos.object) ++i;
         if (i < objects.size()) {
-          c.obj = i;
+          c.next_obj = i;
           c.resume_skip = c.pos.index;
+          c.resuming = true;
         } else {
           // The object is gone: continue after the last offset taken.
           spdlog::warn(
@@ -244,7 +274,8 @@ class Replay {
                  *objects[i].last_offset <= c.pos.last_offset) {
             ++i;
           }
-          c.obj = i;
+          c.next_obj = i;
+          c.resuming = true;
           c.pos.index = 0;
           if (i < objects.size()) c.pos.object = objects[i].key;
           if (i >= objects.size()) c.done = true;
@@ -258,77 +289,159 @@ class Replay {
     return Status::OK();
   }
 
+  // Reads the next record of `o` into its head; false at its end.
+  Result<bool> ReadAhead(const Cursor& c, OpenedObject& o) {
+    const SourceObject& so = (*c.objects)[o.obj];
+    ReadRecord* rec = &o.head;
+    ASSIGN_OR_RETURN(bool got, o.reader->Next(rec));
+    if (o.keys) {
+      ASSIGN_OR_RETURN(bool got_key, o.keys->Next(&key_rec_));
+      if (got != got_key) {
+        return Corruption("{}: the key side file {} holds {} keys than the object has records",
+                          so.key, so.keys_key, got_key ? "more" : "fewer");
+      }
+      if (got) {
+        rec->key = std::move(key_rec_.value);
+        rec->has_key = true;
+      }
+    }
+    if (o.headers) {
+      ASSIGN_OR_RETURN(bool got_headers, o.headers->Next(&key_rec_));
+      if (got != got_headers) {
+        return Corruption("{}: the header side file {} holds {} records than the object has",
+                          so.key, so.headers_key, got_headers ? "more" : "fewer");
+      }
+      if (got && key_rec_.value)
+        RETURN_IF_ERROR(ParseHeaders(*key_rec_.value, so.headers_key, rec));
+    }
+    if (!got) return false;
+    o.head_offset = rec->has_offset ? rec->offset : so.start_offset + o.read;
+    o.head_offset_known = rec->has_offset || Contiguous(so);
+    ++o.read;
+    return true;
+  }
+
+  // Opens objects[c.next_obj] and reads its first record ahead (after the resume skip).
+  // Kept open only when it has a record.
+  Status OpenNext(Cursor& c) {
+    OpenedObject o;
+    o.obj = c.next_obj++;
+    o.resumed = c.resuming;
+    const SourceObject& so = (*c.objects)[o.obj];
+    ASSIGN_OR_RETURN(o.reader, OpenObject(*store_, config_.format, config_.codec, so.key));
+    if (!so.keys_key.empty()) {
+      ASSIGN_OR_RETURN(o.keys, OpenKeysObject(*store_, config_.format, so.keys_key,
+                                              config_.key_bytes_separator));
+    }
+    if (!so.headers_key.empty()) {
+      ASSIGN_OR_RETURN(o.headers, OpenHeadersObject(*store_, so.headers_key));
+    }
+    bool got = true;
+    for (int64_t skip = std::exchange(c.resume_skip, 0); got && skip >= 0; --skip) {
+      ASSIGN_OR_RETURN(got, ReadAhead(c, o));
+    }
+    if (!got) return Status::OK();
+    if (!c.open.empty()) {
+      // Overlapping objects are merged by offset: every record's offset must be known.
+      for (const OpenedObject* x : {&c.open.front(), &o}) {
+        if (!x->head_offset_known) {
+          const SourceObject& xo = (*c.objects)[x->obj];
+          return InvalidArgument(
+              "{}: its offsets ({}..{}) overlap those of {}, and its {} records carry no "
+              "offsets with gaps between them (bare values of a field or time partitioner): "
+              "the partition's order cannot be restored. Archive such topics with "
+              "store.envelope=true (or Aiven's offset field), or replay with "
+              "source.ordering=last_modified",
+              xo.key, xo.start_offset, xo.last_offset ? std::to_string(*xo.last_offset) : "?",
+              (*c.objects)[x == &o ? c.open.front().obj : o.obj].key,
+              xo.record_count ? std::to_string(*xo.record_count) : "?");
+        }
+      }
+    }
+    c.open.push_back(std::move(o));
+    return Status::OK();
+  }
+
   // The next record of `c` and its source offset; false at the end of its objects.
   Result<bool> NextRecord(Cursor& c, ReadRecord* rec, int64_t* offset) {
-    while (true) {
-      if (c.done) return false;
-      const SourceObject& o = (*c.objects)[c.obj];
-      if (!c.reader) {
-        ASSIGN_OR_RETURN(c.reader, OpenObject(*store_, config_.format, config_.codec, o.key));
-        if (!o.keys_key.empty()) {
-          ASSIGN_OR_RETURN(c.keys, OpenKeysObject(*store_, config_.format, o.keys_key));
+    const bool by_offset = config_.ordering == SourceOrdering::kOffset;
+    while (!c.done) {
+      if (by_offset) {
+        // Open every object that may hold the smallest offset not yet taken.
+        while (c.next_obj < c.objects->size()) {
+          int64_t min_head = INT64_MAX;
+          for (const auto& o : c.open) min_head = std::min(min_head, o.head_offset);
+          if (!c.open.empty() && (*c.objects)[c.next_obj].start_offset > min_head) break;
+          RETURN_IF_ERROR(OpenNext(c));
         }
-        if (!o.headers_key.empty()) {
-          ASSIGN_OR_RETURN(c.headers, OpenHeadersObject(*store_, o.headers_key));
-        }
-        for (; c.resume_skip > 0; --c.resume_skip) {
-          ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
-          if (!got) break;
-          if (c.keys) RETURN_IF_ERROR(c.keys->Next(&key_rec_).status());
-          if (c.headers) RETURN_IF_ERROR(c.headers->Next(&key_rec_).status());
-        }
+      } else if (c.open.empty() && c.next_obj < c.objects->size()) {
+        RETURN_IF_ERROR(OpenNext(c));  // LastModified: one object after the other
+        continue;
       }
-      ASSIGN_OR_RETURN(bool got, c.reader->Next(rec));
-      if (c.keys) {
-        ASSIGN_OR_RETURN(bool got_key, c.keys->Next(&key_rec_));
-        if (got != got_key) {
-          return Corruption("{}: the key side file {} holds {} keys than the object has records",
-                            o.key, o.keys_key, got_key ? "more" : "fewer");
-        }
-        if (got) {
-          rec->key = std::move(key_rec_.value);
-          rec->has_key = true;
-        }
-      }
-      if (c.headers) {
-        ASSIGN_OR_RETURN(bool got_headers, c.headers->Next(&key_rec_));
-        if (got != got_headers) {
-          return Corruption("{}: the header side file {} holds {} records than the object has",
-                            o.key, o.headers_key, got_headers ? "more" : "fewer");
-        }
-        if (got && key_rec_.value)
-          RETURN_IF_ERROR(ParseHeaders(*key_rec_.value, o.headers_key, rec));
-      }
-      if (!got) {
-        c.reader.reset();
-        c.keys.reset();
-        c.headers.reset();
-        if (c.obj + 1 < c.objects->size()) {
-          ++c.obj;
-          c.pos.object = (*c.objects)[c.obj].key;
-          c.pos.index = 0;
-          continue;
-        }
+      if (c.open.empty()) {
+        if (c.next_obj < c.objects->size()) continue;
         c.done = true;
         return false;
       }
-      *offset = rec->has_offset ? rec->offset : o.start_offset + c.pos.index;
-      ++c.pos.index;
+      size_t pick = 0;
+      for (size_t i = 1; i < c.open.size(); ++i) {
+        if (c.open[i].head_offset < c.open[pick].head_offset) pick = i;
+      }
+      OpenedObject& o = c.open[pick];
+      *rec = std::move(o.head);
+      *offset = o.head_offset;
+      const bool known = o.head_offset_known;
+      const bool resumed = o.resumed;
+      const SourceObject& so = (*c.objects)[o.obj];
+      ASSIGN_OR_RETURN(bool more, ReadAhead(c, o));
+      if (!more) {
+        c.finished_obj = o.obj;
+        c.finished_read = o.read;
+        c.open.erase(c.open.begin() + static_cast<std::ptrdiff_t>(pick));
+      }
+      if (by_offset && *offset <= c.pos.last_offset) {
+        if (!(resumed && c.resuming)) ++summary_.duplicates;
+        continue;
+      }
+      if (!known && (config_.offset_from > 0 || config_.offset_to >= 0)) {
+        return InvalidArgument(
+            "{}: source.offset.from/source.offset.to need each record's offset, and this "
+            "object's records carry none while its metadata says its {} records span offsets "
+            "{}..{} (gaps: compaction or a field/time partitioner); filter by "
+            "source.timestamp.* instead, or archive with store.envelope=true",
+            so.key, so.record_count.value_or(-1), so.start_offset, so.last_offset.value_or(-1));
+      }
+      c.resuming = false;
+      c.pos.last_offset = *offset;
       ++c.pos.read;
+      UpdatePosition(c);
       return true;
+    }
+    return false;
+  }
+
+  // The resume point: the first object still open (read from its start again, records
+  // at or below last_offset skipped) and the records taken from it; or the next object.
+  void UpdatePosition(Cursor& c) {
+    if (!c.open.empty()) {
+      const OpenedObject* first = &c.open.front();
+      for (const auto& o : c.open) {
+        if (o.obj < first->obj) first = &o;
+      }
+      c.pos.object = (*c.objects)[first->obj].key;
+      c.pos.index = first->consumed();
+    } else if (c.next_obj < c.objects->size()) {
+      c.pos.object = (*c.objects)[c.next_obj].key;
+      c.pos.index = 0;
+    } else {  // all read: a resume skips the last object's records
+      c.pos.object = (*c.objects)[c.finished_obj].key;
+      c.pos.index = c.finished_read;
     }
   }
 
   // Filters, routes and produces (or skips, when settling) one record.
   Result<bool> Deliver(Cursor& c, ReadRecord& rec, int64_t offset, bool* in_txn,
                        std::set<TopicPartition>* touched) {
-    // Offsets only order a partition with source.ordering=offset; objects ordered by
-    // LastModified may legitimately go back in offsets.
-    if (config_.ordering == SourceOrdering::kOffset && offset <= c.pos.last_offset) {
-      ++summary_.duplicates;
-      return false;
-    }
-    c.pos.last_offset = offset;
     if (offset < config_.offset_from || (config_.offset_to >= 0 && offset > config_.offset_to) ||
         (rec.has_timestamp && config_.timestamp_from >= 0 &&
          rec.timestamp_ms < config_.timestamp_from) ||

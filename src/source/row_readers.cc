@@ -4,6 +4,7 @@
 
 #include "common/base64.h"
 #include "sink/time_format.h"
+#include "source/byte_stream.h"
 #include "source/json_scan.h"
 
 namespace tributary {
@@ -32,6 +33,31 @@ Result<std::optional<std::string>> DecodePart(std::string_view lit, ValueEncodin
   return Internal("unknown encoding");
 }
 
+}  // namespace
+
+Status DecodeEnvelopeMetadata(std::string_view metadata, ReadRecord* out) {
+  ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(metadata));
+  for (const auto& [name, lit] : meta) {
+    if (name == "topic") {
+      ASSIGN_OR_RETURN(out->topic, DecodeJsonString(lit));
+      out->has_topic = true;
+    } else if (name == "partition") {
+      ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(lit));
+      out->partition = static_cast<int32_t>(p);
+      out->has_partition = true;
+    } else if (name == "offset") {
+      ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(lit));
+      out->has_offset = true;
+    } else if (name == "timestamp" && !IsJsonNull(lit)) {
+      ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(lit));
+      out->has_timestamp = true;
+    }
+  }
+  return Status::OK();
+}
+
+namespace {
+
 // True when `members` have the envelope's shape.
 bool IsEnvelope(const std::vector<std::pair<std::string, std::string_view>>& m) {
   return m.size() == 4 && m[0].first == "key" && m[1].first == "value" && m[2].first == "headers" &&
@@ -53,23 +79,7 @@ Status DecodeEnvelope(const std::vector<std::pair<std::string, std::string_view>
     }
   }
   out->has_headers = true;
-  ASSIGN_OR_RETURN(auto meta, JsonObjectMembers(m[3].second));
-  for (const auto& [name, lit] : meta) {
-    if (name == "topic") {
-      ASSIGN_OR_RETURN(out->topic, DecodeJsonString(lit));
-      out->has_topic = true;
-    } else if (name == "partition") {
-      ASSIGN_OR_RETURN(int64_t p, DecodeJsonInt(lit));
-      out->partition = static_cast<int32_t>(p);
-      out->has_partition = true;
-    } else if (name == "offset") {
-      ASSIGN_OR_RETURN(out->offset, DecodeJsonInt(lit));
-      out->has_offset = true;
-    } else if (name == "timestamp" && !IsJsonNull(lit)) {
-      ASSIGN_OR_RETURN(out->timestamp_ms, DecodeJsonInt(lit));
-      out->has_timestamp = true;
-    }
-  }
+  RETURN_IF_ERROR(DecodeEnvelopeMetadata(m[3].second, out));
   if (!out->has_offset) return InvalidArgument("envelope metadata has no offset");
   return Status::OK();
 }
@@ -122,6 +132,11 @@ class SplitReader : public RecordReader {
  public:
   SplitReader(const FormatOptions& options, std::string name, std::string bytes)
       : options_(options), name_(std::move(name)), bytes_(std::move(bytes)) {}
+  // Streaming: bytes come from `stream` as the records need them.
+  void SetStream(std::unique_ptr<ByteStream> stream) {
+    stream_ = std::move(stream);
+    eof_ = stream_ == nullptr;
+  }
 
   Result<bool> Next(ReadRecord* out) final {
     *out = ReadRecord();
@@ -173,6 +188,20 @@ class SplitReader : public RecordReader {
     return Status::OK();
   }
 
+  // Drops the bytes before pos_ and appends the stream's next piece; false at its end
+  // (or without a stream). Views into bytes_ are invalid afterwards.
+  Result<bool> Fill() {
+    if (eof_) return false;
+    bytes_.erase(0, pos_);
+    pos_ = 0;
+    ASSIGN_OR_RETURN(bool more, stream_->Read(&bytes_));
+    if (!more) {
+      eof_ = true;
+      stream_.reset();
+    }
+    return more;
+  }
+
   Status Fail(const Status& st) {
     return Status(st.code() == StatusCode::kOk ? StatusCode::kInvalidArgument : st.code(),
                   fmt::format("{}: record {}: {}", name_, index_, st.message()));
@@ -181,6 +210,8 @@ class SplitReader : public RecordReader {
   FormatOptions options_;
   std::string name_;
   std::string bytes_;
+  std::unique_ptr<ByteStream> stream_;
+  bool eof_ = true;
   size_t pos_ = 0;
   int64_t index_ = 0;
   bool mode_decided_ = false;
@@ -196,9 +227,16 @@ class SeparatedReader : public SplitReader {
 
  protected:
   Result<std::optional<std::string_view>> NextPiece() override {
+    size_t end = bytes_.find(sep_, pos_);
+    while (end == std::string::npos) {
+      const size_t searched = bytes_.size() - pos_;
+      ASSIGN_OR_RETURN(bool more, Fill());
+      if (!more) break;
+      // Only the new bytes (and a separator straddling the boundary) are searched again.
+      end = bytes_.find(sep_, searched >= sep_.size() ? searched - sep_.size() + 1 : 0);
+    }
     std::string_view all(bytes_);
     if (pos_ >= all.size()) return std::optional<std::string_view>();
-    size_t end = all.find(sep_, pos_);
     std::string_view piece;
     if (end == std::string_view::npos) {
       piece = all.substr(pos_);
@@ -274,6 +312,11 @@ class JsonArrayReader final : public SplitReader {
   Result<std::optional<std::string_view>> NextPiece() override {
     if (!parsed_) {
       parsed_ = true;
+      // A JSON array is parsed whole: the object is read to its end first.
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, Fill());
+        if (!more) break;
+      }
       ASSIGN_OR_RETURN(elements_, JsonArrayElements(bytes_));
     }
     if (next_ >= elements_.size()) return std::optional<std::string_view>();
@@ -296,12 +339,21 @@ class CsvReader final : public SplitReader {
  private:
   // Reads one row into fields_; returns a dummy view (the row is in fields_).
   Result<std::optional<std::string_view>> NextPiece() override {
-    std::string_view all(bytes_);
     while (true) {
-      if (pos_ >= all.size()) return std::optional<std::string_view>();
+      if (pos_ >= bytes_.size()) {
+        ASSIGN_OR_RETURN(bool more, Fill());
+        if (!more) return std::optional<std::string_view>();
+      }
+      std::string_view all(bytes_);
       fields_.clear();
+      const size_t row_start = pos_;
       if (options_.csv_dialect == CsvDialect::kAiven) {
         size_t end = all.find('\n', pos_);
+        if (end == std::string_view::npos && !eof_) {  // the row goes on in the next piece
+          ASSIGN_OR_RETURN(bool more, Fill());
+          (void)more;
+          continue;
+        }
         std::string_view row = all.substr(pos_, end == std::string_view::npos ? end : end - pos_);
         pos_ = end == std::string_view::npos ? all.size() : end + 1;
         size_t start = 0;
@@ -315,6 +367,7 @@ class CsvReader final : public SplitReader {
       } else {
         std::string field;
         bool quoted = false;
+        bool ended = false;
         while (pos_ < all.size()) {
           char c = all[pos_];
           if (quoted) {
@@ -340,12 +393,21 @@ class CsvReader final : public SplitReader {
             field.clear();
             ++pos_;
           } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && pos_ + 1 == all.size() && !eof_) break;  // a "\r\n" may straddle
             pos_ += (c == '\r' && pos_ + 1 < all.size() && all[pos_ + 1] == '\n') ? 2 : 1;
+            ended = true;
             break;
           } else {
             field.push_back(c);
             ++pos_;
           }
+        }
+        if (!ended && !eof_) {
+          // The row goes on in the next piece: read it and parse the row again.
+          pos_ = row_start;
+          ASSIGN_OR_RETURN(bool more, Fill());
+          (void)more;
+          continue;
         }
         if (quoted) return InvalidArgument("unterminated quoted field");
         fields_.push_back(std::move(field));
@@ -442,32 +504,49 @@ class CsvReader final : public SplitReader {
 
 }  // namespace
 
-Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& o, std::string name,
-                                                    std::string bytes) {
+namespace {
+
+Result<std::unique_ptr<SplitReader>> MakeSplitReader(const FormatOptions& o, std::string name,
+                                                     std::string bytes) {
   switch (o.kind) {
     case FormatKind::kJson:
-      return std::unique_ptr<RecordReader>(
+      return std::unique_ptr<SplitReader>(
           new JsonLinesReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kJsonArray:
-      return std::unique_ptr<RecordReader>(
+      return std::unique_ptr<SplitReader>(
           new JsonArrayReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kCsv:
-      return std::unique_ptr<RecordReader>(new CsvReader(o, std::move(name), std::move(bytes)));
+      return std::unique_ptr<SplitReader>(new CsvReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kText:
-      return std::unique_ptr<RecordReader>(new TextReader(o, std::move(name), std::move(bytes)));
+      return std::unique_ptr<SplitReader>(new TextReader(o, std::move(name), std::move(bytes)));
     case FormatKind::kBytes:
       if (o.bytes_separator.empty()) {
         return InvalidArgument(
             "format.bytearray.separator is empty: values written back to back cannot be "
             "split into records again");
       }
-      return std::unique_ptr<RecordReader>(
+      return std::unique_ptr<SplitReader>(
           new BytesReader(o, std::move(name), std::move(bytes), o.bytes_separator));
     case FormatKind::kAvro:
     case FormatKind::kParquet:
       break;
   }
   return InvalidArgument("{}: not a row format", name);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& o, std::string name,
+                                                    std::string bytes) {
+  ASSIGN_OR_RETURN(auto reader, MakeSplitReader(o, std::move(name), std::move(bytes)));
+  return std::unique_ptr<RecordReader>(std::move(reader));
+}
+
+Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& o, std::string name,
+                                                    std::unique_ptr<ByteStream> stream) {
+  ASSIGN_OR_RETURN(auto reader, MakeSplitReader(o, std::move(name), std::string()));
+  reader->SetStream(std::move(stream));
+  return std::unique_ptr<RecordReader>(std::move(reader));
 }
 
 }  // namespace tributary

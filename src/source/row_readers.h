@@ -23,6 +23,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "format/format_options.h"
@@ -35,5 +36,16 @@ namespace tributary {
 // with an empty separator).
 Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options, std::string name,
                                                     std::string bytes);
+
+// Decodes an envelope's `metadata` object (JSON or columnar envelope): topic, partition,
+// offset, timestamp (null: none) into `out` and their has_* flags.
+Status DecodeEnvelopeMetadata(std::string_view metadata, ReadRecord* out);
+
+// As above, streaming: the decompressed bytes come from `stream` as records need them, so
+// a reader holds the bytes of its current record and one piece of the stream (JSON
+// arrays excepted: they are read whole).
+class ByteStream;
+Result<std::unique_ptr<RecordReader>> MakeRowReader(const FormatOptions& options, std::string name,
+                                                    std::unique_ptr<ByteStream> stream);
 
 }  // namespace tributary

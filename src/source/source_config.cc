@@ -48,6 +48,8 @@ Result<SourceConfig> SourceConfig::FromRaw(RawConfig raw) {
     r.format.key_encoding = ValueEncoding::kJson;
   }
   r.codec = c.sink.codec;
+  r.key_bytes_extension = c.sink.side_files.bytes_extension;
+  r.key_bytes_separator = c.sink.side_files.bytes_separator;
   r.producer_overrides = c.sink.producer_overrides;
   for (const auto& t : c.sink.topics) {
     r.topics_description += (r.topics_description.empty() ? "" : ",") + t;

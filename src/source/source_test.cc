@@ -4,10 +4,14 @@
 // The replay itself is tested end to end in tests/e2e/source_*_e2e.py.
 #include <gtest/gtest.h>
 
+#include "format/codec/codec.h"
 #include "format/output_stream.h"
+#include "format/reader/parquet_reader.h"
 #include "format/record_writer.h"
+#include "source/byte_stream.h"
 #include "source/checkpoint.h"
 #include "source/json_scan.h"
+#include "source/object_reader.h"
 #include "source/row_readers.h"
 
 namespace tributary {
@@ -178,6 +182,227 @@ TEST(RowReaders, MixedEnvelopeAndBareIsAnErrorNamingTheObject) {
   auto bad = (*reader)->Next(&r);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("topics/x.json: record 3"), std::string::npos);
+}
+
+// store.envelope with the columnar formats: key, headers (repeats, null values, bytes that
+// are not UTF-8), topic, partition, offset and timestamp survive; the value comes back as
+// the row's JSON.
+void ExpectColumnarEnvelope(FormatKind kind, bool inferred) {
+  SCOPED_TRACE(fmt::format("kind {} inferred {}", static_cast<int>(kind), inferred));
+  FormatOptions o{.kind = kind, .envelope = true};
+  if (inferred) {
+    o.schema_inference = true;
+  } else {
+    o.value_schema = R"({"type":"record","name":"Order","fields":[{"name":"id","type":"long"},)"
+                     R"({"name":"s","type":"string"}]})";
+  }
+  std::vector<Record> in;
+  const std::string binary_key("\xff\x00k", 3);
+  for (int i = 0; i < 3; ++i) {
+    Record r{.topic = "orders",
+             .partition = Partition(2),
+             .offset = Offset(40 + 2 * i),  // gaps, as compaction leaves them
+             .timestamp_ms = i == 1 ? -1 : 1700000000000 + i};
+    if (i == 0) r.key = binary_key;
+    if (i == 2) r.key = "k2";
+    r.value = i == 0 ? R"({"id": 7, "s": "a"})" : R"({"id":8,"s":"b"})";
+    if (i != 1) r.headers = {{"h", "1"}, {"h", std::nullopt}, {"bin", binary_key}};
+    in.push_back(r);
+  }
+  auto reader = OpenColumnar(kind, "obj", Write(o, in));
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ReadRecord r;
+  for (int i = 0; i < 3; ++i) {
+    auto got = (*reader)->Next(&r);
+    ASSERT_TRUE(got.ok() && *got) << got.status().ToString();
+    EXPECT_TRUE(r.has_offset && r.has_key && r.has_headers && r.has_topic && r.has_partition);
+    EXPECT_EQ(r.offset, 40 + 2 * i);
+    EXPECT_EQ(r.topic, "orders");
+    EXPECT_EQ(r.partition, 2);
+    EXPECT_EQ(r.has_timestamp, i != 1);
+    if (i != 1) {
+      EXPECT_EQ(r.timestamp_ms, 1700000000000 + i);
+    }
+    EXPECT_EQ(r.key, i == 0   ? std::optional<std::string>(binary_key)
+                     : i == 2 ? std::optional<std::string>("k2")
+                              : std::nullopt);
+    EXPECT_EQ(r.value, i == 0 ? R"({"id":7,"s":"a"})" : R"({"id":8,"s":"b"})");
+    using H = std::vector<std::pair<std::string, std::optional<std::string>>>;
+    const H want = i == 1 ? H{} : H{{"h", "1"}, {"h", std::nullopt}, {"bin", binary_key}};
+    EXPECT_EQ(r.headers, want);
+  }
+  auto end = (*reader)->Next(&r);
+  ASSERT_TRUE(end.ok());
+  EXPECT_FALSE(*end);
+}
+
+TEST(ColumnarEnvelope, AvroAndParquetDeclaredAndInferred) {
+  for (FormatKind kind : {FormatKind::kAvro, FormatKind::kParquet}) {
+    for (bool inferred : {false, true}) ExpectColumnarEnvelope(kind, inferred);
+  }
+}
+
+TEST(ColumnarEnvelope, WithoutEnvelopeOnlyValues) {
+  FormatOptions o{.kind = FormatKind::kParquet, .schema_inference = true};
+  Record rec{.topic = "t", .partition = Partition(0), .offset = Offset(3), .timestamp_ms = 9};
+  rec.value = R"({"a":1})";
+  auto reader = OpenColumnar(FormatKind::kParquet, "obj", Write(o, {rec}));
+  ASSERT_TRUE(reader.ok());
+  ReadRecord r;
+  ASSERT_TRUE(*(*reader)->Next(&r));
+  EXPECT_FALSE(r.has_offset || r.has_key || r.has_timestamp || r.has_headers);
+  EXPECT_EQ(r.value, R"({"a":1})");
+}
+
+// Yields `bytes` `step` bytes at a time, as ranged GETs of a small chunk size would.
+class ChunkedStream final : public ByteStream {
+ public:
+  ChunkedStream(std::string bytes, size_t step) : bytes_(std::move(bytes)), step_(step) {}
+  Result<bool> Read(std::string* out) override {
+    if (pos_ >= bytes_.size()) return false;
+    out->append(bytes_, pos_, step_);
+    pos_ += step_;
+    return true;
+  }
+
+ private:
+  std::string bytes_;
+  size_t step_;
+  size_t pos_ = 0;
+};
+
+std::string Compress(Codec codec, const std::string& plain, int members = 1) {
+  StringOutputStream out;
+  const size_t per = plain.size() / members + 1;
+  for (int m = 0; m < members; ++m) {  // concatenated gzip members / zstd frames
+    auto c = MakeCompressingStream(codec, -1, &out);
+    EXPECT_TRUE(c.ok());
+    EXPECT_TRUE(
+        (*c)->Append(std::string_view(plain).substr(std::min(plain.size(), m * per), per)).ok());
+    EXPECT_TRUE((*c)->Close().ok());
+  }
+  return out.Release();
+}
+
+// Streaming readers give exactly what whole-object readers give, whatever the piece
+// boundaries (records, CSV quotes, "\r\n" and multi-byte separators straddling them).
+TEST(StreamingRowReaders, SameRecordsAsWholeObjectsForEveryPieceSize) {
+  std::vector<Record> in;
+  std::vector<std::string> values;
+  for (int i = 0; i < 40; ++i) {
+    values.push_back(fmt::format(R"({{"id":{},"s":"a,\"b\"\n{}"}})", i, std::string(i % 7, 'x')));
+  }
+  for (int i = 0; i < 40; ++i) {
+    Record r{.topic = "t", .partition = Partition(0), .offset = Offset(i), .timestamp_ms = i};
+    r.key = fmt::format("k{}", i);
+    r.value = values[i];
+    in.push_back(r);
+  }
+  std::vector<FormatOptions> formats;
+  formats.push_back({.kind = FormatKind::kJson, .envelope = true});
+  formats.push_back({.kind = FormatKind::kJson});
+  FormatOptions csv{.kind = FormatKind::kCsv, .envelope = true};
+  csv.csv_line_terminator = "\r\n";
+  formats.push_back(csv);
+  FormatOptions aiven{.kind = FormatKind::kCsv};
+  aiven.csv_dialect = CsvDialect::kAiven;
+  aiven.csv_fields = {OutputField::kKey, OutputField::kValue, OutputField::kOffset};
+  formats.push_back(aiven);
+  FormatOptions bytes{.kind = FormatKind::kBytes};
+  bytes.bytes_separator = "|#|";
+  formats.push_back(bytes);
+  formats.push_back({.kind = FormatKind::kText});
+  for (const FormatOptions& o : formats) {
+    const std::string plain = Write(o, in);
+    const std::vector<ReadRecord> whole = ReadAll(o, plain);
+    ASSERT_EQ(whole.size(), 40u) << static_cast<int>(o.kind);
+    for (Codec codec : {Codec::kNone, Codec::kGzip, Codec::kZstd, Codec::kLz4}) {
+      const std::string stored = Compress(codec, plain, codec == Codec::kLz4 ? 1 : 3);
+      for (size_t step : {1, 2, 3, 7, 64, 100000}) {
+        SCOPED_TRACE(fmt::format("kind {} codec {} step {}", static_cast<int>(o.kind),
+                                 CodecName(codec), step));
+        auto stream = Decompressing(std::make_unique<ChunkedStream>(stored, step), codec, "obj");
+        ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+        auto reader = MakeRowReader(o, "obj", std::move(*stream));
+        ASSERT_TRUE(reader.ok());
+        ReadRecord r;
+        size_t n = 0;
+        while (true) {
+          auto got = (*reader)->Next(&r);
+          ASSERT_TRUE(got.ok()) << got.status().ToString();
+          if (!*got) break;
+          ASSERT_LT(n, whole.size());
+          EXPECT_EQ(r.value, whole[n].value);
+          EXPECT_EQ(r.key, whole[n].key);
+          EXPECT_EQ(r.offset, whole[n].offset);
+          ++n;
+        }
+        EXPECT_EQ(n, whole.size());
+      }
+    }
+  }
+}
+
+// Ranged Parquet reads: the same rows as the whole-file reader, fetching the head, the
+// tail and one row group at a time, never the whole file.
+TEST(RangedParquet, RowGroupAtATime) {
+  FormatOptions o{.kind = FormatKind::kParquet, .envelope = true, .schema_inference = true};
+  o.parquet_block_bytes = 4096;
+  std::vector<Record> in;
+  std::vector<std::string> values;
+  for (int i = 0; i < 2000; ++i)
+    values.push_back(fmt::format(R"({{"id":{},"pad":"{}"}})", i, std::string(i % 50, 'p')));
+  for (int i = 0; i < 2000; ++i) {
+    Record r{.topic = "t", .partition = Partition(1), .offset = Offset(i), .timestamp_ms = i};
+    r.value = values[i];
+    in.push_back(r);
+  }
+  const std::string file = Write(o, in);
+  ColumnarFileInfo info;
+  std::vector<std::pair<uint64_t, uint64_t>> fetches;
+  auto reader = MakeParquetRangedReader(
+      "obj", file.size(),
+      [&](uint64_t offset, uint64_t length) -> Result<std::string> {
+        fetches.emplace_back(offset, length);
+        return file.substr(offset, length);
+      },
+      &info);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  ASSERT_GT(info.blocks, 3);
+  auto whole = MakeParquetReader("obj", file);
+  ASSERT_TRUE(whole.ok());
+  ReadRecord a, b;
+  int n = 0;
+  while (true) {
+    auto ga = (*reader)->Next(&a);
+    auto gb = (*whole)->Next(&b);
+    ASSERT_TRUE(ga.ok() && gb.ok()) << ga.status().ToString();
+    ASSERT_EQ(*ga, *gb);
+    if (!*ga) break;
+    EXPECT_EQ(a.value, b.value);
+    ++n;
+  }
+  EXPECT_EQ(n, 2000);
+  EXPECT_EQ(fetches.size(), static_cast<size_t>(2 + info.blocks));  // head, tail, row groups
+  for (size_t i = 2; i < fetches.size(); ++i) EXPECT_LT(fetches[i].second, file.size() / 2);
+}
+
+TEST(StreamingRowReaders, TruncatedGzipIsCorruption) {
+  std::string stored = Compress(Codec::kGzip, std::string(5000, 'a') + "\n");
+  stored.resize(stored.size() - 6);
+  auto stream = Decompressing(std::make_unique<ChunkedStream>(stored, 100), Codec::kGzip, "obj");
+  ASSERT_TRUE(stream.ok());
+  auto reader = MakeRowReader(FormatOptions{.kind = FormatKind::kJson}, "obj", std::move(*stream));
+  ReadRecord r;
+  Status st = Status::OK();
+  while (st.ok()) {
+    auto got = (*reader)->Next(&r);
+    if (!got.ok())
+      st = got.status();
+    else if (!*got)
+      break;
+  }
+  EXPECT_EQ(st.code(), StatusCode::kCorruption) << st.ToString();
 }
 
 TEST(JsonScan, SpansAndStrings) {

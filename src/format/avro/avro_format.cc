@@ -51,17 +51,23 @@ class AvroRecordWriter final : public SchemaRecordWriter {
 class AvroFormat final : public Format {
  public:
   AvroFormat(std::optional<Schema> schema, AvroContainerOptions options,
-             std::shared_ptr<SchemaRegistryClient> registry)
-      : schema_(std::move(schema)), options_(std::move(options)), registry_(std::move(registry)) {}
+             std::shared_ptr<SchemaRegistryClient> registry, bool envelope)
+      : schema_(std::move(schema)),
+        options_(std::move(options)),
+        registry_(std::move(registry)),
+        envelope_(envelope) {}
   std::string Extension() const override { return ".avro"; }
   std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const override {
-    return std::make_unique<AvroRecordWriter>(out, schema_, options_, registry_);
+    auto writer = std::make_unique<AvroRecordWriter>(out, schema_, options_, registry_);
+    if (envelope_) writer->EnableEnvelope();  // store.envelope (columnar_envelope.h)
+    return writer;
   }
 
  private:
   std::optional<Schema> schema_;
   AvroContainerOptions options_;
   std::shared_ptr<SchemaRegistryClient> registry_;
+  bool envelope_;
 };
 
 }  // namespace
@@ -75,7 +81,8 @@ Result<std::unique_ptr<Format>> MakeAvroFormat(const FormatOptions& options) {
     return InvalidArgument("avro.codec.level: deflate takes -1..9, got {}", o.level);
   }
   o.block_bytes = options.avro_block_bytes;
-  return std::unique_ptr<Format>(std::make_unique<AvroFormat>(std::move(schema), std::move(o), options.registry));
+  return std::unique_ptr<Format>(std::make_unique<AvroFormat>(std::move(schema), std::move(o),
+                                                                options.registry, options.envelope));
 }
 
 }  // namespace tributary

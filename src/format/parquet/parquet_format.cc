@@ -1,6 +1,7 @@
 #include "format/parquet/parquet_format.h"
 
 #include "format/parquet/file_writer.h"
+#include "format/envelope/columnar_envelope.h"
 #include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
 
@@ -52,16 +53,21 @@ class ParquetFormat final : public Format {
  public:
   ParquetFormat(std::optional<Schema> schema,
                 std::shared_ptr<const parquet::ParquetSchema> parquet_schema,
-                parquet::WriterOptions options, std::shared_ptr<SchemaRegistryClient> registry)
+                parquet::WriterOptions options, std::shared_ptr<SchemaRegistryClient> registry,
+                bool envelope)
       : schema_(std::move(schema)),
         parquet_schema_(std::move(parquet_schema)),
         options_(options),
-        registry_(std::move(registry)) {}
+        registry_(std::move(registry)),
+        envelope_(envelope) {}
   std::string Extension() const override {
     return parquet::CompressionExtension(options_.compression) + ".parquet";
   }
   std::unique_ptr<RecordWriter> NewWriter(OutputStream* out) const override {
-    return std::make_unique<ParquetRecordWriter>(out, schema_, parquet_schema_, options_, registry_);
+    auto writer =
+        std::make_unique<ParquetRecordWriter>(out, schema_, parquet_schema_, options_, registry_);
+    if (envelope_) writer->EnableEnvelope();
+    return writer;
   }
 
  private:
@@ -69,6 +75,7 @@ class ParquetFormat final : public Format {
   std::shared_ptr<const parquet::ParquetSchema> parquet_schema_;  // null when inferred
   parquet::WriterOptions options_;
   std::shared_ptr<SchemaRegistryClient> registry_;
+  bool envelope_;
 };
 
 }  // namespace
@@ -77,7 +84,9 @@ Result<std::unique_ptr<Format>> MakeParquetFormat(const FormatOptions& options) 
   ASSIGN_OR_RETURN(std::optional<Schema> schema, ValueSchema(options, "ParquetFormat"));
   std::shared_ptr<const parquet::ParquetSchema> parquet_schema;
   if (schema) {
-    auto made = parquet::ParquetSchema::Make(*schema);
+    // store.envelope: the file's schema is the envelope around the value's.
+    auto made = parquet::ParquetSchema::Make(options.envelope ? ColumnarEnvelopeSchema(*schema)
+                                                              : *schema);
     if (!made.ok()) return InvalidArgument("value.schema: {}", made.status().message());
     parquet_schema = *made;
   }
@@ -91,7 +100,7 @@ Result<std::unique_ptr<Format>> MakeParquetFormat(const FormatOptions& options) 
   }
   return std::unique_ptr<Format>(
       std::make_unique<ParquetFormat>(std::move(schema), std::move(parquet_schema), o,
-                                      options.registry));
+                                      options.registry, options.envelope));
 }
 
 }  // namespace tributary

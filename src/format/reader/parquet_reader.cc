@@ -47,21 +47,50 @@ int LogicalId(const ThriftValue& e) {
 class ParquetReader final : public RecordReader {
  public:
   ParquetReader(std::string name, std::string bytes)
-      : name_(std::move(name)), bytes_(std::move(bytes)) {}
+      : name_(std::move(name)), bytes_(std::move(bytes)), size_(bytes_.size()) {}
+  ParquetReader(std::string name, uint64_t size, ParquetRangeFetch fetch)
+      : name_(std::move(name)), size_(size), fetch_(std::move(fetch)) {}
+
+  // The bytes [offset, offset + length) of the file: a view into the whole file, or
+  // fetched into `*holder`.
+  Result<std::string_view> Bytes(uint64_t offset, uint64_t length, std::string* holder) {
+    if (!fetch_) return std::string_view(bytes_).substr(offset, length);
+    if (length == 0) return std::string_view();
+    ASSIGN_OR_RETURN(*holder, fetch_(offset, length));
+    if (holder->size() != length) {
+      return Corruption("{}: read {} bytes at byte {}, expected {}", name_, holder->size(), offset,
+                        length);
+    }
+    return std::string_view(*holder);
+  }
 
   Status Open(ColumnarFileInfo* info) {
-    const std::string_view all = bytes_;
-    if (all.size() >= 4 && all.substr(0, 4) == "PARE") {
+    if (size_ < 12)
+      return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
+    std::string head_holder, tail_holder;
+    ASSIGN_OR_RETURN(std::string_view head, Bytes(0, 4, &head_holder));
+    // The tail: the footer usually fits in the last 64 KiB (one read).
+    const uint64_t tail_len = fetch_ ? std::min<uint64_t>(size_, 64 << 10) : size_;
+    ASSIGN_OR_RETURN(std::string_view tail, Bytes(size_ - tail_len, tail_len, &tail_holder));
+    if (head == "PARE") {
       return InvalidArgument("{}: encrypted Parquet files (PARE) are not supported", name_);
     }
-    if (all.size() < 12 || all.substr(0, 4) != kMagic || all.substr(all.size() - 4) != kMagic) {
+    if (head != kMagic || tail.substr(tail.size() - 4) != kMagic) {
       return Corruption("{}: not a Parquet file or truncated (no PAR1 at both ends)", name_);
     }
-    const uint32_t len = LoadLE<uint32_t>(all.data() + all.size() - 8);
-    if (len > all.size() - 12)
-      return Corruption("{}: footer length {} exceeds the file", name_, len);
-    footer_end_ = all.size() - 8;
-    std::string_view footer = all.substr(footer_end_ - len, len);
+    const uint32_t len = LoadLE<uint32_t>(tail.data() + tail.size() - 8);
+    if (len > size_ - 12) return Corruption("{}: footer length {} exceeds the file", name_, len);
+    footer_end_ = size_ - 8;
+    std::string_view footer;
+    if (len + 8 <= tail.size()) {
+      footer = tail.substr(tail.size() - 8 - len, len);
+      if (fetch_) {
+        footer_bytes_ = std::string(footer);
+        footer = footer_bytes_;
+      }
+    } else {
+      ASSIGN_OR_RETURN(footer, Bytes(footer_end_ - len, len, &footer_bytes_));
+    }
     if (!ReadThriftStruct(&footer, &meta_))
       return Corruption("{}: footer: unreadable FileMetaData", name_);
     const ThriftValue* schema = meta_.Field(2);
@@ -307,6 +336,24 @@ class ParquetReader final : public RecordReader {
                         leaves_.size());
     }
     cursors_.reserve(leaves_.size());
+    // Ranged reads: the row group's column chunks are fetched as one span.
+    uint64_t span_first = UINT64_MAX, span_end = 0;
+    for (size_t c = 0; fetch_ && c < leaves_.size(); ++c) {
+      const ThriftValue* m = cols->list[c].Field(3);
+      if (!m) continue;
+      const int64_t data_offset = m->Int(9, -1), dict_offset = m->Int(11, -1), size = m->Int(7, -1);
+      const int64_t start =
+          dict_offset > 0 && dict_offset < data_offset ? dict_offset : data_offset;
+      if (start < 4 || size < 0 ||
+          static_cast<uint64_t>(start) + static_cast<uint64_t>(size) > footer_end_)
+        continue;  // reported below
+      span_first = std::min<uint64_t>(span_first, static_cast<uint64_t>(start));
+      span_end = std::max<uint64_t>(span_end, static_cast<uint64_t>(start + size));
+    }
+    std::string_view span;
+    if (fetch_ && span_first < span_end) {
+      ASSIGN_OR_RETURN(span, Bytes(span_first, span_end - span_first, &group_bytes_));
+    }
     for (size_t c = 0; c < leaves_.size(); ++c) {
       const LeafInfo& leaf = leaves_[c];
       const std::string where = fmt::format("{}: row group {}, column {}", name_, g, leaf.path);
@@ -333,8 +380,10 @@ class ParquetReader final : public RecordReader {
         return Corruption("{}: chunk at byte {} of {} bytes lies outside the file's data", where,
                           start, size);
       }
-      cursors_.emplace_back(&leaf, where, std::string_view(bytes_).substr(start, size),
-                            m->Int(4, 0), num_values, start, &zstd_);
+      const std::string_view chunk_bytes =
+          fetch_ ? span.substr(static_cast<uint64_t>(start) - span_first, size)
+                 : std::string_view(bytes_).substr(start, size);
+      cursors_.emplace_back(&leaf, where, chunk_bytes, m->Int(4, 0), num_values, start, &zstd_);
     }
     return Status::OK();
   }
@@ -497,9 +546,13 @@ class ParquetReader final : public RecordReader {
   }
 
   const std::string name_;
-  const std::string bytes_;
+  const std::string bytes_;  // the whole file, or empty with fetch_
+  const uint64_t size_;
+  ParquetRangeFetch fetch_;   // ranged reads, or null
+  std::string footer_bytes_;  // with fetch_: the footer
+  std::string group_bytes_;   // with fetch_: the current row group's column chunks
   size_t footer_end_ = 0;
-  ThriftValue meta_;  // views into bytes_
+  ThriftValue meta_;  // views into bytes_ or footer_bytes_
   const std::vector<ThriftValue>* row_groups_ = nullptr;
   Node root_;
   std::vector<LeafInfo> leaves_;
@@ -521,6 +574,17 @@ Result<std::unique_ptr<RecordReader>> MakeParquetReader(std::string name, std::s
   if (!info) info = &local;
   *info = ColumnarFileInfo{};
   auto reader = std::make_unique<reader::ParquetReader>(std::move(name), std::move(bytes));
+  RETURN_IF_ERROR(reader->Open(info));
+  return std::unique_ptr<RecordReader>(std::move(reader));
+}
+
+Result<std::unique_ptr<RecordReader>> MakeParquetRangedReader(std::string name, uint64_t size,
+                                                              ParquetRangeFetch fetch,
+                                                              ColumnarFileInfo* info) {
+  ColumnarFileInfo local;
+  if (!info) info = &local;
+  *info = ColumnarFileInfo{};
+  auto reader = std::make_unique<reader::ParquetReader>(std::move(name), size, std::move(fetch));
   RETURN_IF_ERROR(reader->Open(info));
   return std::unique_ptr<RecordReader>(std::move(reader));
 }

@@ -34,6 +34,8 @@
 // Thread safety: a reader is used by one thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -44,5 +46,15 @@ namespace tributary {
 
 Result<std::unique_ptr<RecordReader>> MakeParquetReader(std::string name, std::string bytes,
                                                         ColumnarFileInfo* info = nullptr);
+
+// Ranged reads: `fetch(offset, length)` returns those bytes of the file (a ranged GET);
+// `size` is the file's size. The reader fetches the first 4 bytes, the last 64 KiB (and
+// the footer, when longer), then per row group the span of its column chunks. Memory:
+// the footer plus one row group's column chunks (parquet.block.size as the sink writes
+// them) and the decoding state above, not the file.
+using ParquetRangeFetch = std::function<Result<std::string>(uint64_t offset, uint64_t length)>;
+Result<std::unique_ptr<RecordReader>> MakeParquetRangedReader(std::string name, uint64_t size,
+                                                              ParquetRangeFetch fetch,
+                                                              ColumnarFileInfo* info = nullptr);
 
 }  // namespace tributary
