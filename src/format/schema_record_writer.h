@@ -16,18 +16,27 @@
 // With a Schema Registry client (AvroConverter), each value is the registry's wire format:
 // its schema id is looked up (cached), the first record's schema becomes the file's, and the
 // datum is decoded with it (a writer that can, AvroFormat, appends the datum's bytes as they
-// are). A later record with another schema id whose schema differs is an InvalidArgument:
-// rotating the file on a schema change is the sink's job and is not implemented yet.
+// are).
+//
+// Schema evolution (docs/schema-evolution.md): Place() tells the sink whether a record
+// belongs in this file. With the registry, a record of another schema goes by
+// schema.compatibility (schema/compatibility.h): NONE wants another file; BACKWARD, FULL
+// and FORWARD project it to the file's schema (schema/projection.h) when its version
+// allows, else want a new file. With inference, a record that does not fit the file's
+// fixed schema wants a new file with the schema widened for it (schema/widening.h); one
+// that cannot be widened is an InvalidArgument naming the record and the field.
 //
 // Thread safety: a writer is used by one thread.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "format/record_writer.h"
 #include "schema/json_value.h"
+#include "schema/projection.h"
 #include "schema/registry_client.h"
 #include "schema/schema.h"
 
@@ -55,6 +64,8 @@ class SchemaRecordWriter : public RecordWriter {
   Status Write(const Record& record) final;
   Status Close() final;
   uint64_t BufferedBytes() const final { return pending_bytes_ + EncoderBufferedBytes(); }
+  SchemaPlacement Place(const Record& record, SchemaCompatibility mode) final;
+  void StartWith(std::shared_ptr<const Schema> schema) final;
 
  protected:
   // The file's schema is known; called once, before the first Append.
@@ -77,6 +88,10 @@ class SchemaRecordWriter : public RecordWriter {
   Status Start();
   Status Convert(std::string_view json, const std::string& where);
   Status WriteRegistryValue(const Record& record);
+  SchemaPlacement PlaceRegistryValue(const Record& record, SchemaCompatibility mode);
+  SchemaPlacement PlaceInferred(const Record& record);
+  // The projection of registry schema `id` (`schema`) to the file's; an error when none.
+  Result<const Projection*> ProjectionFrom(int32_t id, const Schema& schema);
 
   const std::string format_name_;
   std::optional<Schema> schema_;
@@ -91,6 +106,14 @@ class SchemaRecordWriter : public RecordWriter {
   bool closed_ = false;
   FileOrigin origin_;
   Value value_;  // reused
+  // Schema evolution.
+  const bool inferring_;                                   // neither declared nor from the registry
+  SchemaCompatibility mode_ = SchemaCompatibility::kNone;  // the last Place's
+  std::map<int32_t, Result<Projection>> projections_;      // by registry id, to the file's schema
+  Value projected_;                                        // reused
+  // Inference: Place read the record at this offset into value_ (or found `placed_error_`).
+  int64_t placed_offset_ = -1;
+  Status placed_error_;
 };
 
 }  // namespace tributary
