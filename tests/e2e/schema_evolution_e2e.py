@@ -7,6 +7,7 @@ interleaves two versions of an Avro schema record by record, and the sink writes
   change.
 - BACKWARD: after the first v2 record, one file of the v2 schema; v1 records in it read
   back with the new field's default.
+- FULL (as BACKWARD) with AvroFormat: one file of the v2 schema read by python3-avro.
 - FORWARD: one file of the v1 schema; v2 records are projected to it.
 - Schemaless JSON with schema.inference=true: a later record with a new field and a
   wider type starts a new file with the widened schema; a record that cannot be widened
@@ -17,6 +18,7 @@ Every case reads the files back with DuckDB, compares every value, and runs
 import json
 import unittest
 
+import columnar_harness
 import evolution_harness as evo
 import exactly_once_harness as eo
 import harness
@@ -122,6 +124,21 @@ class SchemaEvolutionTest(unittest.TestCase):
         v1_rows = harness.duckdb(f"SELECT count(*) AS n FROM read_parquet('{files[1]}') "
                                  f"WHERE id % 2 = 0 AND currency = 'EUR'")
         self.assertEqual(v1_rows, [{"n": "19"}])
+
+    def test_full_to_avro_files_read_by_python_avro(self):
+        def alternate(i):
+            return 2 if i % 3 == 0 else 1  # starts with v2: one file from the start
+        root, topic, _ = self.run_sink(
+            30, alternate, {"flush.size": 30, "schema.compatibility": "FULL",
+                            "format.class": "AvroFormat", "avro.codec": "deflate"})
+        files = evo.data_files(root, topic)
+        self.assertEqual(len(files), 1)
+        result = columnar_harness.read_avro(files[0])
+        self.assertEqual([f["name"] for f in result["schema"]["fields"]],
+                         ["id", "qty", "currency"])
+        self.assertEqual(result["records"], [
+            {**evo.datum(i, 1), "currency": evo.datum(i, 2)["currency"] if i % 3 == 0 else "EUR"}
+            for i in range(30)])
 
     def test_forward_projects_newer_records_to_the_older_schema(self):
         def alternate(i):
