@@ -181,7 +181,9 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     }
   }
   ASSIGN_OR_RETURN(OpenFile * file, FileFor(file_key, encoded, record));
-  if (seed && file->records == 0 && !file->tombstones) file->streams.front().writer->StartWith(seed);
+  if (seed && file->records == 0 && !file->tombstones) {
+    file->streams.front().writer->StartWith(seed);  // the widened schema
+  }
   const uint64_t before = file->Buffered();
   Status written;
   if (file->tombstones != !record.value) {

@@ -180,8 +180,8 @@ class TopicPartitionWriter {
   // that takes `record` — one of up to schema.max.open.versions files, one per schema
   // version — or, when the open files must close first, `encoded` with `reason` set (and
   // `seed`, the new file's schema, when inference widened it).
-  std::string PlaceBySchema(const std::string& encoded, const Record& record,
-                            std::string* reason, std::shared_ptr<const Schema>* seed);
+  std::string PlaceBySchema(const std::string& encoded, const Record& record, std::string* reason,
+                            std::shared_ptr<const Schema>* seed);
   Status DoFlush(std::string reason);
   Status FlushJournaled(Flush* flush);
   Status FlushDirect(Flush* flush);
