@@ -81,7 +81,13 @@ def data_files(root, topic):
     return sorted(os.path.join(d, f) for d, _, fs in os.walk(base) for f in fs)
 
 
-def columns(path):
-    """{column: DuckDB type} of a Parquet file's top-level columns."""
-    rows = harness.duckdb(f"DESCRIBE SELECT * FROM read_parquet('{path}', hive_partitioning=false)")
-    return {r["column_name"]: r["column_type"] for r in rows}
+def columns(files):
+    """{file: {column: Parquet physical type}} of the files' top-level leaf columns, in one
+    DuckDB query."""
+    listed = ", ".join(f"'{f}'" for f in files)
+    rows = harness.duckdb(f"SELECT file_name, name, type FROM parquet_schema([{listed}]) "
+                          f"WHERE type IS NOT NULL")
+    out = {f: {} for f in files}
+    for r in rows:
+        out[r["file_name"]][r["name"]] = r["type"]
+    return out

@@ -8,7 +8,8 @@ interleaves two versions of an Avro schema record by record, and the sink writes
 - BACKWARD: after the first v2 record, one file of the v2 schema; v1 records in it read
   back with the new field's default.
 - FULL (as BACKWARD) with AvroFormat: one file of the v2 schema read by python3-avro.
-- FORWARD: one file of the v1 schema; v2 records are projected to it.
+- FORWARD: an older schema after a newer one starts a file of the older schema; newer
+  records are projected to it.
 - Schemaless JSON with schema.inference=true: a later record with a new field and a
   wider type starts a new file with the widened schema; a record that cannot be widened
   goes to the dead-letter topic with a message naming it and the field.
@@ -85,11 +86,15 @@ class SchemaEvolutionTest(unittest.TestCase):
         # Two flushes of two files each (one per schema version), not 40 files.
         names = [f.rsplit("/", 1)[1] for f in files]
         self.assertEqual(names, [f"{topic}+0+{o:010d}.snappy.parquet" for o in (0, 1, 20, 21)])
-        for f, first in zip(files, (0, 1, 20, 21)):
-            cols = evo.columns(f)
-            ids = [int(r["id"]) for r in harness.duckdb(f"SELECT id FROM read_parquet('{f}')")]
-            self.assertEqual(ids, list(range(first, first + 19, 2)), f)
-            self.assertEqual("currency" in cols, first % 2 == 1, (f, cols))
+        cols = evo.columns(files)
+        listed = ", ".join(f"'{f}'" for f in files)
+        ids = harness.duckdb(f"SELECT filename AS f, list(id ORDER BY id) AS ids FROM "
+                             f"read_parquet([{listed}], filename=true, union_by_name=true) "
+                             f"GROUP BY filename ORDER BY filename")
+        for f, first, row in zip(files, (0, 1, 20, 21), ids):
+            self.assertEqual(row["f"], f)
+            self.assertEqual([int(i) for i in row["ids"]], list(range(first, first + 19, 2)), f)
+            self.assertEqual("currency" in cols[f], first % 2 == 1, (f, cols[f]))
         self.assertEqual(self.rows(files), self.expect(
             40, alternate, lambda i, d: d.get("currency")))
 
@@ -115,15 +120,13 @@ class SchemaEvolutionTest(unittest.TestCase):
         # file of the v2 schema takes both versions.
         self.assertEqual([f.rsplit("+", 1)[1] for f in files],
                          ["0000000000.snappy.parquet", "0000000001.snappy.parquet"])
-        self.assertNotIn("currency", evo.columns(files[0]))
-        self.assertEqual(evo.columns(files[1])["currency"], "VARCHAR")
+        cols = evo.columns(files)
+        self.assertNotIn("currency", cols[files[0]])
+        self.assertEqual(cols[files[1]]["currency"], "BYTE_ARRAY")
         self.assertIn("schema.compatibility=BACKWARD: schema id 12", result["log"])
         want = self.expect(40, alternate, lambda i, d: d.get("currency", "EUR"))
         want[0]["currency"] = None  # in the v1 file
-        self.assertEqual(self.rows(files), want)
-        v1_rows = harness.duckdb(f"SELECT count(*) AS n FROM read_parquet('{files[1]}') "
-                                 f"WHERE id % 2 = 0 AND currency = 'EUR'")
-        self.assertEqual(v1_rows, [{"n": "19"}])
+        self.assertEqual(self.rows(files), want)  # 19 v1 records with currency EUR
 
     def test_full_to_avro_files_read_by_python_avro(self):
         def alternate(i):
@@ -140,27 +143,23 @@ class SchemaEvolutionTest(unittest.TestCase):
             {**evo.datum(i, 1), "currency": evo.datum(i, 2)["currency"] if i % 3 == 0 else "EUR"}
             for i in range(30)])
 
-    def test_forward_projects_newer_records_to_the_older_schema(self):
-        def alternate(i):
-            return 1 + i % 2
-        root, topic, _ = self.run_sink(40, alternate,
-                                       {"flush.size": 40, "schema.compatibility": "FORWARD"})
-        files = evo.data_files(root, topic)
-        self.assertEqual(len(files), 1)
-        self.assertEqual(sorted(evo.columns(files[0])), ["id", "qty"])
-        rows = harness.duckdb(f"SELECT id, qty FROM read_parquet('{files[0]}') ORDER BY id")
-        self.assertEqual(rows, [{"id": str(i), "qty": i % 7} for i in range(40)])
-
-    def test_forward_rotates_when_an_older_schema_follows(self):
-        def v2_first(i):
-            return 2 if i < 3 else 1
+    def test_forward_rotates_to_an_older_schema_and_projects_newer_records(self):
+        def v2_then_alternate(i):
+            return 2 if i < 3 else 1 + (i + 1) % 2  # v2 v2 v2 v1 v2 v1 ...
         root, topic, result = self.run_sink(
-            10, v2_first, {"flush.size": 7, "schema.compatibility": "FORWARD"})
+            40, v2_then_alternate, {"flush.size": 37, "schema.compatibility": "FORWARD"})
         files = evo.data_files(root, topic)
-        self.assertEqual(len(files), 2)
-        self.assertIn("currency", evo.columns(files[0]))
-        self.assertNotIn("currency", evo.columns(files[1]))
-        self.assertIn("schema.compatibility=FORWARD: schema id 11", result["log"])
+        # Records 0..2 (v2) had their file; record 3 (v1, older) closed it, and the v1 file
+        # took the rest, the v2 records projected to v1 (their currency dropped).
+        self.assertEqual([f.rsplit("+", 1)[1] for f in files],
+                         ["0000000000.snappy.parquet", "0000000003.snappy.parquet"])
+        cols = evo.columns(files)
+        self.assertEqual(cols[files[0]], {"id": "INT64", "qty": "INT32", "currency": "BYTE_ARRAY"})
+        self.assertEqual(cols[files[1]], {"id": "INT64", "qty": "INT32"})
+        self.assertIn("schema.compatibility=FORWARD: schema id 11 (version 11) is older",
+                      result["log"])
+        want = self.expect(40, v2_then_alternate, lambda i, d: d["currency"] if i < 3 else None)
+        self.assertEqual(self.rows(files), want)
 
     def test_inference_widens_into_a_new_file_and_rejects_what_cannot_widen(self):
         bad = 33
@@ -188,10 +187,10 @@ class SchemaEvolutionTest(unittest.TestCase):
         files = evo.data_files(root, topic)
         self.assertEqual([f.rsplit("+", 1)[1] for f in files],
                          ["0000000000.snappy.parquet", "0000000020.snappy.parquet"])
-        self.assertEqual(evo.columns(files[0]),
-                         {"id": "BIGINT", "name": "VARCHAR", "score": "BIGINT"})
-        self.assertEqual(evo.columns(files[1]), {"id": "BIGINT", "name": "VARCHAR",
-                                                 "score": "DOUBLE", "extra": "VARCHAR"})
+        cols = evo.columns(files)
+        self.assertEqual(cols[files[0]], {"id": "INT64", "name": "BYTE_ARRAY", "score": "INT64"})
+        self.assertEqual(cols[files[1]], {"id": "INT64", "name": "BYTE_ARRAY",
+                                          "score": "DOUBLE", "extra": "BYTE_ARRAY"})
         self.assertIn("schema.inference: " + topic + "-0@20 does not fit", result["log"])
         listed = ", ".join(f"'{f}'" for f in files)
         rows = harness.duckdb(f"SELECT id, name, score, extra FROM read_parquet([{listed}], "
