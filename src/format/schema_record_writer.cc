@@ -46,8 +46,7 @@ Status SchemaRecordWriter::Convert(std::string_view json, const std::string& whe
 }
 
 Status SchemaRecordWriter::Write(const Record& record) {
-  if (closed_)
-    return Internal("{}: write after the {} writer was closed", record.Where(), format_name_);
+  if (closed_) return Internal("{}: write after the {} writer was closed", record.Where(), format_name_);
   if (!record.value) {
     return InvalidArgument(
         "{}: {} cannot write a null value (tombstone); set behavior.on.null.values=ignore",
