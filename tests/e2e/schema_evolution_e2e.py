@@ -25,6 +25,11 @@ import exactly_once_harness as eo
 import harness
 
 
+def alternate(i):
+    """v1, v2, v1, v2, ...: two producers of a rolling deploy, record by record."""
+    return 1 + i % 2
+
+
 class SchemaEvolutionTest(unittest.TestCase):
     def run_sink(self, count, version_of, extra, topics=None, produce=None, committed=None):
         """Produces `count` records to partition 0 and runs the sink until its journal has
@@ -66,6 +71,14 @@ class SchemaEvolutionTest(unittest.TestCase):
         self.assertTrue(report["ok"], text)
         return root, topic, result
 
+    def files_starting_at(self, root, topic, firsts):
+        """The topic's Parquet files, which must start at offsets `firsts`, and their
+        columns."""
+        files = evo.data_files(root, topic)
+        self.assertEqual([f.rsplit("+", 1)[1] for f in files],
+                         [f"{o:010d}.snappy.parquet" for o in firsts])
+        return files, evo.columns(files)
+
     def rows(self, files):
         listed = ", ".join(f"'{f}'" for f in files)
         return harness.duckdb(f"SELECT id, qty, currency FROM read_parquet([{listed}], "
@@ -79,8 +92,6 @@ class SchemaEvolutionTest(unittest.TestCase):
         return out
 
     def test_none_keeps_one_file_per_version_open(self):
-        def alternate(i):
-            return 1 + i % 2
         root, topic, _ = self.run_sink(40, alternate, {"flush.size": 20})
         files = evo.data_files(root, topic)
         # Two flushes of two files each (one per schema version), not 40 files.
@@ -99,28 +110,20 @@ class SchemaEvolutionTest(unittest.TestCase):
             40, alternate, lambda i, d: d.get("currency")))
 
     def test_none_with_one_open_version_rotates_on_every_change(self):
-        def alternate(i):
-            return 1 + i % 2
         # Every record closes the previous one's file, so the last one stays open.
         root, topic, result = self.run_sink(
             12, alternate, {"flush.size": 12, "schema.max.open.versions": 1}, committed=11)
         files = evo.data_files(root, topic)
         self.assertEqual(len(files), 11)  # the connector's behaviour: one file per record
         self.assertIn(f"schema.max.open.versions: {topic}-0@11 has a schema", result["log"])
-        self.assertEqual(self.rows(files), self.expect(
-            11, alternate, lambda i, d: d.get("currency")))
+        self.assertEqual(self.rows(files), self.expect(11, alternate, lambda i, d: d.get("currency")))
 
     def test_backward_keeps_the_newest_schema_and_fills_defaults(self):
-        def alternate(i):
-            return 1 + i % 2
         root, topic, result = self.run_sink(
             40, alternate, {"flush.size": 39, "schema.compatibility": "BACKWARD"})
-        files = evo.data_files(root, topic)
         # Record 0 (v1) had its file; the first v2 record closed it, and from then on one
         # file of the v2 schema takes both versions.
-        self.assertEqual([f.rsplit("+", 1)[1] for f in files],
-                         ["0000000000.snappy.parquet", "0000000001.snappy.parquet"])
-        cols = evo.columns(files)
+        files, cols = self.files_starting_at(root, topic, (0, 1))
         self.assertNotIn("currency", cols[files[0]])
         self.assertEqual(cols[files[1]]["currency"], "BYTE_ARRAY")
         self.assertIn("schema.compatibility=BACKWARD: schema id 12", result["log"])
@@ -129,10 +132,10 @@ class SchemaEvolutionTest(unittest.TestCase):
         self.assertEqual(self.rows(files), want)  # 19 v1 records with currency EUR
 
     def test_full_to_avro_files_read_by_python_avro(self):
-        def alternate(i):
+        def every_third_v2(i):
             return 2 if i % 3 == 0 else 1  # starts with v2: one file from the start
         root, topic, _ = self.run_sink(
-            30, alternate, {"flush.size": 30, "schema.compatibility": "FULL",
+            30, every_third_v2, {"flush.size": 30, "schema.compatibility": "FULL",
                             "format.class": "AvroFormat", "avro.codec": "deflate"})
         files = evo.data_files(root, topic)
         self.assertEqual(len(files), 1)
@@ -148,12 +151,9 @@ class SchemaEvolutionTest(unittest.TestCase):
             return 2 if i < 3 else 1 + (i + 1) % 2  # v2 v2 v2 v1 v2 v1 ...
         root, topic, result = self.run_sink(
             40, v2_then_alternate, {"flush.size": 37, "schema.compatibility": "FORWARD"})
-        files = evo.data_files(root, topic)
         # Records 0..2 (v2) had their file; record 3 (v1, older) closed it, and the v1 file
         # took the rest, the v2 records projected to v1 (their currency dropped).
-        self.assertEqual([f.rsplit("+", 1)[1] for f in files],
-                         ["0000000000.snappy.parquet", "0000000003.snappy.parquet"])
-        cols = evo.columns(files)
+        files, cols = self.files_starting_at(root, topic, (0, 3))
         self.assertEqual(cols[files[0]], {"id": "INT64", "qty": "INT32", "currency": "BYTE_ARRAY"})
         self.assertEqual(cols[files[1]], {"id": "INT64", "qty": "INT32"})
         self.assertIn("schema.compatibility=FORWARD: schema id 11 (version 11) is older",
@@ -184,10 +184,7 @@ class SchemaEvolutionTest(unittest.TestCase):
             "errors.tolerance": "all", "errors.deadletterqueue.topic.name": dlq,
             "errors.deadletterqueue.context.headers.enable": "true"},
             topics={dlq: 1}, produce=produce)
-        files = evo.data_files(root, topic)
-        self.assertEqual([f.rsplit("+", 1)[1] for f in files],
-                         ["0000000000.snappy.parquet", "0000000020.snappy.parquet"])
-        cols = evo.columns(files)
+        files, cols = self.files_starting_at(root, topic, (0, 20))
         self.assertEqual(cols[files[0]], {"id": "INT64", "name": "BYTE_ARRAY", "score": "INT64"})
         self.assertEqual(cols[files[1]], {"id": "INT64", "name": "BYTE_ARRAY",
                                           "score": "DOUBLE", "extra": "BYTE_ARRAY"})
