@@ -39,7 +39,9 @@ std::vector<ConfigKey> ColumnarKeys() {
               "the records buffered before a file's first Avro block (1 MiB) or Parquet row "
               "group, widening types as they require (long to double; conflicts to string). "
               "From then on the file's schema is fixed: a record with a new field or a value "
-              "that does not fit is a bad record (errors.tolerance / DLQ)."},
+              "that needs a wider type (long to double, null) closes the open files and "
+              "starts a file with the schema widened for it; a value that cannot be widened "
+              "(a string where a record is) is a bad record (errors.tolerance / DLQ)."},
       {.name = "avro.codec",
        .type = ConfigType::kString,
        .default_value = "null",

@@ -119,11 +119,11 @@ TEST(SinkConfigTableTest, SecretsAreNeverPrintedOrEchoedInErrors) {
 TEST(SinkConfigTableTest, UnknownKeysAreReportedButPrefixesAreClaimed) {
   RawConfig raw = ValidSink();
   raw["consumer.override.max.poll.records"] = "500";
-  raw["schema.compatibility"] = "NONE";
+  raw["hive.integration"] = "false";
   auto cfg = Config::Parse(SinkConfigTable(), raw);
   ASSERT_TRUE(cfg.ok());
   EXPECT_EQ(cfg->UnknownKeys(SinkPassThroughPrefixes()),
-            std::vector<std::string>{"schema.compatibility"});
+            std::vector<std::string>{"hive.integration"});
   EXPECT_EQ(cfg->WithPrefix("consumer.override.").at("max.poll.records"), "500");
 }
 

@@ -345,7 +345,7 @@ const ConfigTable& SinkConfigTable() {
     std::vector<ConfigKey> keys;
     for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
                       ErrorKeys, ServerKeys, TransformKeys, SideFileKeys,
-                      EnvelopeSinkKeys}) {
+                      EnvelopeSinkKeys, EvolutionKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

@@ -14,6 +14,7 @@ const ConfigTable& SinkConfigTable();
 // (which is also the order of docs/CONFIGURATION.md's sections).
 std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
 std::vector<ConfigKey> ColumnarKeys();     // columnar_keys.cc
+std::vector<ConfigKey> EvolutionKeys();    // evolution_keys.cc (schema.compatibility)
 std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
 std::vector<ConfigKey> AivenKeys();        // aiven_keys.cc
 std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc

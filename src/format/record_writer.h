@@ -14,8 +14,24 @@
 #include "common/status.h"
 #include "format/output_stream.h"
 #include "format/record.h"
+#include "schema/compatibility.h"
+#include "schema/schema.h"
 
 namespace tributary {
+
+// Where a record goes relative to a schema-bearing file (RecordWriter::Place; schema
+// evolution, docs/schema-evolution.md).
+struct SchemaPlacement {
+  enum class Action {
+    kAppend,     // this file takes the record (as it is, or projected to the file's schema)
+    kOtherFile,  // the record's schema needs another file (schema.compatibility=NONE)
+    kRotate,     // close the open files and start a new one for it, because of `reason`
+  };
+  Action action = Action::kAppend;
+  std::string reason;
+  // kRotate: the schema the new file starts with (a widened inferred schema), or null.
+  std::shared_ptr<const Schema> schema;
+};
 
 class RecordWriter {
  public:
@@ -30,6 +46,14 @@ class RecordWriter {
   // Bytes this writer holds that have not reached the stream yet (a Parquet row group,
   // an Avro block), for the memory budget and flush.bytes. Row formats hold none.
   virtual uint64_t BufferedBytes() const { return 0; }
+  // Schema-bearing writers (format/schema_record_writer.h): may this file take `record`
+  // under `mode`? Called before Write; Write must follow only after kAppend. Writers
+  // without a schema take every record.
+  virtual SchemaPlacement Place(const Record& /*record*/, SchemaCompatibility /*mode*/) {
+    return {};
+  }
+  // Before the first Write: the file's schema is `schema` (from a kRotate placement).
+  virtual void StartWith(std::shared_ptr<const Schema> /*schema*/) {}
 };
 
 // How the value bytes of a record are interpreted (Connect's value.converter).

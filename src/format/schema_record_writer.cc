@@ -2,6 +2,7 @@
 
 #include "format/envelope/columnar_envelope.h"
 #include "schema/avro_decoder.h"
+#include "schema/widening.h"
 
 namespace tributary {
 
@@ -23,7 +24,8 @@ SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Sc
       schema_(std::move(declared)),
       inference_bytes_(inference_bytes),
       registry_(std::move(registry)),
-      reader_(/*reject_unknown_fields=*/!schema_.has_value()) {}
+      reader_(/*reject_unknown_fields=*/!schema_.has_value()),
+      inferring_(!schema_.has_value() && !registry_) {}
 
 Status SchemaRecordWriter::Start() {
   started_ = true;
@@ -87,7 +89,14 @@ Status SchemaRecordWriter::Write(const Record& record) {
     ++origin_.records;
   };
   if (schema_) {
-    Status st = reader_.Read(*record.value, *schema_, &value_);
+    Status st;
+    if (placed_offset_ >= 0 && placed_offset_ == record.offset.value()) {
+      placed_offset_ = -1;  // Place read it into value_ already
+      st = std::exchange(placed_error_, Status::OK());
+      if (!st.ok()) return st;
+    } else {
+      st = reader_.Read(*record.value, *schema_, &value_);
+    }
     if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());
     if (!started_) {
       count();
@@ -136,11 +145,18 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
     }
     return fail(schema.status());
   }
+  const Projection* projection = nullptr;
   if (started_ && header->schema_id != schema_id_ && !(**schema == *schema_)) {
-    return InvalidArgument(
-        "{}: {}: schema id {} differs from the file's schema id {}; rotating files on a "
-        "schema change is not implemented yet",
-        record.Where(), format_name_, header->schema_id, schema_id_);
+    // Place() decided that this file takes it: projected to the file's schema.
+    auto p = mode_ == SchemaCompatibility::kNone
+                 ? Result<const Projection*>(InvalidArgument("schema.compatibility=NONE"))
+                 : ProjectionFrom(header->schema_id, **schema);
+    if (!p.ok()) {
+      return InvalidArgument("{}: {}: schema id {} differs from the file's schema id {} ({})",
+                             record.Where(), format_name_, header->schema_id, schema_id_,
+                             p.status().message());
+    }
+    projection = *p;
   }
   std::string_view datum = header->payload;
   Status st = DecodeAvro(**schema, &datum, &value_);
@@ -148,6 +164,7 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
     st = InvalidArgument("{} bytes left after the Avro datum of schema id {}", datum.size(),
                          header->schema_id);
   }
+  if (st.ok() && projection != nullptr) st = projection->Apply(value_, &projected_);
   if (!st.ok()) return fail(st);
   if (origin_.records == 0) {
     origin_.topic = std::string(record.topic);
@@ -159,11 +176,96 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
     schema_id_ = header->schema_id;
     RETURN_IF_ERROR(Start());
   }
-  st = envelope_ ? AppendRow(&record) : AppendEncoded(header->payload, value_);
+  if (projection != nullptr) std::swap(value_, projected_);
+  if (envelope_) {
+    st = AppendRow(&record);
+  } else {
+    st = projection != nullptr ? Append(value_) : AppendEncoded(header->payload, value_);
+  }
   if (!st.ok()) return fail(st);
   origin_.last_offset = record.offset.value();
   ++origin_.records;
   return Status::OK();
+}
+
+void SchemaRecordWriter::StartWith(std::shared_ptr<const Schema> schema) {
+  if (!started_ && schema && pending_.empty()) schema_ = *schema;
+}
+
+SchemaPlacement SchemaRecordWriter::Place(const Record& record, SchemaCompatibility mode) {
+  mode_ = mode;
+  if (!record.value || closed_ || !started_) return {};  // Write decides
+  if (registry_) return PlaceRegistryValue(record, mode);
+  if (inferring_) return PlaceInferred(record);
+  return {};
+}
+
+Result<const Projection*> SchemaRecordWriter::ProjectionFrom(int32_t id, const Schema& schema) {
+  auto it = projections_.find(id);
+  if (it == projections_.end())
+    it = projections_.emplace(id, Projection::Make(schema, *schema_)).first;
+  if (!it->second.ok()) return it->second.status();
+  return &*it->second;
+}
+
+SchemaPlacement SchemaRecordWriter::PlaceRegistryValue(const Record& record,
+                                                       SchemaCompatibility mode) {
+  auto header = ParseWireFormat(*record.value);
+  if (!header.ok() || header->schema_id == schema_id_) return {};
+  auto schema = registry_->AvroSchemaById(header->schema_id);
+  if (!schema.ok()) return {};  // Write reports it
+  const int64_t file_version = SchemaVersion(*schema_, schema_id_);
+  const int64_t version = SchemaVersion(**schema, header->schema_id);
+  SchemaPlacement p;
+  switch (DecideSchema(mode, *schema_, file_version, **schema, version)) {
+    case SchemaDecision::kSame:
+      return p;
+    case SchemaDecision::kNewFile:
+      if (mode == SchemaCompatibility::kNone) {
+        p.action = SchemaPlacement::Action::kOtherFile;
+        return p;
+      }
+      p.action = SchemaPlacement::Action::kRotate;
+      p.reason = fmt::format(
+          "schema.compatibility={}: schema id {} (version {}) is {} than the file's schema id "
+          "{} (version {})",
+          SchemaCompatibilityName(mode), header->schema_id, version,
+          version > file_version ? "newer" : "older", schema_id_, file_version);
+      return p;
+    case SchemaDecision::kProject: {
+      auto projection = ProjectionFrom(header->schema_id, **schema);
+      if (projection.ok()) return p;
+      p.action = SchemaPlacement::Action::kRotate;
+      p.reason = fmt::format(
+          "schema.compatibility={}: schema id {} cannot be projected to the file's schema id "
+          "{} ({})",
+          SchemaCompatibilityName(mode), header->schema_id, schema_id_,
+          projection.status().message());
+      return p;
+    }
+  }
+  return p;
+}
+
+SchemaPlacement SchemaRecordWriter::PlaceInferred(const Record& record) {
+  Status st = reader_.Read(*record.value, *schema_, &value_);
+  placed_offset_ = record.offset.value();
+  placed_error_ = Status::OK();
+  if (st.ok()) return {};
+  auto widened = WidenInferredSchema(*schema_, *record.value);
+  if (!widened.ok() || *widened == *schema_) {
+    // Cannot be widened (or does not fit for another reason): a bad record.
+    placed_error_ = InvalidArgument("{}: {}: schema.inference: {}", record.Where(), format_name_,
+                                    widened.ok() ? st.message() : widened.status().message());
+    return {};
+  }
+  placed_offset_ = -1;
+  SchemaPlacement p;
+  p.action = SchemaPlacement::Action::kRotate;
+  p.reason = fmt::format("schema.inference: {} does not fit the file's inferred schema ({})",
+                         record.Where(), st.message());
+  p.schema = std::make_shared<const Schema>(std::move(*widened));
+  return p;
 }
 
 Status SchemaRecordWriter::Close() {

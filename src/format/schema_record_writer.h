@@ -16,8 +16,15 @@
 // With a Schema Registry client (AvroConverter), each value is the registry's wire format:
 // its schema id is looked up (cached), the first record's schema becomes the file's, and the
 // datum is decoded with it (a writer that can, AvroFormat, appends the datum's bytes as they
-// are). A later record with another schema id whose schema differs is an InvalidArgument:
-// rotating the file on a schema change is the sink's job and is not implemented yet.
+// are).
+//
+// Schema evolution (docs/schema-evolution.md): Place() tells the sink whether a record
+// belongs in this file. With the registry, a record of another schema goes by
+// schema.compatibility (schema/compatibility.h): NONE wants another file; BACKWARD, FULL
+// and FORWARD project it to the file's schema (schema/projection.h) when its version
+// allows, else want a new file. With inference, a record that does not fit the file's
+// fixed schema wants a new file with the schema widened for it (schema/widening.h); one
+// that cannot be widened is an InvalidArgument naming the record and the field.
 //
 // With EnableEnvelope() (store.envelope=true, issue #11), every row is the columnar
 // envelope around the value (format/envelope/columnar_envelope.h): key, headers, topic,
@@ -26,12 +33,14 @@
 // Thread safety: a writer is used by one thread.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "format/record_writer.h"
 #include "schema/json_value.h"
+#include "schema/projection.h"
 #include "schema/registry_client.h"
 #include "schema/schema.h"
 
@@ -61,6 +70,8 @@ class SchemaRecordWriter : public RecordWriter {
   uint64_t BufferedBytes() const final { return pending_bytes_ + EncoderBufferedBytes(); }
   // Rows become envelopes (see above). Call before the first Write.
   void EnableEnvelope() { envelope_ = true; }
+  SchemaPlacement Place(const Record& record, SchemaCompatibility mode) final;
+  void StartWith(std::shared_ptr<const Schema> schema) final;
 
  protected:
   // The file's schema is known; called once, before the first Append.
@@ -95,6 +106,10 @@ class SchemaRecordWriter : public RecordWriter {
   // Appends value_ (or its envelope with `record`'s parts).
   Status AppendRow(const Record* record);
   Status WriteRegistryValue(const Record& record);
+  SchemaPlacement PlaceRegistryValue(const Record& record, SchemaCompatibility mode);
+  SchemaPlacement PlaceInferred(const Record& record);
+  // The projection of registry schema `id` (`schema`) to the file's; an error when none.
+  Result<const Projection*> ProjectionFrom(int32_t id, const Schema& schema);
 
   const std::string format_name_;
   std::optional<Schema> schema_;
@@ -111,6 +126,14 @@ class SchemaRecordWriter : public RecordWriter {
   Value value_;  // reused
   bool envelope_ = false;
   Value envelope_value_;  // reused
+  // Schema evolution.
+  const bool inferring_;                                   // neither declared nor from the registry
+  SchemaCompatibility mode_ = SchemaCompatibility::kNone;  // the last Place's
+  std::map<int32_t, Result<Projection>> projections_;      // by registry id, to the file's schema
+  Value projected_;                                        // reused
+  // Inference: Place read the record at this offset into value_ (or found `placed_error_`).
+  int64_t placed_offset_ = -1;
+  Status placed_error_;
 };
 
 }  // namespace tributary

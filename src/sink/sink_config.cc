@@ -342,6 +342,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.rotate_on_partition_change = cfg.GetBool("rotate.file.on.partition.change");
   c.flush_bytes = cfg.GetLong("flush.bytes");
   c.max_open_files = cfg.GetInt("partitioner.max.open.files");
+  ASSIGN_OR_RETURN(c.schema_compatibility,
+                   ParseSchemaCompatibility(cfg.GetString("schema.compatibility")));
+  c.schema_max_open_versions = cfg.GetInt("schema.max.open.versions");
   c.buffer_memory_bytes = static_cast<uint64_t>(cfg.GetLong("buffer.memory.bytes"));
   c.spill_dir = cfg.GetString("buffer.spill.dir");
   c.spill_max_bytes = static_cast<uint64_t>(cfg.GetLong("buffer.spill.max.bytes"));

@@ -60,6 +60,9 @@ struct SinkConfig {
   bool rotate_on_partition_change = true;
   int64_t flush_bytes = -1;
   int max_open_files = -1;
+  // Schema evolution (config/evolution_keys.cc, docs/schema-evolution.md).
+  SchemaCompatibility schema_compatibility = SchemaCompatibility::kNone;
+  int schema_max_open_versions = 4;
   uint64_t buffer_memory_bytes = 256ull << 20;  // buffer.memory.bytes
   std::string spill_dir;                        // buffer.spill.dir; empty: no spilling
   uint64_t spill_max_bytes = 10ull << 30;       // buffer.spill.max.bytes

@@ -61,6 +61,9 @@ std::string_view RotationLabel(std::string_view reason) {
   if (reason.starts_with("rotate.interval.ms (")) return "partition_change";
   if (reason == "rotate.schedule.interval.ms") return "rotate_schedule";
   if (reason == "partitioner.max.open.files") return "max_open_files";
+  if (reason.starts_with("schema.compatibility")) return "schema_compatibility";
+  if (reason.starts_with("schema.max.open.versions")) return "schema_max_open_versions";
+  if (reason.starts_with("schema.inference")) return "schema_inference";
   return "";
 }
 

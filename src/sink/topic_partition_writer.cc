@@ -65,6 +65,8 @@ std::string OffsetText(Offset o) { return std::to_string(o.value()); }
 
 // Prefixes the encoded partition of a record a transform routed to another topic.
 constexpr char kRoutedTopicSeparator = '\x1f';
+// Separates the encoded partition from a schema version's slot in the open files' keys.
+constexpr char kVersionSeparator = '\x1e';
 
 int64_t NowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -144,6 +146,8 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
   }
 
   // Rules checked before the record is appended, in the connector's order.
+  std::string file_key = encoded;  // one of the encoded partition's schema versions
+  std::shared_ptr<const Schema> seed;
   if (records_ > 0) {
     std::string reason;
     if (config_->rotate_interval_ms > 0) {
@@ -157,6 +161,7 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
         now_ms >= next_scheduled_ms_) {
       reason = "rotate.schedule.interval.ms";
     }
+    if (reason.empty()) file_key = PlaceBySchema(encoded, record, &reason, &seed);
     if (reason.empty() && config_->max_open_files > 0 && !files_.count(encoded) &&
         files_.size() >= static_cast<size_t>(config_->max_open_files)) {
       reason = "partitioner.max.open.files";
@@ -175,7 +180,10 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
       next_scheduled_ms_ = NextSlot(now_ms, config_->rotate_schedule_interval_ms, zone_);
     }
   }
-  ASSIGN_OR_RETURN(OpenFile * file, FileFor(encoded, record));
+  ASSIGN_OR_RETURN(OpenFile * file, FileFor(file_key, encoded, record));
+  if (seed && file->records == 0 && !file->tombstones) {
+    file->streams.front().writer->StartWith(seed);  // the widened schema
+  }
   const uint64_t before = file->Buffered();
   Status written;
   if (file->tombstones != !record.value) {
@@ -197,7 +205,7 @@ Status TopicPartitionWriter::Write(const Record& record, int64_t now_ms) {
     if (file->records == 0) {  // a file opened for this record alone: nothing to keep
       buffered_ -= file->Buffered() + file_overhead_ * file->streams.size();
       for (Stream& st : file->streams) st.upload->Abort();
-      files_.erase(encoded);
+      files_.erase(file_key);
     }
     return written;
   }
@@ -281,9 +289,39 @@ std::string TopicPartitionWriter::WaitingFor() const {
   return fmt::format("{}", fmt::join(waits, "; "));
 }
 
-Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std::string& encoded,
+std::string TopicPartitionWriter::PlaceBySchema(const std::string& encoded, const Record& record,
+                                                std::string* reason,
+                                                std::shared_ptr<const Schema>* seed) {
+  if (!record.value) return encoded;
+  const int versions = std::max(1, config_->schema_max_open_versions);
+  for (int slot = 0; slot < versions; ++slot) {
+    std::string key = slot == 0 ? encoded : fmt::format("{}{}{}", encoded, kVersionSeparator, slot);
+    auto it = files_.find(key);
+    if (it == files_.end() || it->second.tombstones) return key;  // a new file for this version
+    SchemaPlacement p =
+        it->second.streams.front().writer->Place(record, config_->schema_compatibility);
+    if (p.action == SchemaPlacement::Action::kAppend) return key;
+    if (p.action == SchemaPlacement::Action::kRotate) {
+      *reason = std::move(p.reason);
+      *seed = std::move(p.schema);
+      ++schema_rotations_;
+      spdlog::info("{}: closing the open files: {}", tp_.ToString(), *reason);
+      return encoded;
+    }
+  }
+  *reason = fmt::format(
+      "schema.max.open.versions: {} has a schema none of the {} open files of its encoded "
+      "partition has",
+      record.Where(), versions);
+  ++schema_rotations_;
+  spdlog::info("{}: closing the open files: {}", tp_.ToString(), *reason);
+  return encoded;
+}
+
+Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std::string& key,
+                                                                      const std::string& encoded,
                                                                       const Record& record) {
-  auto it = files_.find(encoded);
+  auto it = files_.find(key);
   if (it != files_.end()) return &it->second;
   OpenFile f;
   f.first = record.offset;
@@ -317,7 +355,7 @@ Result<TopicPartitionWriter::OpenFile*> TopicPartitionWriter::FileFor(const std:
     RETURN_IF_ERROR(AddStream(&f, base + SideFileSuffix(kind, side, config_->codec), options,
                               SideFileUsesCodec(kind, side), static_cast<int>(kind)));
   }
-  return &files_.emplace(encoded, std::move(f)).first->second;
+  return &files_.emplace(key, std::move(f)).first->second;
 }
 
 Status TopicPartitionWriter::AddStream(OpenFile* f, const std::string& key,

@@ -132,6 +132,9 @@ class TopicPartitionWriter {
   // least 5 MiB, otherwise flushes every open file early (reason "buffer.spill.max.bytes").
   Status ReleaseSpill();
   uint64_t early_rotations() const { return early_rotations_; }
+  // Flushes a schema change caused (schema.compatibility, schema.max.open.versions,
+  // schema.inference widening).
+  uint64_t schema_rotations() const { return schema_rotations_; }
   size_t open_files() const { return files_.size(); }
   // Wall-clock time (unix ms) at which the current flush's first file was opened;
   // nullopt when no file is open.
@@ -170,7 +173,15 @@ class TopicPartitionWriter {
     int64_t max_ts = INT64_MIN;
   };
 
-  Result<OpenFile*> FileFor(const std::string& encoded, const Record& record);
+  // The open file under `key` (files_) for encoded partition `encoded`, opened if needed.
+  Result<OpenFile*> FileFor(const std::string& key, const std::string& encoded,
+                            const Record& record);
+  // Schema evolution (docs/schema-evolution.md): the files_ key of the file of `encoded`
+  // that takes `record` — one of up to schema.max.open.versions files, one per schema
+  // version — or, when the open files must close first, `encoded` with `reason` set (and
+  // `seed`, the new file's schema, when inference widened it).
+  std::string PlaceBySchema(const std::string& encoded, const Record& record, std::string* reason,
+                            std::shared_ptr<const Schema>* seed);
   Status DoFlush(std::string reason);
   Status FlushJournaled(Flush* flush);
   Status FlushDirect(Flush* flush);
@@ -225,6 +236,7 @@ class TopicPartitionWriter {
   std::vector<Flush> flushes_;
   uint64_t buffered_ = 0;  // see buffered_bytes()
   uint64_t early_rotations_ = 0;
+  uint64_t schema_rotations_ = 0;
   const bool end_offset_naming_;  // file.name.template uses {{end_offset}}
   const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
   const TimeZone zone_;            // timezone: rotate.schedule.interval.ms aligns to its days
