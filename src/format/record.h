@@ -14,6 +14,8 @@
 
 namespace tributary {
 
+struct SchemaDatum;  // schema/schema_datum.h
+
 // One Kafka record header: a name and an optional (nullable) value.
 struct RecordHeader {
   std::string_view name;
@@ -30,6 +32,11 @@ struct Record {
   // Kafka record headers in the order the producer set them. Names may repeat; a header
   // value may be null. Borrowed like the rest of the record.
   std::vector<RecordHeader> headers;
+  // The value already decoded with its schema (a transform chain changed a Schema
+  // Registry record, transform/README.md), or nullptr. When set, writers that take
+  // schemas (Avro, Parquet) write it instead of decoding `value`, which then holds the
+  // record's original bytes.
+  const SchemaDatum* value_datum = nullptr;
 
   // "orders-2@1041", how errors name a record.
   std::string Where() const {

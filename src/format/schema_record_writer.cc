@@ -1,6 +1,7 @@
 #include "format/schema_record_writer.h"
 
 #include "schema/avro_decoder.h"
+#include "schema/schema_datum.h"
 
 namespace tributary {
 
@@ -50,6 +51,7 @@ Status SchemaRecordWriter::Write(const Record& record) {
         "{}: {} cannot write a null value (tombstone); set behavior.on.null.values=ignore",
         record.Where(), format_name_);
   }
+  if (record.value_datum) return WriteDatum(record);
   if (registry_) return WriteRegistryValue(record);
   auto count = [&] {
     if (origin_.records == 0) {
@@ -122,6 +124,34 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
   }
   st = AppendEncoded(header->payload, value_);
   if (!st.ok()) return fail(st);
+  origin_.last_offset = record.offset.value();
+  ++origin_.records;
+  return Status::OK();
+}
+
+Status SchemaRecordWriter::WriteDatum(const Record& record) {
+  const SchemaDatum& datum = *record.value_datum;
+  if (started_ && datum.schema != datum_schema_) {
+    if (!(*datum.schema == *schema_)) {
+      return InvalidArgument(
+          "{}: {}: the transformed record's schema differs from the file's; rotating files on "
+          "a schema change is not implemented yet",
+          record.Where(), format_name_);
+    }
+    datum_schema_ = datum.schema;  // equal: later records of this schema compare by pointer
+  }
+  if (origin_.records == 0) {
+    origin_.topic = std::string(record.topic);
+    origin_.partition = record.partition.value();
+    origin_.first_offset = record.offset.value();
+  }
+  if (!started_) {
+    schema_ = *datum.schema;
+    datum_schema_ = datum.schema;
+    RETURN_IF_ERROR(Start());
+  }
+  Status st = Append(datum.value);
+  if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());
   origin_.last_offset = record.offset.value();
   ++origin_.records;
   return Status::OK();

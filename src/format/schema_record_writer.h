@@ -19,6 +19,10 @@
 // are). A later record with another schema id whose schema differs is an InvalidArgument:
 // rotating the file on a schema change is the sink's job and is not implemented yet.
 //
+// A record whose value a transform chain decoded and changed carries it as a SchemaDatum
+// (Record::value_datum): its schema and Value are written as they are, under the same
+// one-schema-per-file rule (the first record's schema is the file's).
+//
 // Thread safety: a writer is used by one thread.
 #pragma once
 
@@ -77,12 +81,14 @@ class SchemaRecordWriter : public RecordWriter {
   Status Start();
   Status Convert(std::string_view json, const std::string& where);
   Status WriteRegistryValue(const Record& record);
+  Status WriteDatum(const Record& record);
 
   const std::string format_name_;
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
   std::shared_ptr<SchemaRegistryClient> registry_;
   int32_t schema_id_ = -1;  // registry mode: the id of the file's schema
+  std::shared_ptr<const Schema> datum_schema_;  // the last Record::value_datum schema seen equal
   JsonValueReader reader_;
   SchemaInferrer inferrer_;
   std::vector<Pending> pending_;
