@@ -260,15 +260,14 @@ std::string UuidText(std::string_view b) {
   return out;
 }
 
-class AvroRegistryCodec final : public SchemaCodec {
+class AvroCodec final : public SchemaCodec {
  public:
-  explicit AvroRegistryCodec(std::shared_ptr<SchemaRegistryClient> registry)
-      : registry_(std::move(registry)) {}
+  explicit AvroCodec(SchemaLookup lookup) : lookup_(std::move(lookup)) {}
   std::string_view name() const override { return "AvroConverter"; }
 
   Status Decode(std::string_view bytes, SchemaDatum* out) const override {
     ASSIGN_OR_RETURN(WireHeader header, ParseWireFormat(bytes));
-    auto schema = registry_->AvroSchemaById(header.schema_id);
+    auto schema = lookup_(header.schema_id);
     if (!schema.ok()) {
       // An unknown id is the record's fault; an unreachable registry is not.
       if (schema.status().code() == StatusCode::kNotFound) {
@@ -287,7 +286,7 @@ class AvroRegistryCodec final : public SchemaCodec {
   }
 
  private:
-  std::shared_ptr<SchemaRegistryClient> registry_;
+  SchemaLookup lookup_;
 };
 
 }  // namespace
@@ -371,7 +370,13 @@ Result<std::shared_ptr<const Schema>> SchemaCodec::ModelSchema(const JsonValue& 
 
 std::shared_ptr<const SchemaCodec> MakeAvroRegistryCodec(
     std::shared_ptr<SchemaRegistryClient> registry) {
-  return std::make_shared<AvroRegistryCodec>(std::move(registry));
+  return MakeAvroCodec([registry = std::move(registry)](int32_t id) {
+    return registry->AvroSchemaById(id);
+  });
+}
+
+std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup) {
+  return std::make_shared<AvroCodec>(std::move(lookup));
 }
 
 }  // namespace tributary

@@ -29,6 +29,7 @@
 // Thread safety: codecs are shared by every thread (their caches have a mutex).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,10 +66,15 @@ class SchemaCodec {
   mutable std::map<std::string, std::shared_ptr<const Schema>, std::less<>> from_connect_;
 };
 
+// The writer schema registered under an id. kNotFound: no such id (the record's fault).
+using SchemaLookup = std::function<Result<std::shared_ptr<const Schema>>(int32_t id)>;
+
 // AvroConverter: Confluent's wire format (0x00, schema id, Avro binary datum), writer
-// schemas from `registry`.
+// schemas from `registry` (cached by the client).
 std::shared_ptr<const SchemaCodec> MakeAvroRegistryCodec(
     std::shared_ptr<SchemaRegistryClient> registry);
+// The same with schemas from `lookup` (tests, benchmarks).
+std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup);
 
 // A decoded value as Connect data (JsonConverter's JSON form: bytes and decimals as
 // base64, enums as their symbol, dates and timestamps as numbers).
