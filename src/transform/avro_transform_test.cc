@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "format/avro/avro_container.h"
+#include "format/format_options.h"
+#include "format/output_stream.h"
 #include "format/reader/columnar_json.h"
 #include "schema/avro_decoder.h"
 #include "schema/avro_schema.h"
@@ -389,6 +391,76 @@ TEST(AvroTransformTest, RecordsOfOneSchemaShareTheTransformedSchema) {
   ASSERT_TRUE((*oa)->value_datum && (*ob)->value_datum);
   // One schema object: the writer compares file schemas by pointer.
   EXPECT_EQ((*oa)->value_datum->schema, (*ob)->value_datum->schema);
+}
+
+TEST(AvroTransformTest, AvroKeysAreReadForKeyTransforms) {
+  auto registry = Registry();
+  TransformChainOptions options;
+  options.key.format = DataFormat::kSchemaCodec;
+  options.key.codec = registry->Codec();
+  auto chain = TransformChain::Create(Chain("ExtractField$Key", {{"field", "email"}}), options);
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  std::string key = Wire(1, *registry->schema(1), kOrderDatum);
+  Record in;
+  in.topic = "orders";
+  in.key = key;
+  in.value = "v";
+  auto out = (*chain)->Transform(in);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  // A changed key is written as its Connect data's text; the value is untouched.
+  EXPECT_EQ((*out)->key, std::optional<std::string>("ann@example.com"));
+  EXPECT_EQ((*out)->value, std::optional<std::string>("v"));
+  EXPECT_EQ((*out)->value_datum, nullptr);
+}
+
+class CountingStream final : public OutputStream {
+ public:
+  Status Append(std::string_view bytes) override {
+    size_ += bytes.size();
+    return Status::OK();
+  }
+  uint64_t Size() const override { return size_; }
+
+ private:
+  uint64_t size_ = 0;
+};
+
+TEST(AvroTransformTest, WritersTakeTheDatumAndKeepOneSchemaPerFile) {
+  auto registry = Registry();
+  FormatOptions parquet;
+  parquet.kind = FormatKind::kParquet;
+  parquet.registry = std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
+  auto format = MakeFormat(parquet);
+  ASSERT_TRUE(format.ok()) << format.status().ToString();
+  CountingStream out;
+  auto writer = (*format)->NewWriter(&out);
+  auto datum = [&](int32_t id, std::string_view json) {
+    SchemaDatum d;
+    d.schema = registry->schema(id);
+    JsonValueReader reader;
+    EXPECT_TRUE(reader.Read(json, *d.schema, &d.value).ok());
+    return d;
+  };
+  SchemaDatum a = datum(1, kOrderDatum);
+  // An equal schema in another object is the same schema.
+  SchemaDatum b = a;
+  b.schema = std::make_shared<const Schema>(*a.schema);
+  SchemaDatum other = datum(2, kNestedDatum);
+  Record r;
+  r.topic = "orders";
+  r.value = "unused: the writer takes the datum";
+  r.value_datum = &a;
+  ASSERT_TRUE(writer->Write(r).ok());
+  r.value_datum = &b;
+  ASSERT_TRUE(writer->Write(r).ok());
+  r.value_datum = &other;
+  r.offset = Offset(3);
+  Status st = writer->Write(r);
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("orders-0@3"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("schema differs"), std::string::npos) << st.message();
+  ASSERT_TRUE(writer->Close().ok());
+  EXPECT_GT(out.Size(), 0u);
 }
 
 TEST(AvroTransformTest, AvroConverterNeedsTheRegistryUrl) {
