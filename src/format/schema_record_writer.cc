@@ -148,7 +148,11 @@ Status SchemaRecordWriter::WriteDatum(const Record& record) {
   if (!started_) {
     schema_ = *datum.schema;
     datum_schema_ = datum.schema;
-    RETURN_IF_ERROR(Start());
+    Status st = Start();
+    if (!st.ok()) {
+      return Status(st.code(),
+                    fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
+    }
   }
   Status st = Append(datum.value);
   if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());

@@ -463,6 +463,41 @@ TEST(AvroTransformTest, WritersTakeTheDatumAndKeepOneSchemaPerFile) {
   EXPECT_GT(out.Size(), 0u);
 }
 
+TEST(AvroTransformTest, APrimitiveValueIsWrittenByAvroAndRefusedByParquet) {
+  auto registry = Registry();
+  TransformChainOptions options;
+  options.value.format = DataFormat::kSchemaCodec;
+  options.value.codec = registry->Codec();
+  auto chain = TransformChain::Create(Chain("ExtractField$Value", {{"field", "email"}}), options);
+  ASSERT_TRUE(chain.ok());
+  std::string bytes = Wire(1, *registry->schema(1), kOrderDatum);
+  Record in;
+  in.topic = "orders";
+  in.value = bytes;
+  auto out = (*chain)->Transform(in);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  ASSERT_NE((*out)->value_datum, nullptr);
+  EXPECT_EQ(AvroSchemaJson(*(*out)->value_datum->schema), R"("string")");
+  for (FormatKind kind : {FormatKind::kAvro, FormatKind::kParquet}) {
+    FormatOptions fo;
+    fo.kind = kind;
+    fo.registry =
+        std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
+    auto format = MakeFormat(fo);
+    ASSERT_TRUE(format.ok());
+    CountingStream sink;
+    auto writer = (*format)->NewWriter(&sink);
+    Status st = writer->Write((*out)->View());
+    if (st.ok()) st = writer->Close();
+    if (kind == FormatKind::kAvro) {
+      EXPECT_TRUE(st.ok()) << st.ToString();
+    } else {
+      EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
+      EXPECT_NE(st.message().find("orders-0@0: ParquetFormat"), std::string::npos) << st.message();
+    }
+  }
+}
+
 TEST(AvroTransformTest, AvroConverterNeedsTheRegistryUrl) {
   auto options = TransformChainOptions::FromConfig(
       {{"value.converter", "io.confluent.connect.avro.AvroConverter"}});
