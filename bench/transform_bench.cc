@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,43 @@ struct Run {
   std::map<std::string, std::string> config;
 };
 
+// Writes `records` through `chain` and `format`, `rounds` times, and prints the best run's
+// CPU seconds per GB of `bytes`; the first run printed is the baseline of the others.
+// `before` (when set) prepares each record first: the Avro baseline decodes it there.
+bool Measure(const char* name, const TransformChain& chain, const Format& format,
+             std::vector<Record>& records, uint64_t bytes, int rounds, double* baseline,
+             const std::function<Status(Record&)>& before = {}) {
+  double best = 1e30;
+  uint64_t out_bytes = 0;
+  for (int r = 0; r < rounds; ++r) {
+    CountingStream out;
+    auto writer = format.NewWriter(&out);
+    TransformScratch scratch;
+    const double start = ThreadCpuSeconds();
+    for (Record& rec : records) {
+      Status st = before ? before(rec) : Status::OK();
+      auto t = st.ok() ? chain.Apply(rec, &scratch) : Result<const Record*>(st);
+      if (t.ok() && *t != nullptr) st = writer->Write(**t);
+      if (!t.ok()) st = t.status();
+      rec.value_datum = nullptr;
+      if (!st.ok()) {
+        std::fprintf(stderr, "%s\n", st.ToString().c_str());
+        return false;
+      }
+    }
+    (void)writer->Close();
+    best = std::min(best, ThreadCpuSeconds() - start);
+    out_bytes = out.Size();
+  }
+  const double per_gb = best / (static_cast<double>(bytes) / 1e9);
+  if (*baseline == 0) *baseline = per_gb;
+  std::printf("%-40s %12.2f %14.0f %12.1f", name, per_gb, records.size() / best,
+              static_cast<double>(out_bytes) / 1e6);
+  if (per_gb != *baseline) std::printf("   (+%.2f s/GB for the transforms)", per_gb - *baseline);
+  std::printf("\n");
+  return true;
+}
+
 }  // namespace
 }  // namespace tributary
 
@@ -137,36 +175,7 @@ int main() {
       std::fprintf(stderr, "%s\n", chain.status().ToString().c_str());
       return 1;
     }
-    double best = 1e30;
-    uint64_t out_bytes = 0;
-    for (int r = 0; r < rounds; ++r) {
-      CountingStream out;
-      auto writer = format->NewWriter(&out);
-      TransformScratch scratch;
-      const double start = ThreadCpuSeconds();
-      for (const Record& rec : records) {
-        auto t = (*chain)->Apply(rec, &scratch);
-        if (!t.ok()) {
-          std::fprintf(stderr, "%s\n", t.status().ToString().c_str());
-          return 1;
-        }
-        if (*t == nullptr) continue;
-        Status st = writer->Write(**t);
-        if (!st.ok()) {
-          std::fprintf(stderr, "%s\n", st.ToString().c_str());
-          return 1;
-        }
-      }
-      (void)writer->Close();
-      best = std::min(best, ThreadCpuSeconds() - start);
-      out_bytes = out.Size();
-    }
-    const double per_gb = best / (static_cast<double>(bytes) / 1e9);
-    if (baseline == 0) baseline = per_gb;
-    std::printf("%-40s %12.2f %14.0f %12.1f", run.name, per_gb, n / best,
-                static_cast<double>(out_bytes) / 1e6);
-    if (per_gb != baseline) std::printf("   (+%.2f s/GB for the transforms)", per_gb - baseline);
-    std::printf("\n");
+    if (!Measure(run.name, **chain, *format, records, bytes, rounds, &baseline)) return 1;
   }
 
   // --- Schema Registry Avro records to Parquet ---
@@ -198,48 +207,19 @@ int main() {
     options.value.format = DataFormat::kSchemaCodec;
     options.value.codec = codec;
     auto chain = TransformChain::Create(run.config, options).value();
-    double best = 1e30;
-    uint64_t out_bytes = 0;
-    for (int r = 0; r < rounds; ++r) {
-      CountingStream out;
-      auto writer = parquet_format->NewWriter(&out);
-      TransformScratch scratch;
-      SchemaDatum decoded;
-      decoded.schema = schema;
-      const double start = ThreadCpuSeconds();
-      for (Record& rec : records) {
-        const Record* w = &rec;
-        if (chain->empty()) {
-          // The writer's own registry path: the datum decoded once, written.
-          std::string_view datum = rec.value->substr(5);
-          if (!DecodeAvro(*schema, &datum, &decoded.value).ok()) return 1;
-          rec.value_datum = &decoded;
-        } else {
-          auto t = chain->Apply(rec, &scratch);
-          if (!t.ok()) {
-            std::fprintf(stderr, "%s\n", t.status().ToString().c_str());
-            return 1;
-          }
-          w = *t;
-        }
-        Status st = writer->Write(*w);
-        rec.value_datum = nullptr;
-        if (!st.ok()) {
-          std::fprintf(stderr, "%s\n", st.ToString().c_str());
-          return 1;
-        }
-      }
-      (void)writer->Close();
-      best = std::min(best, ThreadCpuSeconds() - start);
-      out_bytes = out.Size();
+    const bool plain = chain->empty();
+    SchemaDatum decoded;
+    decoded.schema = schema;
+    auto decode = [&](Record& rec) {  // the writer's own registry path: decode, write
+      std::string_view datum = rec.value->substr(5);
+      rec.value_datum = &decoded;
+      return DecodeAvro(*schema, &datum, &decoded.value);
+    };
+    if (!Measure(plain ? "no chain (decode + Parquet)" : "typical chain + Parquet", *chain,
+                 *parquet_format, records, avro_bytes, rounds, &baseline,
+                 plain ? std::function<Status(Record&)>(decode) : nullptr)) {
+      return 1;
     }
-    const double per_gb = best / (static_cast<double>(avro_bytes) / 1e9);
-    if (baseline == 0) baseline = per_gb;
-    std::printf("%-40s %12.2f %14.0f %12.1f", run.name == runs[0].name ? "no chain (decode + Parquet)"
-                                                                        : "typical chain + Parquet",
-                per_gb, n / best, static_cast<double>(out_bytes) / 1e6);
-    if (per_gb != baseline) std::printf("   (+%.2f s/GB for the transforms)", per_gb - baseline);
-    std::printf("\n");
   }
   return 0;
 }

@@ -413,18 +413,6 @@ TEST(AvroTransformTest, AvroKeysAreReadForKeyTransforms) {
   EXPECT_EQ((*out)->value_datum, nullptr);
 }
 
-class CountingStream final : public OutputStream {
- public:
-  Status Append(std::string_view bytes) override {
-    size_ += bytes.size();
-    return Status::OK();
-  }
-  uint64_t Size() const override { return size_; }
-
- private:
-  uint64_t size_ = 0;
-};
-
 TEST(AvroTransformTest, WritersTakeTheDatumAndKeepOneSchemaPerFile) {
   auto registry = Registry();
   FormatOptions parquet;
@@ -432,7 +420,7 @@ TEST(AvroTransformTest, WritersTakeTheDatumAndKeepOneSchemaPerFile) {
   parquet.registry = std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
   auto format = MakeFormat(parquet);
   ASSERT_TRUE(format.ok()) << format.status().ToString();
-  CountingStream out;
+  StringOutputStream out;
   auto writer = (*format)->NewWriter(&out);
   auto datum = [&](int32_t id, std::string_view json) {
     SchemaDatum d;
@@ -485,7 +473,7 @@ TEST(AvroTransformTest, APrimitiveValueIsWrittenByAvroAndRefusedByParquet) {
         std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
     auto format = MakeFormat(fo);
     ASSERT_TRUE(format.ok());
-    CountingStream sink;
+    StringOutputStream sink;
     auto writer = (*format)->NewWriter(&sink);
     Status st = writer->Write((*out)->View());
     if (st.ok()) st = writer->Close();
