@@ -1,9 +1,13 @@
 #include "transform/schema_codec.h"
 
+#include <cmath>
+
 #include "common/base64.h"
 #include "common/strings.h"
+#include "format/reader/columnar_json.h"
 #include "schema/avro_decoder.h"
 #include "schema/avro_schema.h"
+#include "schema/json_value.h"
 #include "schema/registry_client.h"
 #include "transform/connect_schema.h"
 
@@ -342,6 +346,134 @@ JsonValue ConnectValue(const Schema& s, const Value& v) {
     }
   }
   return JsonValue();
+}
+
+namespace {
+
+std::string_view JsonKind(const JsonValue& v) {
+  return v.is_null()     ? "null"
+         : v.is_bool()   ? "a boolean"
+         : v.is_number() ? "a number"
+         : v.is_string() ? "a string"
+         : v.is_array()  ? "an array"
+                         : "an object";
+}
+
+Status ToModel(const Schema& s, const JsonValue& d, Value* out, const std::string& where) {
+  auto mismatch = [&](std::string_view expected) {
+    return InvalidArgument("{}: expected {}, got {}", where.empty() ? "value" : where, expected,
+                           JsonKind(d));
+  };
+  if (d.is_null()) {
+    if (!s.optional && s.type != SchemaType::kNull) return mismatch(Describe(s));
+    *out = Value::Null();
+    return Status::OK();
+  }
+  switch (s.type) {
+    case SchemaType::kNull:
+      *out = Value::Null();
+      return Status::OK();
+    case SchemaType::kBoolean:
+      if (!d.is_bool()) return mismatch("a boolean");
+      *out = Value::Bool(d.bool_value());
+      return Status::OK();
+    case SchemaType::kInt:
+    case SchemaType::kLong:
+      if (d.is_integer()) {
+        *out = Value::Int(d.int_value());
+      } else if (d.is_number() && std::trunc(d.number_value()) == d.number_value() &&
+                 std::abs(d.number_value()) < 9.2e18) {
+        *out = Value::Int(static_cast<int64_t>(d.number_value()));
+      } else {
+        return mismatch("an integer");
+      }
+      return Status::OK();
+    case SchemaType::kFloat:
+    case SchemaType::kDouble:
+      if (!d.is_number()) return mismatch("a number");
+      *out = Value::Double(d.number_value());
+      return Status::OK();
+    case SchemaType::kString:
+      *out = Value::Bytes(d.is_string() ? d.str() : d.ToString());
+      return Status::OK();
+    case SchemaType::kEnum: {
+      if (!d.is_string()) return mismatch("an enum symbol");
+      for (size_t k = 0; k < s.symbols.size(); ++k) {
+        if (s.symbols[k] == d.str()) {
+          *out = Value::Int(static_cast<int64_t>(k));
+          return Status::OK();
+        }
+      }
+      return InvalidArgument("{}: '{}' is not a symbol of enum {}", where, d.str(), s.FullName());
+    }
+    case SchemaType::kBytes:
+    case SchemaType::kFixed: {
+      if (!d.is_string()) return mismatch("base64 bytes");
+      if (s.logical == LogicalType::kUuid && s.type == SchemaType::kBytes) {
+        *out = Value::Bytes(d.str());
+        return Status::OK();
+      }
+      std::optional<std::string> bytes =
+          s.logical == LogicalType::kUuid ? UuidBytes(d.str()) : Base64Decode(d.str());
+      if (!bytes) return mismatch(s.logical == LogicalType::kUuid ? "a uuid" : "base64 bytes");
+      if (s.logical == LogicalType::kDecimal) {
+        if (bytes->empty() || bytes->size() > 16) {
+          return InvalidArgument("{}: decimal of {} bytes (1..16 supported)", where, bytes->size());
+        }
+        *out = Value::Decimal(reader::BigEndianSigned(*bytes));
+        return Status::OK();
+      }
+      if (s.type == SchemaType::kFixed && bytes->size() != static_cast<size_t>(s.fixed_size)) {
+        return InvalidArgument("{}: {} bytes for fixed({})", where, bytes->size(), s.fixed_size);
+      }
+      *out = Value::Bytes(std::move(*bytes));
+      return Status::OK();
+    }
+    case SchemaType::kRecord: {
+      if (!d.is_object()) return mismatch("a struct");
+      static const JsonValue kNull;
+      out->kind = Value::Kind::kList;
+      out->items.resize(s.fields.size());
+      for (size_t k = 0; k < s.fields.size(); ++k) {
+        const Field& f = s.fields[k];
+        const JsonValue* member = d.Find(f.name);
+        RETURN_IF_ERROR(ToModel(f.schema, member ? *member : kNull, &out->items[k],
+                                where.empty() ? f.name : where + "." + f.name));
+      }
+      return Status::OK();
+    }
+    case SchemaType::kArray: {
+      if (!d.is_array()) return mismatch("an array");
+      const auto& items = d.array();
+      out->kind = Value::Kind::kList;
+      out->items.resize(items.size());
+      for (size_t k = 0; k < items.size(); ++k) {
+        RETURN_IF_ERROR(
+            ToModel(s.items(), items[k], &out->items[k], fmt::format("{}[{}]", where, k)));
+      }
+      return Status::OK();
+    }
+    case SchemaType::kMap: {
+      if (!d.is_object()) return mismatch("a map");
+      const auto& members = d.object();
+      out->kind = Value::Kind::kMap;
+      out->keys.resize(members.size());
+      out->items.resize(members.size());
+      for (size_t k = 0; k < members.size(); ++k) {
+        out->keys[k] = members[k].first;
+        RETURN_IF_ERROR(ToModel(s.values(), members[k].second, &out->items[k],
+                                where + "." + members[k].first));
+      }
+      return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ModelValue(const Schema& schema, const JsonValue& data, Value* out) {
+  return ToModel(schema, data, out, "");
 }
 
 const JsonValue& SchemaCodec::ConnectSchema(const std::shared_ptr<const Schema>& schema) const {

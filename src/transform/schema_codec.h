@@ -79,5 +79,9 @@ std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup);
 // A decoded value as Connect data (JsonConverter's JSON form: bytes and decimals as
 // base64, enums as their symbol, dates and timestamps as numbers).
 JsonValue ConnectValue(const Schema& schema, const Value& value);
+// The way back: Connect data of `schema`'s Connect form into a Value. InvalidArgument
+// naming the field path when it does not fit (a null in a required field, a string
+// where a number belongs, an unknown enum symbol).
+Status ModelValue(const Schema& schema, const JsonValue& data, Value* out);
 
 }  // namespace tributary

@@ -19,7 +19,6 @@
 
 #include "common/status.h"
 #include "format/record.h"
-#include "schema/json_value.h"
 #include "schema/schema_datum.h"
 #include "transform/json_value.h"
 #include "transform/owned_record.h"
@@ -75,9 +74,7 @@ class RecordSide {
   const char* what_ = "value";
   bool parsed_ = false;
   ConnectData data_;
-  SchemaDatum decoded_;                      // kSchemaCodec: the decoded input, reused
-  std::unique_ptr<JsonValueReader> reader_;  // kSchemaCodec: Connect data → Value
-  std::string text_;                         // reused
+  SchemaDatum decoded_;  // kSchemaCodec: the decoded input, reused
 };
 
 class WorkingRecord {

@@ -122,10 +122,7 @@ Status RecordSide::ToDatum(std::shared_ptr<const SchemaDatum>* out) {
       *out && out->use_count() == 1 ? std::const_pointer_cast<SchemaDatum>(*out)
                                     : std::make_shared<SchemaDatum>();
   datum->schema = *schema;
-  if (!reader_) reader_ = std::make_unique<JsonValueReader>(/*reject_unknown_fields=*/true);
-  text_.clear();
-  data_.value.AppendTo(&text_);
-  Status st = reader_->Read(text_, **schema, &datum->value);
+  Status st = ModelValue(**schema, data_.value, &datum->value);
   if (!st.ok()) return InvalidArgument("{}: {}", what_, st.message());
   *out = std::move(datum);
   return Status::OK();
