@@ -197,7 +197,8 @@ int main() {
   // client is never asked (every record carries its decoded datum).
   parquet.registry = std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
   auto parquet_format = MakeFormat(parquet).value();
-  auto codec = MakeAvroCodec([&](int32_t) -> Result<std::shared_ptr<const Schema>> { return schema; });
+  auto codec =
+      MakeAvroCodec([&](int32_t) -> Result<std::shared_ptr<const Schema>> { return schema; });
   std::printf("\n%d Avro records (registry wire format), %.1f MB, to Parquet\n", n,
               static_cast<double>(avro_bytes) / 1e6);
   std::printf("%-40s %12s %14s %12s\n", "run", "CPU s/GB", "records/s", "out MB");

@@ -87,7 +87,7 @@ class SchemaRecordWriter : public RecordWriter {
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
   std::shared_ptr<SchemaRegistryClient> registry_;
-  int32_t schema_id_ = -1;  // registry mode: the id of the file's schema
+  int32_t schema_id_ = -1;                      // registry mode: the id of the file's schema
   std::shared_ptr<const Schema> datum_schema_;  // the last Record::value_datum schema seen equal
   JsonValueReader reader_;
   SchemaInferrer inferrer_;

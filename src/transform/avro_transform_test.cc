@@ -16,8 +16,8 @@
 #include "format/reader/columnar_json.h"
 #include "schema/avro_decoder.h"
 #include "schema/avro_schema.h"
-#include "schema/registry_client.h"
 #include "schema/json_value.h"
+#include "schema/registry_client.h"
 #include "transform/schema_codec.h"
 #include "transform/transform_chain.h"
 
@@ -79,7 +79,8 @@ std::string Wire(int32_t id, const Schema& schema, std::string_view json) {
   Status st = reader.Read(json, schema, &v);
   EXPECT_TRUE(st.ok()) << st.ToString();
   std::string out(1, '\0');
-  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((id >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((id >> shift) & 0xff));
   st = EncodeAvro(schema, v, &out);
   EXPECT_TRUE(st.ok()) << st.ToString();
   return out;
@@ -188,9 +189,9 @@ std::vector<AvroScenario> Scenarios() {
            R"({"id":42,"email":"ann@example.com","ssn":"123-45-6789","price":"9.5","created":1556204536007,"status":"PAID"})"},
       // --- TimestampConverter: Timestamp → string / unix / Date ---
       {.name = "TimestampConverterToString",
-       .config = Chain("TimestampConverter$Value", {{"field", "created"},
-                                                    {"target.type", "string"},
-                                                    {"format", "yyyy-MM-dd HH:mm"}}),
+       .config =
+           Chain("TimestampConverter$Value",
+                 {{"field", "created"}, {"target.type", "string"}, {"format", "yyyy-MM-dd HH:mm"}}),
        .datum = std::string(kOrderDatum),
        .want_schema =
            R"({"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"int"},{"name":"email","type":"string"},{"name":"ssn","type":["null","string"],"default":null},{"name":"price","type":"double"},{"name":"created","type":"string"},{"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]}}]})",
@@ -232,9 +233,8 @@ std::vector<AvroScenario> Scenarios() {
        .config = Chain("SetSchemaMetadata$Value",
                        {{"schema.name", "shop.v2.OrderV2"}, {"schema.version", "2"}}),
        .datum = std::string(kOrderDatum),
-       .want_schema =
-           R"({"type":"record","name":"OrderV2","namespace":"shop.v2","fields":[{"name":"id","type":"int"},{"name":"email","type":"string"},{"name":"ssn","type":["null","string"],"default":null},{"name":"price","type":"double"},)" +
-           order_fields_tail_ns + R"(],"connect.version":2})",
+       .want_schema = R"({"type":"record","name":"OrderV2","namespace":"shop.v2","fields":[{"name":"id","type":"int"},{"name":"email","type":"string"},{"name":"ssn","type":["null","string"],"default":null},{"name":"price","type":"double"},)" +
+                      order_fields_tail_ns + R"(],"connect.version":2})",
        .want_datum = std::string(kOrderDatum)},
       // --- ValueToKey: the key is a struct of value fields (JSON text for a string key) ---
       {.name = "ValueToKey",
@@ -293,7 +293,8 @@ std::vector<AvroScenario> Scenarios() {
                   {"transforms.b.type", "MaskField$Value"},
                   {"transforms.b.fields", "x"}},
        .datum = std::string(kOrderDatum),
-       .error = "transform 'b' (MaskField$Value): only Struct objects supported for [masking fields], found: string"},
+       .error = "transform 'b' (MaskField$Value): only Struct objects supported for [masking "
+                "fields], found: string"},
   };
 }
 
@@ -469,8 +470,7 @@ TEST(AvroTransformTest, APrimitiveValueIsWrittenByAvroAndRefusedByParquet) {
   for (FormatKind kind : {FormatKind::kAvro, FormatKind::kParquet}) {
     FormatOptions fo;
     fo.kind = kind;
-    fo.registry =
-        std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
+    fo.registry = std::make_shared<SchemaRegistryClient>(RegistryOptions{"http://127.0.0.1:1"});
     auto format = MakeFormat(fo);
     ASSERT_TRUE(format.ok());
     StringOutputStream sink;

@@ -20,6 +20,7 @@ namespace {
 constexpr std::string_view kAvroTypeParam = "tributary.avro.type";
 constexpr std::string_view kDefaultNamespace = "io.confluent.connect.avro";
 constexpr std::string_view kDefaultName = "ConnectDefault";
+constexpr size_t kMaxCachedSchemas = 4096;
 
 // The Connect type an Avro node maps to, before any parameter.
 std::string_view BaseConnectType(const Schema& s) {
@@ -242,11 +243,11 @@ struct FromConnect {
 // BigInteger.toByteArray: the shortest big-endian two's complement form.
 std::string UnscaledBytes(__int128 v) {
   std::string out;
-  for (int i = 15; i >= 0; --i) out.push_back(static_cast<char>(static_cast<uint8_t>(v >> (8 * i))));
+  for (int i = 15; i >= 0; --i)
+    out.push_back(static_cast<char>(static_cast<uint8_t>(v >> (8 * i))));
   size_t k = 0;
-  while (k + 1 < out.size() &&
-         ((out[k] == 0 && !(out[k + 1] & 0x80)) ||
-          (static_cast<uint8_t>(out[k]) == 0xff && (out[k + 1] & 0x80)))) {
+  while (k + 1 < out.size() && ((out[k] == 0 && !(out[k + 1] & 0x80)) ||
+                                (static_cast<uint8_t>(out[k]) == 0xff && (out[k + 1] & 0x80)))) {
     ++k;
   }
   return out.substr(k);
@@ -312,7 +313,8 @@ JsonValue ConnectValue(const Schema& s, const Value& v) {
       return JsonValue::String(v.s);
     case SchemaType::kBytes:
     case SchemaType::kFixed:
-      if (v.kind == Value::Kind::kDecimal) return JsonValue::String(Base64Encode(UnscaledBytes(v.dec)));
+      if (v.kind == Value::Kind::kDecimal)
+        return JsonValue::String(Base64Encode(UnscaledBytes(v.dec)));
       if (s.logical == LogicalType::kUuid) {
         return JsonValue::String(v.s.size() == 16 ? UuidText(v.s) : v.s);
       }
@@ -461,8 +463,8 @@ Status ToModel(const Schema& s, const JsonValue& d, Value* out, const std::strin
       out->items.resize(members.size());
       for (size_t k = 0; k < members.size(); ++k) {
         out->keys[k] = members[k].first;
-        RETURN_IF_ERROR(ToModel(s.values(), members[k].second, &out->items[k],
-                                where + "." + members[k].first));
+        RETURN_IF_ERROR(
+            ToModel(s.values(), members[k].second, &out->items[k], where + "." + members[k].first));
       }
       return Status::OK();
     }
@@ -496,15 +498,16 @@ Result<std::shared_ptr<const Schema>> SchemaCodec::ModelSchema(const JsonValue& 
   FromConnect conv;
   ASSIGN_OR_RETURN(Schema s, conv.Convert(connect, "schema"));
   auto shared = std::make_shared<const Schema>(std::move(s));
-  from_connect_.emplace(std::move(text), shared);
+  // Transformed schemas are few (a function of the registry schemas and the chain); the
+  // cap only guards against a chain that makes a new schema per record.
+  if (from_connect_.size() < kMaxCachedSchemas) from_connect_.emplace(std::move(text), shared);
   return shared;
 }
 
 std::shared_ptr<const SchemaCodec> MakeAvroRegistryCodec(
     std::shared_ptr<SchemaRegistryClient> registry) {
-  return MakeAvroCodec([registry = std::move(registry)](int32_t id) {
-    return registry->AvroSchemaById(id);
-  });
+  return MakeAvroCodec(
+      [registry = std::move(registry)](int32_t id) { return registry->AvroSchemaById(id); });
 }
 
 std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup) {

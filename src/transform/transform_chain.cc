@@ -47,7 +47,8 @@ Result<ConnectData*> RecordSide::Data() {
   if (raw_ && conv_->format == DataFormat::kSchemaCodec) {
     Status st = conv_->codec->Decode(*raw_, &decoded_);
     if (!st.ok()) {
-      return Status(st.code(), fmt::format("{} ({}): {}", what_, conv_->codec->name(), st.message()));
+      return Status(st.code(),
+                    fmt::format("{} ({}): {}", what_, conv_->codec->name(), st.message()));
     }
     data_.has_schema = true;
     data_.schema = conv_->codec->ConnectSchema(decoded_.schema);
@@ -118,9 +119,9 @@ Status RecordSide::ToDatum(std::shared_ptr<const SchemaDatum>* out) {
   auto schema = conv_->codec->ModelSchema(data_.schema);
   if (!schema.ok()) return InvalidArgument("{}: {}", what_, schema.status().message());
   // The previous record's datum is reused when nothing else holds it.
-  std::shared_ptr<SchemaDatum> datum =
-      *out && out->use_count() == 1 ? std::const_pointer_cast<SchemaDatum>(*out)
-                                    : std::make_shared<SchemaDatum>();
+  std::shared_ptr<SchemaDatum> datum = *out && out->use_count() == 1
+                                           ? std::const_pointer_cast<SchemaDatum>(*out)
+                                           : std::make_shared<SchemaDatum>();
   datum->schema = *schema;
   Status st = ModelValue(**schema, data_.value, &datum->value);
   if (!st.ok()) return InvalidArgument("{}: {}", what_, st.message());
@@ -138,8 +139,7 @@ void RecordSide::WriteTo(std::optional<std::string>* out) const {
     }
     return;
   }
-  if (data_.value.is_null() &&
-      (!data_.has_schema || conv_->format == DataFormat::kSchemaCodec)) {
+  if (data_.value.is_null() && (!data_.has_schema || conv_->format == DataFormat::kSchemaCodec)) {
     out->reset();
     return;
   }

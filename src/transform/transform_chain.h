@@ -35,9 +35,9 @@ namespace tributary {
 
 // How key or value bytes are read and written back (Connect's converters).
 enum class DataFormat {
-  kJson,    // JsonConverter: JSON text
-  kString,  // StringConverter: text; text that is a JSON object or array is read as JSON
-  kBytes,   // ByteArrayConverter: opaque bytes; only whole-record transforms apply
+  kJson,         // JsonConverter: JSON text
+  kString,       // StringConverter: text; text that is a JSON object or array is read as JSON
+  kBytes,        // ByteArrayConverter: opaque bytes; only whole-record transforms apply
   kSchemaCodec,  // AvroConverter (Schema Registry): ConverterOptions::codec decodes the bytes
 };
 
