@@ -72,6 +72,13 @@ constexpr std::string_view kLogical = R"({"type":"record","name":"Payment","fiel
 constexpr std::string_view kLogicalDatum =
     R"({"amount":"12.34","day":18000,"ref":"6f1c1c2e-1b7a-4b8e-9b1a-2f4c5d6e7f80","at":1556204536007123})";
 
+constexpr std::string_view kDefaults = R"({"type":"record","name":"Setting","fields":[
+  {"name":"key","type":"string"},
+  {"name":"retries","type":"int","default":3},
+  {"name":"region","type":["string","null"],"default":"eu"},
+  {"name":"note","type":["null","string"],"default":null}]})";
+constexpr std::string_view kDefaultsDatum = R"({"key":"k","retries":5,"region":null,"note":"n"})";
+
 // Confluent's wire format: magic 0, the schema id big-endian, the Avro binary datum.
 std::string Wire(int32_t id, const Schema& schema, std::string_view json) {
   Value v;
@@ -91,6 +98,7 @@ std::shared_ptr<MapRegistry> Registry() {
   registry->Add(1, kOrder);
   registry->Add(2, kNested);
   registry->Add(3, kLogical);
+  registry->Add(4, kDefaults);
   return registry;
 }
 
@@ -143,6 +151,13 @@ std::vector<AvroScenario> Scenarios() {
        .want_schema =
            R"({"type":"record","name":"Order","namespace":"shop","fields":[{"name":"id","type":"int"},{"name":"ssn","type":["null","string"],"default":null}]})",
        .want_datum = R"({"id":42,"ssn":"123-45-6789"})"},
+      {.name = "ReplaceFieldKeepsFieldDefaults",
+       .config = Chain("ReplaceField$Value", {{"exclude", "note"}}),
+       .schema_id = 4,
+       .datum = std::string(kDefaultsDatum),
+       .want_schema =
+           R"({"type":"record","name":"Setting","fields":[{"name":"key","type":"string"},{"name":"retries","type":"int","default":3},{"name":"region","type":["string","null"],"default":"eu"}]})",
+       .want_datum = R"({"key":"k","retries":5,"region":null})"},
       // --- MaskField: the schema is unchanged (the decoded schema object itself) ---
       {.name = "MaskFieldKeepsTheSchema",
        .config = Chain("MaskField$Value", {{"fields", "id,email,price,ssn"}}),
@@ -233,8 +248,9 @@ std::vector<AvroScenario> Scenarios() {
        .config = Chain("SetSchemaMetadata$Value",
                        {{"schema.name", "shop.v2.OrderV2"}, {"schema.version", "2"}}),
        .datum = std::string(kOrderDatum),
-       .want_schema = R"({"type":"record","name":"OrderV2","namespace":"shop.v2","fields":[{"name":"id","type":"int"},{"name":"email","type":"string"},{"name":"ssn","type":["null","string"],"default":null},{"name":"price","type":"double"},)" +
-                      order_fields_tail_ns + R"(],"connect.version":2})",
+       .want_schema =
+           R"({"type":"record","name":"OrderV2","namespace":"shop.v2","fields":[{"name":"id","type":"int"},{"name":"email","type":"string"},{"name":"ssn","type":["null","string"],"default":null},{"name":"price","type":"double"},)" +
+           order_fields_tail_ns + R"(],"connect.version":2})",
        .want_datum = std::string(kOrderDatum)},
       // --- ValueToKey: the key is a struct of value fields (JSON text for a string key) ---
       {.name = "ValueToKey",

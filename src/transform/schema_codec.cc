@@ -67,7 +67,12 @@ JsonValue ToConnectSchema(const Schema& s) {
     case SchemaType::kRecord: {
       JsonValue::Array fields;
       for (const Field& f : s.fields) {
-        fields.push_back(cs::AsField(ToConnectSchema(f.schema), f.name));
+        JsonValue field = ToConnectSchema(f.schema);
+        // A field's default travels with its Connect schema, as AvroData keeps it.
+        if (auto d = PropValue(f.props, "default"); !d.empty() && d != "null") {
+          if (auto parsed = JsonValue::Parse(d); parsed.ok()) field.Set("default", *parsed);
+        }
+        fields.push_back(cs::AsField(std::move(field), f.name));
       }
       JsonValue out = JsonValue::MakeObject();
       out.Set("type", JsonValue::String("struct"));
@@ -184,7 +189,14 @@ struct FromConnect {
           const std::string field_name(cs::FieldName(f));
           ASSIGN_OR_RETURN(Schema fs, Convert(f, field_name));
           Field field{field_name, std::move(fs), {}};
-          if (field.schema.optional) field.props.emplace_back("default", "null");
+          const JsonValue* given = f.Find("default");
+          if (given && !given->is_null()) {
+            field.props.emplace_back("default", given->ToString());
+            // Avro: a default matches the union's first branch.
+            if (field.schema.optional) field.schema.null_first = false;
+          } else if (field.schema.optional) {
+            field.props.emplace_back("default", "null");
+          }
           s.fields.push_back(std::move(field));
         }
       }
