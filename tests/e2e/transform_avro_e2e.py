@@ -51,19 +51,6 @@ def wire(i, schema_id=SCHEMA_ID):
     return b"\x00" + struct.pack(">i", schema_id) + buf.getvalue()
 
 
-CHAIN = {
-    "transforms": "drop,mask,offset,route",
-    "transforms.drop.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
-    "transforms.drop.exclude": "ssn,internal",
-    "transforms.mask.type": "org.apache.kafka.connect.transforms.MaskField$Value",
-    "transforms.mask.fields": "email",
-    "transforms.mask.replacement": "***",
-    "transforms.offset.type": "org.apache.kafka.connect.transforms.InsertField$Value",
-    "transforms.offset.offset.field": "kafka_offset",
-    "transforms.route.type": "org.apache.kafka.connect.transforms.TimestampRouter",
-    "transforms.route.topic.format": "${topic}-${timestamp}",
-    "transforms.route.timestamp.format": "yyyyMMdd",
-}
 
 
 class TransformAvroE2ETest(unittest.TestCase):
@@ -103,7 +90,8 @@ class TransformAvroE2ETest(unittest.TestCase):
                           "s3.bucket.name": "lake", "format.class": fmt,
                           "flush.size": str(RECORDS // 2), "errors.tolerance": "all",
                           "errors.log.enable": "true",
-                          **columnar_harness.registry_config(url), **CHAIN}
+                          **columnar_harness.registry_config(url),
+                          **transform_harness.TYPICAL_CHAIN}
                 base = os.path.join(root, "lake", "topics")
 
                 def objects(routed):
