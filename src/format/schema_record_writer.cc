@@ -2,6 +2,7 @@
 
 #include "format/envelope/columnar_envelope.h"
 #include "schema/avro_decoder.h"
+#include "schema/schema_datum.h"
 #include "schema/widening.h"
 
 namespace tributary {
@@ -78,6 +79,7 @@ Status SchemaRecordWriter::Write(const Record& record) {
         "{}: {} cannot write a null value (tombstone); set behavior.on.null.values=ignore",
         record.Where(), format_name_);
   }
+  if (record.value_datum) return WriteDatum(record);
   if (registry_) return WriteRegistryValue(record);
   auto count = [&] {
     if (origin_.records == 0) {
@@ -195,6 +197,7 @@ void SchemaRecordWriter::StartWith(std::shared_ptr<const Schema> schema) {
 SchemaPlacement SchemaRecordWriter::Place(const Record& record, SchemaCompatibility mode) {
   mode_ = mode;
   if (!record.value || closed_ || !started_) return {};  // Write decides
+  if (record.value_datum) return PlaceDatum(record, mode);
   if (registry_) return PlaceRegistryValue(record, mode);
   if (inferring_) return PlaceInferred(record);
   return {};
@@ -247,6 +250,23 @@ SchemaPlacement SchemaRecordWriter::PlaceRegistryValue(const Record& record,
   return p;
 }
 
+SchemaPlacement SchemaRecordWriter::PlaceDatum(const Record& record, SchemaCompatibility mode) {
+  const SchemaDatum& datum = *record.value_datum;
+  if (datum.schema == datum_schema_ || *datum.schema == *schema_) return {};
+  // A transform gave this record another schema than the file's (a predicate applied it
+  // to some records only): another file under NONE, else a rotation. Transformed schemas
+  // have no registry version to project by.
+  SchemaPlacement p;
+  if (mode == SchemaCompatibility::kNone) {
+    p.action = SchemaPlacement::Action::kOtherFile;
+    return p;
+  }
+  p.action = SchemaPlacement::Action::kRotate;
+  p.reason = fmt::format("schema.compatibility={}: {}'s transformed schema differs from the file's",
+                         SchemaCompatibilityName(mode), record.Where());
+  return p;
+}
+
 SchemaPlacement SchemaRecordWriter::PlaceInferred(const Record& record) {
   Status st = reader_.Read(*record.value, *schema_, &value_);
   placed_offset_ = record.offset.value();
@@ -266,6 +286,44 @@ SchemaPlacement SchemaRecordWriter::PlaceInferred(const Record& record) {
                          record.Where(), st.message());
   p.schema = std::make_shared<const Schema>(std::move(*widened));
   return p;
+}
+
+Status SchemaRecordWriter::WriteDatum(const Record& record) {
+  const SchemaDatum& datum = *record.value_datum;
+  if (started_ && datum.schema != datum_schema_) {
+    if (!(*datum.schema == *schema_)) {
+      return InvalidArgument(
+          "{}: {}: the transformed record's schema differs from the file's; rotating files on "
+          "a schema change is not implemented yet",
+          record.Where(), format_name_);
+    }
+    datum_schema_ = datum.schema;  // equal: later records of this schema compare by pointer
+  }
+  if (origin_.records == 0) {
+    origin_.topic = std::string(record.topic);
+    origin_.partition = record.partition.value();
+    origin_.first_offset = record.offset.value();
+  }
+  if (!started_) {
+    schema_ = *datum.schema;
+    datum_schema_ = datum.schema;
+    Status st = Start();
+    if (!st.ok()) {
+      return Status(st.code(),
+                    fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
+    }
+  }
+  Status st;
+  if (envelope_) {
+    value_ = datum.value;  // the envelope wraps value_
+    st = AppendRow(&record);
+  } else {
+    st = Append(datum.value);
+  }
+  if (!st.ok()) return InvalidArgument("{}: {}: {}", record.Where(), format_name_, st.message());
+  origin_.last_offset = record.offset.value();
+  ++origin_.records;
+  return Status::OK();
 }
 
 Status SchemaRecordWriter::Close() {

@@ -30,6 +30,11 @@
 // envelope around the value (format/envelope/columnar_envelope.h): key, headers, topic,
 // partition, offset and timestamp are kept; registry datums are then re-encoded inside it.
 //
+// A record whose value a transform chain decoded and changed carries it as a SchemaDatum
+// (Record::value_datum): its schema and Value are written as they are, under the same
+// one-schema-per-file rule (the first record's schema is the file's); Place() sends a
+// record whose transformed schema differs to another file (NONE) or rotates.
+//
 // Thread safety: a writer is used by one thread.
 #pragma once
 
@@ -106,7 +111,9 @@ class SchemaRecordWriter : public RecordWriter {
   // Appends value_ (or its envelope with `record`'s parts).
   Status AppendRow(const Record* record);
   Status WriteRegistryValue(const Record& record);
+  Status WriteDatum(const Record& record);
   SchemaPlacement PlaceRegistryValue(const Record& record, SchemaCompatibility mode);
+  SchemaPlacement PlaceDatum(const Record& record, SchemaCompatibility mode);
   SchemaPlacement PlaceInferred(const Record& record);
   // The projection of registry schema `id` (`schema`) to the file's; an error when none.
   Result<const Projection*> ProjectionFrom(int32_t id, const Schema& schema);
@@ -115,7 +122,8 @@ class SchemaRecordWriter : public RecordWriter {
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
   std::shared_ptr<SchemaRegistryClient> registry_;
-  int32_t schema_id_ = -1;  // registry mode: the id of the file's schema
+  int32_t schema_id_ = -1;                      // registry mode: the id of the file's schema
+  std::shared_ptr<const Schema> datum_schema_;  // the last Record::value_datum schema seen equal
   JsonValueReader reader_;
   SchemaInferrer inferrer_;
   std::vector<Pending> pending_;

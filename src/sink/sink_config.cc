@@ -270,7 +270,10 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
         registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
       }
-      c.format.registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+      // One client (one schema cache) for the writers and the transform chain.
+      c.format.registry = transforms && transforms->options().value.registry
+                              ? transforms->options().value.registry
+                              : std::make_shared<SchemaRegistryClient>(std::move(registry));
     }
     if (ToLower(cfg.GetString("s3.compression.type")) != "none") {
       return InvalidArgument(

@@ -9,6 +9,7 @@ void OwnedRecord::ViewInto(Record* view) const {
   view->timestamp_ms = timestamp_ms;
   view->key = key ? std::optional<std::string_view>(*key) : std::nullopt;
   view->value = value ? std::optional<std::string_view>(*value) : std::nullopt;
+  view->value_datum = value_datum.get();
   view->headers.clear();
   for (const auto& h : headers) {
     view->headers.push_back(
@@ -24,6 +25,7 @@ OwnedRecord OwnedRecord::CopyOf(const Record& r) {
   o.timestamp_ms = r.timestamp_ms;
   if (r.key) o.key = std::string(*r.key);
   if (r.value) o.value = std::string(*r.value);
+  if (r.value_datum) o.value_datum = std::make_shared<const SchemaDatum>(*r.value_datum);
   for (const auto& h : r.headers) {
     o.headers.push_back(
         {std::string(h.name),

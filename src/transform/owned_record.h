@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "format/record.h"
+#include "schema/schema_datum.h"
 
 namespace tributary {
 
@@ -27,6 +29,9 @@ struct OwnedRecord {
   std::optional<std::string> key;    // nullopt: null key
   std::optional<std::string> value;  // nullopt: null value (a tombstone)
   std::vector<OwnedHeader> headers;
+  // The value decoded with its schema when a transform changed a Schema Registry value
+  // (then `value` keeps the input's bytes); see Record::value_datum.
+  std::shared_ptr<const SchemaDatum> value_datum;
 
   // A borrowed view, valid while this record is alive and unchanged. ViewInto reuses
   // `view`'s header vector, so a caller that keeps one Record avoids an allocation.

@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "format/record.h"
+#include "schema/schema_datum.h"
 #include "transform/json_value.h"
 #include "transform/owned_record.h"
 #include "transform/transform_chain.h"
@@ -58,8 +59,14 @@ class RecordSide {
   DataFormat format() const { return conv_->format; }
   const char* what() const { return what_; }
 
-  // The bytes to write: the input's when never parsed, else the serialised data.
+  // The bytes to write: the input's when never parsed, else the serialised data (for a
+  // Schema Registry key: the JSON text of its Connect data).
   void WriteTo(std::optional<std::string>* out) const;
+  // A side read with a SchemaCodec whose data was parsed: its data back in the schema
+  // model (the decoded schema object itself when no transform changed the schema). Sets
+  // `*out` to null when the side was never parsed or is null now. InvalidArgument when
+  // the data has no schema-model form (a map with non-string keys, a schemaless value).
+  Status ToDatum(std::shared_ptr<const SchemaDatum>* out);
 
  private:
   std::optional<std::string_view> raw_;
@@ -67,6 +74,7 @@ class RecordSide {
   const char* what_ = "value";
   bool parsed_ = false;
   ConnectData data_;
+  SchemaDatum decoded_;  // kSchemaCodec: the decoded input, reused
 };
 
 class WorkingRecord {
@@ -93,8 +101,9 @@ class WorkingRecord {
 
   // Did any transform change anything?
   bool modified() const { return topic_set_ || headers_owned_ || key_.parsed() || value_.parsed(); }
-  // The result as an owned record (reusing `out`'s buffers).
-  void Finish(OwnedRecord* out) const;
+  // The result as an owned record (reusing `out`'s buffers). Errors: a transformed
+  // Schema Registry value that has no schema-model form.
+  Status Finish(OwnedRecord* out);
 
  private:
   const Record* in_ = nullptr;

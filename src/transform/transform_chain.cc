@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "common/strings.h"
+#include "schema/registry_client.h"
+#include "transform/schema_codec.h"
 #include "transform/transform.h"
 
 namespace tributary {
@@ -42,7 +44,16 @@ std::string_view JsonTypeName(const JsonValue& v) {
 Result<ConnectData*> RecordSide::Data() {
   if (parsed_) return &data_;
   data_ = ConnectData();
-  if (raw_) {
+  if (raw_ && conv_->format == DataFormat::kSchemaCodec) {
+    Status st = conv_->codec->Decode(*raw_, &decoded_);
+    if (!st.ok()) {
+      return Status(st.code(),
+                    fmt::format("{} ({}): {}", what_, conv_->codec->name(), st.message()));
+    }
+    data_.has_schema = true;
+    data_.schema = conv_->codec->ConnectSchema(decoded_.schema);
+    data_.value = ConnectValue(*decoded_.schema, decoded_.value);
+  } else if (raw_) {
     if (conv_->format == DataFormat::kJson ||
         (conv_->format == DataFormat::kString && LooksLikeJsonContainer(*raw_))) {
       auto parsed = JsonValue::Parse(*raw_);
@@ -96,6 +107,28 @@ Result<ConnectData*> RecordSide::RequireObject(std::string_view purpose) {
   return d;
 }
 
+Status RecordSide::ToDatum(std::shared_ptr<const SchemaDatum>* out) {
+  if (!parsed_ || conv_->format != DataFormat::kSchemaCodec || data_.value.is_null()) {
+    out->reset();
+    return Status::OK();
+  }
+  if (!data_.has_schema) {
+    return InvalidArgument("{}: a transform left the {} without a schema; {} needs one", what_,
+                           what_, conv_->codec->name());
+  }
+  auto schema = conv_->codec->ModelSchema(data_.schema);
+  if (!schema.ok()) return InvalidArgument("{}: {}", what_, schema.status().message());
+  // The previous record's datum is reused when nothing else holds it.
+  std::shared_ptr<SchemaDatum> datum = *out && out->use_count() == 1
+                                           ? std::const_pointer_cast<SchemaDatum>(*out)
+                                           : std::make_shared<SchemaDatum>();
+  datum->schema = *schema;
+  Status st = ModelValue(**schema, data_.value, &datum->value);
+  if (!st.ok()) return InvalidArgument("{}: {}", what_, st.message());
+  *out = std::move(datum);
+  return Status::OK();
+}
+
 void RecordSide::WriteTo(std::optional<std::string>* out) const {
   if (!parsed_) {
     if (raw_) {
@@ -106,7 +139,7 @@ void RecordSide::WriteTo(std::optional<std::string>* out) const {
     }
     return;
   }
-  if (data_.value.is_null() && !data_.has_schema) {
+  if (data_.value.is_null() && (!data_.has_schema || conv_->format == DataFormat::kSchemaCodec)) {
     out->reset();
     return;
   }
@@ -162,13 +195,21 @@ std::vector<OwnedHeader>& WorkingRecord::MutableHeaders() {
   return headers_;
 }
 
-void WorkingRecord::Finish(OwnedRecord* out) const {
+Status WorkingRecord::Finish(OwnedRecord* out) {
   out->topic.assign(topic());
   out->partition = in_->partition;
   out->offset = in_->offset;
   out->timestamp_ms = in_->timestamp_ms;
   key_.WriteTo(&out->key);
-  value_.WriteTo(&out->value);
+  RETURN_IF_ERROR(value_.ToDatum(&out->value_datum));
+  if (out->value_datum) {
+    // The writers take the datum; the bytes stay the input's (sizes, the dead-letter
+    // topic), and a value the chain made out of a tombstone is not null either.
+    if (!out->value.has_value()) out->value.emplace();
+    out->value->assign(in_->value.value_or(std::string_view()));
+  } else {
+    value_.WriteTo(&out->value);
+  }
   if (headers_owned_) {
     out->headers = headers_;
   } else {
@@ -178,6 +219,7 @@ void WorkingRecord::Finish(OwnedRecord* out) const {
           {std::string(h.name), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
     }
   }
+  return Status::OK();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -283,6 +325,23 @@ Result<TransformChainOptions> TransformChainOptions::FromConfig(
         c->format = DataFormat::kBytes;
       } else if (EndsWithIgnoreCase(cls, "JsonConverter")) {
         c->format = DataFormat::kJson;
+      } else if (EndsWithIgnoreCase(cls, "AvroConverter")) {
+        c->format = DataFormat::kSchemaCodec;
+        RegistryOptions registry;
+        auto url = raw.find(name + ".schema.registry.url");
+        auto urls = SplitList(url == raw.end() ? std::string() : url->second);
+        if (urls.empty()) {
+          return InvalidArgument("{}.schema.registry.url: {} needs the Schema Registry URL", name,
+                                 cls);
+        }
+        registry.url = urls[0];
+        auto source = raw.find(name + ".basic.auth.credentials.source");
+        auto info = raw.find(name + ".basic.auth.user.info");
+        if (source != raw.end() && Trim(source->second) == "USER_INFO" && info != raw.end()) {
+          registry.credentials = std::string(Trim(info->second));
+        }
+        c->registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+        c->codec = MakeAvroRegistryCodec(c->registry);
       }
     }
     auto se = raw.find(name + ".schemas.enable");
@@ -461,7 +520,10 @@ Result<const Record*> TransformChain::Apply(const Record& in, TransformScratch* 
     if (!*kept) return nullptr;
   }
   if (!w.modified()) return &in;
-  w.Finish(&st.owned);
+  if (Status finished = w.Finish(&st.owned); !finished.ok()) {
+    return Status(finished.code(),
+                  fmt::format("{}: after the transforms: {}", in.Where(), finished.message()));
+  }
   st.owned.ViewInto(&st.view);
   return &st.view;
 }

@@ -35,9 +35,10 @@ namespace tributary {
 
 // How key or value bytes are read and written back (Connect's converters).
 enum class DataFormat {
-  kJson,    // JsonConverter: JSON text
-  kString,  // StringConverter: text; text that is a JSON object or array is read as JSON
-  kBytes,   // ByteArrayConverter: opaque bytes; only whole-record transforms apply
+  kJson,         // JsonConverter: JSON text
+  kString,       // StringConverter: text; text that is a JSON object or array is read as JSON
+  kBytes,        // ByteArrayConverter: opaque bytes; only whole-record transforms apply
+  kSchemaCodec,  // AvroConverter (Schema Registry): ConverterOptions::codec decodes the bytes
 };
 
 // JsonConverter's schemas.enable. Connect's default is true, but most JSON topics carry
@@ -45,9 +46,16 @@ enum class DataFormat {
 // is an object whose only members are "schema" and "payload".
 enum class SchemasEnable { kAuto, kOn, kOff };
 
+class SchemaCodec;           // transform/schema_codec.h
+class SchemaRegistryClient;  // schema/registry_client.h
+
 struct ConverterOptions {
   DataFormat format = DataFormat::kJson;
   SchemasEnable schemas = SchemasEnable::kAuto;
+  // kSchemaCodec: the decoder, and the registry client it reads schemas from (shared with
+  // the writers, so a schema id is fetched once).
+  std::shared_ptr<const SchemaCodec> codec;
+  std::shared_ptr<SchemaRegistryClient> registry;
 };
 
 struct TransformChainOptions {
@@ -55,7 +63,9 @@ struct TransformChainOptions {
   ConverterOptions value{DataFormat::kJson, SchemasEnable::kAuto};
 
   // From key.converter, key.converter.schemas.enable, value.converter and
-  // value.converter.schemas.enable (the sink's own defaults when absent).
+  // value.converter.schemas.enable (the sink's own defaults when absent). AvroConverter
+  // reads <side>.converter.schema.registry.url and its basic auth keys
+  // (basic.auth.credentials.source=USER_INFO, basic.auth.user.info).
   static Result<TransformChainOptions> FromConfig(const std::map<std::string, std::string>& raw);
 };
 
@@ -86,6 +96,7 @@ class TransformChain {
   ~TransformChain();
 
   bool empty() const { return steps_.empty(); }
+  const TransformChainOptions& options() const { return options_; }
   // Aliases in chain order.
   std::vector<std::string> aliases() const;
   // Keys under transforms.<alias>. and predicates.<name>. that nothing reads (options a

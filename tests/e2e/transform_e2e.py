@@ -44,6 +44,7 @@ class TransformE2ETest(unittest.TestCase):
                 "s3.bucket.name": "lake", "format.class": "JsonFormat",
                 # Each day keeps 18 records: one full object per routed topic.
                 "flush.size": "18",
+                **transform_harness.TYPICAL_CHAIN,
                 "transforms": "dropNoisy,drop,mask,offset,route",
                 "transforms.dropNoisy.type": "org.apache.kafka.connect.transforms.Filter",
                 "transforms.dropNoisy.predicate": "noisy",
@@ -51,16 +52,6 @@ class TransformE2ETest(unittest.TestCase):
                 "predicates.noisy.type":
                     "org.apache.kafka.connect.transforms.predicates.HasHeaderKey",
                 "predicates.noisy.name": "drop-me",
-                "transforms.drop.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
-                "transforms.drop.exclude": "ssn,internal",
-                "transforms.mask.type": "org.apache.kafka.connect.transforms.MaskField$Value",
-                "transforms.mask.fields": "email",
-                "transforms.mask.replacement": "***",
-                "transforms.offset.type": "org.apache.kafka.connect.transforms.InsertField$Value",
-                "transforms.offset.offset.field": "kafka_offset",
-                "transforms.route.type": "org.apache.kafka.connect.transforms.TimestampRouter",
-                "transforms.route.topic.format": "${topic}-${timestamp}",
-                "transforms.route.timestamp.format": "yyyyMMdd",
             }
             base = os.path.join(root, "lake", "topics")
             days = {f"{topic}-20240101": [i for i in kept if i < RECORDS // 2],

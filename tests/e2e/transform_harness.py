@@ -4,6 +4,22 @@ import collections
 
 Produced = collections.namedtuple("Produced", "value key timestamp_ms headers")
 
+# The acceptance chain of issue #12: drop two fields, mask one, insert the Kafka offset,
+# route by TimestampRouter (one routed topic per day).
+TYPICAL_CHAIN = {
+    "transforms": "drop,mask,offset,route",
+    "transforms.drop.type": "org.apache.kafka.connect.transforms.ReplaceField$Value",
+    "transforms.drop.exclude": "ssn,internal",
+    "transforms.mask.type": "org.apache.kafka.connect.transforms.MaskField$Value",
+    "transforms.mask.fields": "email",
+    "transforms.mask.replacement": "***",
+    "transforms.offset.type": "org.apache.kafka.connect.transforms.InsertField$Value",
+    "transforms.offset.offset.field": "kafka_offset",
+    "transforms.route.type": "org.apache.kafka.connect.transforms.TimestampRouter",
+    "transforms.route.topic.format": "${topic}-${timestamp}",
+    "transforms.route.timestamp.format": "yyyyMMdd",
+}
+
 
 def produce(bootstrap, topic, records, partition=0):
     """Produces `records` (Produced tuples) to one partition, in order, with kafka-python."""
