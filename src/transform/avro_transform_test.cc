@@ -460,6 +460,15 @@ TEST(AvroTransformTest, WritersTakeTheDatumAndKeepOneSchemaPerFile) {
   ASSERT_TRUE(writer->Write(r).ok());
   r.value_datum = &other;
   r.offset = Offset(3);
+  // The sink asks first: another file under NONE, a rotation under the other modes.
+  EXPECT_EQ(writer->Place(r, SchemaCompatibility::kNone).action,
+            SchemaPlacement::Action::kOtherFile);
+  SchemaPlacement rotate = writer->Place(r, SchemaCompatibility::kBackward);
+  EXPECT_EQ(rotate.action, SchemaPlacement::Action::kRotate);
+  EXPECT_NE(rotate.reason.find("orders-0@3"), std::string::npos) << rotate.reason;
+  r.value_datum = &b;
+  EXPECT_EQ(writer->Place(r, SchemaCompatibility::kNone).action, SchemaPlacement::Action::kAppend);
+  r.value_datum = &other;
   Status st = writer->Write(r);
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("orders-0@3"), std::string::npos) << st.message();
