@@ -1,6 +1,5 @@
 #include "format/schema_record_writer.h"
 
-#include "schema/avro_decoder.h"
 
 namespace tributary {
 
@@ -22,6 +21,7 @@ SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Sc
       schema_(std::move(declared)),
       inference_bytes_(inference_bytes),
       registry_(std::move(registry)),
+      converter_(registry_ ? std::make_unique<RegistryConverter>(registry_) : nullptr),
       reader_(/*reject_unknown_fields=*/!schema_.has_value()) {}
 
 Status SchemaRecordWriter::Start() {
@@ -86,41 +86,33 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
   auto fail = [&](const Status& st) {
     return Status(st.code(), fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
   };
-  auto header = ParseWireFormat(*record.value);
-  if (!header.ok()) return fail(header.status());
-  auto schema = registry_->AvroSchemaById(header->schema_id);
-  if (!schema.ok()) {
-    // An unknown id is the record's fault (errors.tolerance applies); an unreachable
-    // registry is not, and stays retriable.
-    if (schema.status().code() == StatusCode::kNotFound) {
-      return fail(Status(StatusCode::kInvalidArgument, schema.status().message()));
-    }
-    return fail(schema.status());
+  // The header form (a schema GUID in __value_schema_id) wins over the payload prefix.
+  std::optional<std::string_view> id_header;
+  for (const RecordHeader& h : record.headers) {
+    if (h.name == kValueSchemaIdHeader && h.value) id_header = h.value;
   }
-  if (started_ && header->schema_id != schema_id_ && !(**schema == *schema_)) {
-    return InvalidArgument(
-        "{}: {}: schema id {} differs from the file's schema id {}; rotating files on a "
-        "schema change is not implemented yet",
-        record.Where(), format_name_, header->schema_id, schema_id_);
-  }
-  std::string_view datum = header->payload;
-  Status st = DecodeAvro(**schema, &datum, &value_);
-  if (st.ok() && !datum.empty()) {
-    st = InvalidArgument("{} bytes left after the Avro datum of schema id {}", datum.size(),
-                         header->schema_id);
-  }
+  RegistryConverter::Decoded decoded;
+  // An unknown id is the record's fault (errors.tolerance applies, the converter makes it
+  // kInvalidArgument); an unreachable registry is not, and stays retriable.
+  Status st = converter_->Decode(*record.value, id_header, &decoded, &value_);
   if (!st.ok()) return fail(st);
+  if (started_ && decoded.schema_key != schema_key_ && !(*decoded.schema == *schema_)) {
+    return InvalidArgument(
+        "{}: {}: {} differs from the file's {}; rotating files on a "
+        "schema change is not implemented yet",
+        record.Where(), format_name_, decoded.schema_key, schema_key_);
+  }
   if (origin_.records == 0) {
     origin_.topic = std::string(record.topic);
     origin_.partition = record.partition.value();
     origin_.first_offset = record.offset.value();
   }
   if (!started_) {
-    schema_ = **schema;
-    schema_id_ = header->schema_id;
+    schema_ = *decoded.schema;
+    schema_key_ = decoded.schema_key;
     RETURN_IF_ERROR(Start());
   }
-  st = AppendEncoded(header->payload, value_);
+  st = decoded.avro ? AppendEncoded(decoded.avro_datum, value_) : Append(value_);
   if (!st.ok()) return fail(st);
   origin_.last_offset = record.offset.value();
   ++origin_.records;

@@ -13,11 +13,13 @@
 // Values are read with JsonConverter or StringConverter (the value must be JSON text
 // either way); ByteArrayConverter values are rejected when the format is made.
 //
-// With a Schema Registry client (AvroConverter), each value is the registry's wire format:
-// its schema id is looked up (cached), the first record's schema becomes the file's, and the
-// datum is decoded with it (a writer that can, AvroFormat, appends the datum's bytes as they
-// are). A later record with another schema id whose schema differs is an InvalidArgument:
-// rotating the file on a schema change is the sink's job and is not implemented yet.
+// With a Schema Registry client (AvroConverter, ProtobufConverter, JsonSchemaConverter),
+// each value is the registry's wire format, decoded by schema/registry_converter.h (schema
+// id or GUID, prefix or `__value_schema_id` header): the first record's schema becomes the
+// file's, and the value is decoded with it (a writer that can, AvroFormat, appends Avro
+// datums' bytes as they are). A later record with another schema whose schema differs is
+// an InvalidArgument: rotating the file on a schema change is the sink's job and is not
+// implemented yet.
 //
 // Thread safety: a writer is used by one thread.
 #pragma once
@@ -29,6 +31,7 @@
 #include "format/record_writer.h"
 #include "schema/json_value.h"
 #include "schema/registry_client.h"
+#include "schema/registry_converter.h"
 #include "schema/schema.h"
 
 namespace tributary {
@@ -82,7 +85,8 @@ class SchemaRecordWriter : public RecordWriter {
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
   std::shared_ptr<SchemaRegistryClient> registry_;
-  int32_t schema_id_ = -1;  // registry mode: the id of the file's schema
+  std::unique_ptr<RegistryConverter> converter_;  // with registry_
+  std::string schema_key_;  // registry mode: names the file's schema ("schema id 7")
   JsonValueReader reader_;
   SchemaInferrer inferrer_;
   std::vector<Pending> pending_;

@@ -199,10 +199,19 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 
   const std::string converter = cfg.GetString("value.converter");
+  // Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter.
+  std::optional<RegistrySchemaType> registry_type;
+  if (EndsWithIgnoreCase(converter, "AvroConverter")) {
+    registry_type = RegistrySchemaType::kAvro;
+  } else if (EndsWithIgnoreCase(converter, "ProtobufConverter")) {
+    registry_type = RegistrySchemaType::kProtobuf;
+  } else if (EndsWithIgnoreCase(converter, "JsonSchemaConverter")) {
+    registry_type = RegistrySchemaType::kJson;
+  }
   if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
   } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter") ||
-             EndsWithIgnoreCase(converter, "AvroConverter")) {  // registry framed: opaque here
+             registry_type) {  // registry framed: opaque here
     c.value_encoding = ValueEncoding::kBytes;
   } else {
     c.value_encoding = ValueEncoding::kJson;
@@ -259,12 +268,14 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.format.parquet_page_bytes = static_cast<uint64_t>(cfg.GetInt("parquet.page.size"));
     c.format.parquet_dictionary_bytes =
         static_cast<uint64_t>(cfg.GetInt("parquet.dictionary.page.size"));
-    if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+    if (registry_type) {
       RegistryOptions registry;
+      registry.type = *registry_type;
       auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
       if (urls.empty()) {
         return InvalidArgument(
-            "value.converter.schema.registry.url: AvroConverter needs the Schema Registry URL");
+            "value.converter.schema.registry.url: {} needs the Schema Registry URL",
+            converter.substr(converter.rfind('.') + 1));
       }
       registry.url = urls[0];
       if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
@@ -278,11 +289,10 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
           "parquet.codec and leave s3.compression.type=none",
           format_class);
     }
-  } else if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+  } else if (registry_type) {
     return InvalidArgument(
-        "value.converter: AvroConverter values can be written by AvroFormat or ParquetFormat, "
-        "not {}",
-        format_class);
+        "value.converter: {} values can be written by AvroFormat or ParquetFormat, not {}",
+        converter.substr(converter.rfind('.') + 1), format_class);
   } else if (EndsWithIgnoreCase(format_class, "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
