@@ -39,13 +39,15 @@ std::string FromHex(std::string_view hex) {
 }
 
 TEST(FramedValueTest, ReadsIdsGuidsAndHeaders) {
-  auto id = ParseFramedValue(std::string("\x00\x00\x00\x01\x02rest", 9));
+  const std::string by_id("\x00\x00\x00\x01\x02rest", 9);
+  auto id = ParseFramedValue(by_id);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_EQ(id->ref.id, 258);
   EXPECT_EQ(id->ref.Describe(), "schema id 258");
   EXPECT_EQ(id->payload, "rest");
   std::string guid_bytes = FromHex("9f3c0f4e5b6a4c1d8e2f0a1b2c3d4e5f");
-  auto guid = ParseFramedValue("\x01" + guid_bytes + "rest");
+  const std::string by_guid = "\x01" + guid_bytes + "rest";
+  auto guid = ParseFramedValue(by_guid);
   ASSERT_TRUE(guid.ok());
   EXPECT_EQ(guid->ref.guid, "9f3c0f4e-5b6a-4c1d-8e2f-0a1b2c3d4e5f");
   EXPECT_EQ(guid->payload, "rest");
@@ -112,7 +114,7 @@ TEST(JsonSchemaTest, MapsTypesOptionalityAndReferences) {
   EXPECT_FALSE(s->fields[5].schema.optional);
   EXPECT_EQ(s->fields[5].schema.fields[0].schema.type, SchemaType::kArray);
   EXPECT_EQ(s->fields[6].schema.type, SchemaType::kString);  // a union: its JSON text
-  EXPECT_EQ(Describe(s->fields[7].schema), "decimal(12,3)");
+  EXPECT_EQ(Describe(s->fields[7].schema), "optional decimal(12,3)");
   EXPECT_FALSE(ParseJsonSchema(R"({"type":"string"})").ok());  // not a record
   auto recursive = ParseJsonSchema(
       R"({"type":"object","properties":{"next":{"$ref":"#"}}})");
@@ -274,7 +276,7 @@ TEST_F(ConvertersTest, JsonSchemaBecomesParquetAndAvro) {
   if (HaveNodeReaders(kNodeDir)) {
     std::string path = WriteFile("payments", Options(FormatKind::kParquet, RegistrySchemaType::kJson), js);
     CheckDuckDb(Expected("jsonschema", 0, 3),
-                "SELECT * REPLACE (epoch_ms(at) AS at, day::VARCHAR AS day) FROM read_parquet('" +
+                "SELECT * REPLACE (epoch_ms(\"at\") AS \"at\", day::VARCHAR AS day) FROM read_parquet('" +
                     path + "')");
   }
   CheckAvro(Expected("jsonschema", 0, 3),
@@ -289,7 +291,8 @@ TEST_F(ConvertersTest, BadValuesAreRecordErrorsNamingTheRecord) {
   const std::string good = records_["protobuf"][0].value;
   auto expect_error = [&](const std::string& value, int64_t offset, const std::string& why,
                           std::optional<std::string> header = std::nullopt) {
-    Record r = WithHeader(Rec(value, offset), Framed{value, header});
+    const Framed framed{value, header};  // outlives the record, which borrows it
+    Record r = WithHeader(Rec(framed.value, offset), framed);
     Status st = w->Write(r);
     ASSERT_FALSE(st.ok()) << why;
     EXPECT_EQ(st.code(), StatusCode::kInvalidArgument) << st.ToString();
