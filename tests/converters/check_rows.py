@@ -48,7 +48,8 @@ def main():
     for i, (e, a) in enumerate(zip(expected, actual)):
         a = norm(e, a)
         if e != a:
-            diff = [k for k in e if e.get(k) != a.get(k)] if isinstance(e, dict) else []
+            keys = set(e) | set(a) if isinstance(e, dict) and isinstance(a, dict) else set()
+            diff = sorted(k for k in keys if e.get(k, "<absent>") != a.get(k, "<absent>"))
             print(f"row {i} differs in {diff}:\n expected {e}\n actual   {a}", file=sys.stderr)
             sys.exit(1)
     if len(expected) != len(actual):
