@@ -114,9 +114,10 @@ std::vector<ConfigKey> CoreSinkKeys() {
               "connector does (when that key is not set, values that are exactly such an "
               "envelope are unwrapped). `StringConverter`: each value is written as a JSON string. "
               "`ByteArrayConverter`: each value is written as a base64 JSON string. "
-              "`AvroConverter`, `ProtobufConverter`, `JsonSchemaConverter` (AvroFormat and "
-              "ParquetFormat only): Schema Registry framed Avro, Protobuf or JSON Schema "
-              "values, see `value.converter.schema.registry.url` and docs/formats-columnar.md.",
+              "`AvroConverter`, `ProtobufConverter`, `JsonSchemaConverter` (AvroFormat, "
+              "ParquetFormat, and JsonFormat with bare values): Schema Registry framed Avro, "
+              "Protobuf or JSON Schema values, see `value.converter.schema.registry.url` and "
+              "docs/formats-columnar.md.",
        .allowed = {"org.apache.kafka.connect.json.JsonConverter", "JsonConverter",
                    "org.apache.kafka.connect.storage.StringConverter", "StringConverter",
                    "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",

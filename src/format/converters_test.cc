@@ -233,13 +233,15 @@ class ConvertersTest : public ::testing::Test {
     Check(expected, "avro", rows);
   }
 
-  void Check(const std::string& expected, const std::string& kind, const std::string& rows) {
+  void Check(const std::string& expected, const std::string& kind, const std::string& rows,
+             const std::string& micros = "") {
     std::string actual = (dir_ / ("actual." + kind)).string();
     std::ofstream(actual) << rows;
     int rc;
     std::string out = RunCommand("/usr/bin/python3 " +
                                      (kSourceDir / "tests/converters/check_rows.py").string() +
-                                     " " + expected + " " + kind + " " + actual + " 2>&1",
+                                     " " + expected + " " + kind + " " + actual + " " + micros +
+                                     " 2>&1",
                                  &rc);
     EXPECT_EQ(rc, 0) << out << "\n" << rows;
   }
@@ -281,6 +283,22 @@ TEST_F(ConvertersTest, JsonSchemaBecomesParquetAndAvro) {
   }
   CheckAvro(Expected("jsonschema", 0, 3),
             WriteFile("payments", Options(FormatKind::kAvro, RegistrySchemaType::kJson), js));
+}
+
+// JsonFormat writes registry values as their JSON (Connect's JsonConverter shape), read
+// back by Python's json.
+TEST_F(ConvertersTest, RegistryValuesBecomeJsonLines) {
+  for (auto [name, type] : {std::pair{"protobuf", RegistrySchemaType::kProtobuf},
+                            std::pair{"jsonschema", RegistrySchemaType::kJson}}) {
+    const auto& records = records_[name];
+    std::string path = WriteFile(name, Options(FormatKind::kJson, type),
+                                 {records[0], records[1], records[2]});
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    // JSON Schema's date-time is timestamp-micros, written as microseconds.
+    Check(Expected(name, 0, 3), "jsonl", text.str(), type == RegistrySchemaType::kJson ? "at" : "");
+  }
 }
 
 TEST_F(ConvertersTest, BadValuesAreRecordErrorsNamingTheRecord) {

@@ -14,6 +14,14 @@ std::string TributaryCreatedBy() {
   return fmt::format("tributary version {} (build {})", TRIBUTARY_VERSION, TRIBUTARY_BUILD);
 }
 
+std::optional<std::string_view> ValueSchemaIdHeader(const Record& record) {
+  std::optional<std::string_view> id_header;
+  for (const RecordHeader& h : record.headers) {
+    if (h.name == kValueSchemaIdHeader && h.value) id_header = h.value;
+  }
+  return id_header;
+}
+
 SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Schema> declared,
                                        uint64_t inference_bytes,
                                        std::shared_ptr<SchemaRegistryClient> registry)
@@ -86,15 +94,11 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
   auto fail = [&](const Status& st) {
     return Status(st.code(), fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
   };
-  // The header form (a schema GUID in __value_schema_id) wins over the payload prefix.
-  std::optional<std::string_view> id_header;
-  for (const RecordHeader& h : record.headers) {
-    if (h.name == kValueSchemaIdHeader && h.value) id_header = h.value;
-  }
   RegistryConverter::Decoded decoded;
   // An unknown id is the record's fault (errors.tolerance applies, the converter makes it
   // kInvalidArgument); an unreachable registry is not, and stays retriable.
-  Status st = converter_->Decode(*record.value, id_header, &decoded, &value_);
+  // The header form (a schema GUID in __value_schema_id) wins over the payload prefix.
+  Status st = converter_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
   if (!st.ok()) return fail(st);
   if (started_ && decoded.schema_key != schema_key_ && !(*decoded.schema == *schema_)) {
     return InvalidArgument(

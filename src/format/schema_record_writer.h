@@ -45,6 +45,9 @@ struct FileOrigin {
   uint64_t records = 0;
 };
 
+// The value of the record's last `__value_schema_id` header (the GUID wire form), if any.
+std::optional<std::string_view> ValueSchemaIdHeader(const Record& record);
+
 // "tributary version 0.1.0 (build abc1234)", Parquet's created_by shape.
 std::string TributaryCreatedBy();
 

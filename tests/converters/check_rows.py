@@ -3,12 +3,17 @@ expects, value by value: numbers as exact decimals (so 12.30 == 12.3 but every d
 counts), ISO 8601 timestamps (python3-avro) against epoch milliseconds, maps given as
 [{"key", "value"}] lists against objects.
 
-usage: /usr/bin/python3 check_rows.py EXPECTED_JSONL duckdb|avro ACTUAL_FILE
+usage: /usr/bin/python3 check_rows.py EXPECTED_JSONL duckdb|avro|jsonl ACTUAL_FILE [MICROS]
   duckdb  ACTUAL_FILE is what tests/node/duckdb_query.mjs prints for
           `SELECT to_json(t)::VARCHAR AS j FROM (...) t`
   avro    ACTUAL_FILE is what tests/columnar/read_avro.py prints
+  jsonl   ACTUAL_FILE is JsonFormat output (Connect's JSON: dates as day counts, bytes as
+          base64); MICROS: comma-separated top-level fields written in microseconds
+          (timestamp-micros columns), compared with the expected milliseconds
 Exits 0 when equal; else 1, printing the first difference.
 """
+import base64
+import binascii
 import datetime
 import decimal
 import json
@@ -33,6 +38,17 @@ def norm(expected, actual):
             return decimal.Decimal(d.days * 86400000 + d.seconds * 1000 + d.microseconds // 1000)
         except ValueError:
             return decimal.Decimal(actual)
+    if isinstance(expected, str) and isinstance(actual, decimal.Decimal) and len(expected) == 10:
+        try:  # a date as Connect's JSON writes it: days since 1970-01-01
+            datetime.date.fromisoformat(expected)
+            return (datetime.date(1970, 1, 1) + datetime.timedelta(days=int(actual))).isoformat()
+        except ValueError:
+            return actual
+    if isinstance(expected, str) and isinstance(actual, str) and expected != actual:
+        try:  # bytes as base64 against the expected hex
+            return base64.b64decode(actual, validate=True).hex()
+        except (binascii.Error, ValueError):
+            return actual
     if isinstance(expected, decimal.Decimal) and isinstance(actual, (int, float)):
         return decimal.Decimal(repr(actual))
     return actual
@@ -43,6 +59,12 @@ def main():
     text = open(sys.argv[3], encoding="utf-8").read()
     if sys.argv[2] == "duckdb":
         actual = [json.loads(r["j"], **PARSE) for r in json.loads(text)]
+    elif sys.argv[2] == "jsonl":
+        actual = [json.loads(line, **PARSE) for line in text.splitlines() if line.strip()]
+        for field in (sys.argv[4].split(",") if len(sys.argv) > 4 else []):
+            for row in actual:
+                if row.get(field) is not None:
+                    row[field] = row[field] // 1000
     else:
         actual = json.loads(text, **PARSE)["records"]
     for i, (e, a) in enumerate(zip(expected, actual)):

@@ -3,12 +3,14 @@ local store). An independent producer (kafka-python) writes Schema Registry fram
 made by protoc + python3-protobuf and by Python's json (tests/converters/
 converter_payloads.py) in all three framings: magic 0 + schema id, magic 1 + schema GUID,
 and the payload alone with the GUID in the __value_schema_id header. The sink writes
-Parquet and Avro; DuckDB and python3-avro read every value back, compared with the input.
+Parquet, Avro and JSON lines; DuckDB and python3-avro read every value back, compared with
+the input.
 Records naming an unknown schema go to the dead letter topic.
 
 No real Schema Registry can run here (it is a JVM service): tests/columnar/fake_registry.py
 implements its documented endpoints (by id, by GUID, subject versions, ?format=serialized)
 with basic auth."""
+import gzip
 import json
 import os
 import subprocess
@@ -149,6 +151,16 @@ class ConvertersTest(unittest.TestCase):
         check_rows(self, expected * COPIES, "avro", json.dumps({"records": got}), self.workdir)
         self.check_dead_letters(dead, topic, 3)
 
+    def test_protobuf_to_json_lines(self):
+        records, expected = self.load("protobuf")
+        base, files, dead, topic = self.run_sink(
+            "ProtobufConverter", records[:3],
+            {"format.class": "JsonFormat", "s3.compression.type": "gzip"})
+        self.assertEqual(len(files), COPIES)
+        # Read with gzip and Python's json, files in offset order.
+        text = "".join(gzip.open(f, "rt", encoding="utf-8").read() for f in files)
+        check_rows(self, expected[:3] * COPIES, "jsonl", text, self.workdir)
+        self.check_dead_letters(dead, topic, 3)
 
 if __name__ == "__main__":
     unittest.main()
