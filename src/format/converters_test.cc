@@ -116,8 +116,7 @@ TEST(JsonSchemaTest, MapsTypesOptionalityAndReferences) {
   EXPECT_EQ(s->fields[6].schema.type, SchemaType::kString);  // a union: its JSON text
   EXPECT_EQ(Describe(s->fields[7].schema), "optional decimal(12,3)");
   EXPECT_FALSE(ParseJsonSchema(R"({"type":"string"})").ok());  // not a record
-  auto recursive = ParseJsonSchema(
-      R"({"type":"object","properties":{"next":{"$ref":"#"}}})");
+  auto recursive = ParseJsonSchema(R"({"type":"object","properties":{"next":{"$ref":"#"}}})");
   ASSERT_FALSE(recursive.ok());
   EXPECT_NE(recursive.status().message().find("recursive"), std::string::npos);
   auto external = ParseJsonSchema(R"({"type":"object","properties":{"x":{"$ref":"other.json"}}})");
@@ -139,10 +138,10 @@ class ConvertersTest : public ::testing::Test {
     }
     dir_ = ProcessTempDir("tributary_converters_test");
     int rc;
-    std::string out = RunCommand("/usr/bin/python3 " +
-                                     (kSourceDir / "tests/converters/converter_payloads.py").string() +
-                                     " " + dir_.string() + " 2>&1",
-                                 &rc);
+    std::string out = RunCommand(
+        "/usr/bin/python3 " + (kSourceDir / "tests/converters/converter_payloads.py").string() +
+            " " + dir_.string() + " 2>&1",
+        &rc);
     ASSERT_EQ(rc, 0) << out;
     for (const char* name : {"protobuf", "jsonschema"}) {
       std::ifstream in(dir_ / (std::string(name) + ".records"));
@@ -154,8 +153,9 @@ class ConvertersTest : public ::testing::Test {
     }
     ASSERT_EQ(records_["protobuf"].size(), 4u);
     ASSERT_EQ(records_["jsonschema"].size(), 3u);
-    std::string cmd = "/usr/bin/python3 " + (kSourceDir / "tests/columnar/fake_registry.py").string() +
-                      " " + (dir_ / "registry.json").string();
+    std::string cmd = "/usr/bin/python3 " +
+                      (kSourceDir / "tests/columnar/fake_registry.py").string() + " " +
+                      (dir_ / "registry.json").string();
     server_ = popen(cmd.c_str(), "r");
     ASSERT_NE(server_, nullptr);
     char line[64] = {0};
@@ -166,9 +166,10 @@ class ConvertersTest : public ::testing::Test {
   void TearDown() override {
     if (server_) {
       int rc;
-      RunCommand("/usr/bin/python3 -c 'import urllib.request,sys; urllib.request.urlopen(sys.argv[1])' " +
-                     url_ + "/shutdown >/dev/null 2>&1",
-                 &rc);
+      RunCommand(
+          "/usr/bin/python3 -c 'import urllib.request,sys; urllib.request.urlopen(sys.argv[1])' " +
+              url_ + "/shutdown >/dev/null 2>&1",
+          &rc);
       pclose(server_);
     }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
@@ -181,7 +182,8 @@ class ConvertersTest : public ::testing::Test {
   }
 
   static Record WithHeader(Record r, const Framed& f) {
-    if (f.header) r.headers.push_back(RecordHeader{"__value_schema_id", std::string_view(*f.header)});
+    if (f.header)
+      r.headers.push_back(RecordHeader{"__value_schema_id", std::string_view(*f.header)});
     return r;
   }
 
@@ -192,7 +194,8 @@ class ConvertersTest : public ::testing::Test {
     StringOutputStream out;
     auto w = (*format)->NewWriter(&out);
     for (size_t i = 0; i < values.size(); ++i) {
-      Status st = w->Write(WithHeader(Rec(values[i].value, 10 + static_cast<int64_t>(i)), values[i]));
+      Status st =
+          w->Write(WithHeader(Rec(values[i].value, 10 + static_cast<int64_t>(i)), values[i]));
       EXPECT_TRUE(st.ok()) << st.ToString();
     }
     EXPECT_TRUE(w->Close().ok());
@@ -215,20 +218,20 @@ class ConvertersTest : public ::testing::Test {
 
   void CheckDuckDb(const std::string& expected, const std::string& select) {
     int rc;
-    std::string rows = RunCommand("node " + (kNodeDir / "duckdb_query.mjs").string() + " " +
-                                      ShellQuote("SELECT to_json(t)::VARCHAR AS j FROM (" + select +
-                                                 ") t") +
-                                      " 2>&1",
-                                  &rc);
+    std::string rows = RunCommand(
+        "node " + (kNodeDir / "duckdb_query.mjs").string() + " " +
+            ShellQuote("SELECT to_json(t)::VARCHAR AS j FROM (" + select + ") t") + " 2>&1",
+        &rc);
     ASSERT_EQ(rc, 0) << rows;
     Check(expected, "duckdb", rows);
   }
 
   void CheckAvro(const std::string& expected, const std::string& path) {
     int rc;
-    std::string rows = RunCommand(
-        "/usr/bin/python3 " + (kSourceDir / "tests/columnar/read_avro.py").string() + " " + path + " 2>&1",
-        &rc);
+    std::string rows =
+        RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/columnar/read_avro.py").string() +
+                       " " + path + " 2>&1",
+                   &rc);
     ASSERT_EQ(rc, 0) << rows;
     Check(expected, "avro", rows);
   }
@@ -238,11 +241,10 @@ class ConvertersTest : public ::testing::Test {
     std::string actual = (dir_ / ("actual." + kind)).string();
     std::ofstream(actual) << rows;
     int rc;
-    std::string out = RunCommand("/usr/bin/python3 " +
-                                     (kSourceDir / "tests/converters/check_rows.py").string() +
-                                     " " + expected + " " + kind + " " + actual + " " + micros +
-                                     " 2>&1",
-                                 &rc);
+    std::string out =
+        RunCommand("/usr/bin/python3 " + (kSourceDir / "tests/converters/check_rows.py").string() +
+                       " " + expected + " " + kind + " " + actual + " " + micros + " 2>&1",
+                   &rc);
     EXPECT_EQ(rc, 0) << out << "\n" << rows;
   }
 
@@ -255,14 +257,16 @@ class ConvertersTest : public ::testing::Test {
 TEST_F(ConvertersTest, ProtobufBecomesParquetReadByDuckDb) {
   if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node modules missing";
   const auto& pb = records_["protobuf"];
-  std::string path = WriteFile("orders", Options(FormatKind::kParquet, RegistrySchemaType::kProtobuf),
-                               {pb[0], pb[1], pb[2]});
+  std::string path =
+      WriteFile("orders", Options(FormatKind::kParquet, RegistrySchemaType::kProtobuf),
+                {pb[0], pb[1], pb[2]});
   CheckDuckDb(Expected("protobuf", 0, 3),
               "SELECT * REPLACE (lower(hex(blob)) AS blob, epoch_ms(created) AS created, "
-              "day::VARCHAR AS day) FROM read_parquet('" + path + "')");
+              "day::VARCHAR AS day) FROM read_parquet('" +
+                  path + "')");
   // The second message of the file (message indexes [1]) has a schema of its own.
-  std::string refund = WriteFile("refunds", Options(FormatKind::kParquet, RegistrySchemaType::kProtobuf),
-                                 {pb[3]});
+  std::string refund =
+      WriteFile("refunds", Options(FormatKind::kParquet, RegistrySchemaType::kProtobuf), {pb[3]});
   CheckDuckDb(Expected("protobuf", 3, 1), "SELECT * FROM read_parquet('" + refund + "')");
 }
 
@@ -276,10 +280,12 @@ TEST_F(ConvertersTest, ProtobufBecomesAvroReadByPythonAvro) {
 TEST_F(ConvertersTest, JsonSchemaBecomesParquetAndAvro) {
   const auto& js = records_["jsonschema"];
   if (HaveNodeReaders(kNodeDir)) {
-    std::string path = WriteFile("payments", Options(FormatKind::kParquet, RegistrySchemaType::kJson), js);
-    CheckDuckDb(Expected("jsonschema", 0, 3),
-                "SELECT * REPLACE (epoch_ms(\"at\") AS \"at\", day::VARCHAR AS day) FROM read_parquet('" +
-                    path + "')");
+    std::string path =
+        WriteFile("payments", Options(FormatKind::kParquet, RegistrySchemaType::kJson), js);
+    CheckDuckDb(
+        Expected("jsonschema", 0, 3),
+        "SELECT * REPLACE (epoch_ms(\"at\") AS \"at\", day::VARCHAR AS day) FROM read_parquet('" +
+            path + "')");
   }
   CheckAvro(Expected("jsonschema", 0, 3),
             WriteFile("payments", Options(FormatKind::kAvro, RegistrySchemaType::kJson), js));
@@ -291,8 +297,8 @@ TEST_F(ConvertersTest, RegistryValuesBecomeJsonLines) {
   for (auto [name, type] : {std::pair{"protobuf", RegistrySchemaType::kProtobuf},
                             std::pair{"jsonschema", RegistrySchemaType::kJson}}) {
     const auto& records = records_[name];
-    std::string path = WriteFile(name, Options(FormatKind::kJson, type),
-                                 {records[0], records[1], records[2]});
+    std::string path =
+        WriteFile(name, Options(FormatKind::kJson, type), {records[0], records[1], records[2]});
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
@@ -343,10 +349,12 @@ TEST_F(ConvertersTest, BadValuesAreRecordErrorsNamingTheRecord) {
   Status st = jw->Write(Rec(prefix + "{\"id\":", 50));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("orders-2@50"), std::string::npos) << st.message();
-  st = jw->Write(Rec(prefix + R"({"id":"x","who":"a","price":1,"big":1,"day":"2024-01-01","tags":[]})", 51));
+  st = jw->Write(
+      Rec(prefix + R"({"id":"x","who":"a","price":1,"big":1,"day":"2024-01-01","tags":[]})", 51));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("id: expected an integer"), std::string::npos) << st.message();
-  st = jw->Write(Rec(prefix + R"({"id":1,"who":"a","price":1.001,"big":1,"day":"2024-01-01","tags":[]})", 52));
+  st = jw->Write(
+      Rec(prefix + R"({"id":1,"who":"a","price":1.001,"big":1,"day":"2024-01-01","tags":[]})", 52));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("price"), std::string::npos) << st.message();
   EXPECT_TRUE(jw->Close().ok());

@@ -1,6 +1,5 @@
 #include "format/schema_record_writer.h"
 
-
 namespace tributary {
 
 #ifndef TRIBUTARY_VERSION

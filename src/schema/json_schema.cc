@@ -132,7 +132,8 @@ class Parser {
     Schema s;
     if (type == "object") {
       element extra;
-      bool has_extra = !o["additionalProperties"].get(extra) && extra.type() == element_type::OBJECT;
+      bool has_extra =
+          !o["additionalProperties"].get(extra) && extra.type() == element_type::OBJECT;
       if (connect_type == "map" || (o["properties"].error() != simdjson::SUCCESS && has_extra)) {
         if (!has_extra) return MapOf(JsonText(true));
         ASSIGN_OR_RETURN(Schema v, Node(extra, path + ".additionalProperties", name + "Value", ns));

@@ -206,7 +206,6 @@ std::optional<std::string> UuidBytes(std::string_view text) {
   return out;
 }
 
-
 // Integers longer than 64 bits make simdjson's DOM refuse the whole document; they can only
 // be decimals. Returns `json` with every such integer token quoted (so Decimal() reads its
 // digits as text), or nullopt when there is none.
@@ -285,7 +284,8 @@ struct JsonValueReader::Impl {
     auto doc = od.iterate(padded);
     std::string_view raw;
     if (doc.at_pointer(pointer).raw_json_token().get(raw)) return std::nullopt;
-    while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+    while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back())))
+      raw.remove_suffix(1);
     return std::string(raw);
   }
 

@@ -90,7 +90,6 @@ TEST(JsonValueTest, InferenceWidensAndKeepsFirstSeenOrder) {
   EXPECT_TRUE(reparsed.ok()) << AvroSchemaJson(s);
 }
 
-
 // Decimals given as JSON numbers are read from their text, never through a double: a
 // 38-digit integer (which simdjson's DOM cannot hold), and fractions with more digits than
 // a double keeps, in records, arrays and maps.
@@ -105,7 +104,8 @@ TEST(JsonValueTest, ReadsDecimalNumbersExactly) {
   Value v;
   Status st = r.Read(R"({"big":-99999999999999999999999999999999999999,
       "frac":123456789012345678.12345678901234567891, "list":[0.1234567891, 98765432109876543210.5],
-      "m":{"a/b~c":1234567890123456789012.345}, "n":12})", s, &v);
+      "m":{"a/b~c":1234567890123456789012.345}, "n":12})",
+                     s, &v);
   ASSERT_TRUE(st.ok()) << st.ToString();
   __int128 nines = 0;
   for (int k = 0; k < 38; ++k) nines = nines * 10 + 9;

@@ -138,7 +138,8 @@ Result<Schema> SingularSchema(const pb::FieldDescriptor* f,
   return s;
 }
 
-Result<Schema> FieldSchema(const pb::FieldDescriptor* f, std::vector<const pb::Descriptor*>* stack) {
+Result<Schema> FieldSchema(const pb::FieldDescriptor* f,
+                           std::vector<const pb::Descriptor*>* stack) {
   if (f->is_map()) {
     ASSIGN_OR_RETURN(Schema v, SingularSchema(f->message_type()->map_value(), stack));
     Schema m = MapOf(std::move(v));
@@ -222,8 +223,9 @@ void MessageValue(const pb::Message& m, Value* out) {
     return;
   }
   if (n == "google.type.TimeOfDay") {
-    *out = Value::Int(((int_field("hours") * 60 + int_field("minutes")) * 60 +
-                       int_field("seconds")) * 1000 + int_field("nanos") / 1000000);
+    *out = Value::Int(
+        ((int_field("hours") * 60 + int_field("minutes")) * 60 + int_field("seconds")) * 1000 +
+        int_field("nanos") / 1000000);
     return;
   }
   if (n.rfind("google.protobuf.", 0) == 0 && n.size() > 5 &&

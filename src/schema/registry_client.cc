@@ -54,12 +54,13 @@ namespace {
 
 // Magic 0 + 4-byte id or magic 1 + 16-byte GUID at the start of `bytes`; the rest after it.
 Result<std::string_view> ReadRef(std::string_view bytes, std::string_view where, SchemaRef* ref) {
-  if (bytes.empty()) return InvalidArgument("empty {}: not in the Schema Registry wire format", where);
+  if (bytes.empty())
+    return InvalidArgument("empty {}: not in the Schema Registry wire format", where);
   const uint8_t magic = static_cast<uint8_t>(bytes[0]);
   if (magic == 0) {
     if (bytes.size() < 5) {
-      return InvalidArgument(
-          "{} of {} bytes: too short for magic byte 0 and a 4-byte schema id", where, bytes.size());
+      return InvalidArgument("{} of {} bytes: too short for magic byte 0 and a 4-byte schema id",
+                             where, bytes.size());
     }
     uint32_t id = 0;
     for (int k = 1; k <= 4; ++k) id = id << 8 | static_cast<uint8_t>(bytes[k]);
@@ -89,7 +90,8 @@ Result<std::string_view> ReadRef(std::string_view bytes, std::string_view where,
 
 }  // namespace
 
-Result<FramedValue> ParseFramedValue(std::string_view value, std::optional<std::string_view> header) {
+Result<FramedValue> ParseFramedValue(std::string_view value,
+                                     std::optional<std::string_view> header) {
   FramedValue f;
   if (header) {
     ASSIGN_OR_RETURN(f.after_ref, ReadRef(*header, "header __value_schema_id", &f.ref));
@@ -254,9 +256,8 @@ Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::Fetch(const 
   ASSIGN_OR_RETURN(RegistrySchema schema, parse(path));
   if (schema.type == RegistrySchemaType::kProtobuf) {
     // The .proto text is of no use here: ask for the FileDescriptorProto.
-    ASSIGN_OR_RETURN(schema,
-                     parse(path + (path.find('?') == std::string::npos ? "?" : "&") +
-                           "format=serialized"));
+    ASSIGN_OR_RETURN(schema, parse(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                                   "format=serialized"));
   }
   auto shared = std::make_shared<const RegistrySchema>(std::move(schema));
   std::lock_guard<std::mutex> lock(mu_);
@@ -266,8 +267,8 @@ Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::Fetch(const 
 
 Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::SchemaByRef(
     const SchemaRef& ref) {
-  std::string path = ref.guid.empty() ? "/schemas/ids/" + std::to_string(ref.id)
-                                      : "/schemas/guids/" + ref.guid;
+  std::string path =
+      ref.guid.empty() ? "/schemas/ids/" + std::to_string(ref.id) : "/schemas/guids/" + ref.guid;
   return Fetch(path, ref.Describe());
 }
 
@@ -276,7 +277,8 @@ namespace {
 std::string UrlEscape(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~') {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
       out.push_back(c);
     } else {
       out += fmt::format("%{:02X}", static_cast<uint8_t>(c));
@@ -289,9 +291,9 @@ std::string UrlEscape(std::string_view s) {
 
 Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::SchemaByReference(
     const RegistrySchema::Reference& ref) {
-  return Fetch("/subjects/" + UrlEscape(ref.subject) + "/versions/" + std::to_string(ref.version),
-               fmt::format("reference '{}' (subject {} version {})", ref.name, ref.subject,
-                           ref.version));
+  return Fetch(
+      "/subjects/" + UrlEscape(ref.subject) + "/versions/" + std::to_string(ref.version),
+      fmt::format("reference '{}' (subject {} version {})", ref.name, ref.subject, ref.version));
 }
 
 }  // namespace tributary

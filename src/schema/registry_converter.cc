@@ -55,7 +55,8 @@ Result<std::shared_ptr<RegistryConverter::Parsed>> RegistryConverter::Lookup(con
   const RegistrySchema& rs = **raw;
   if (rs.type != client_->type()) {
     return InvalidArgument("{} is a {} schema; this converter reads {} schemas", key,
-                           RegistrySchemaTypeName(rs.type), RegistrySchemaTypeName(client_->type()));
+                           RegistrySchemaTypeName(rs.type),
+                           RegistrySchemaTypeName(client_->type()));
   }
   auto parsed = std::make_shared<Parsed>();
   switch (rs.type) {
@@ -136,7 +137,8 @@ Status RegistryConverter::Decode(std::string_view value, std::optional<std::stri
       if (!st.ok()) return InvalidArgument("{}: {}", out->schema_key, st.message());
       auto it = parsed->messages.find(*path);
       if (it == parsed->messages.end()) {
-        it = parsed->messages.emplace(*path, std::make_shared<const Schema>((*type)->schema())).first;
+        it = parsed->messages.emplace(*path, std::make_shared<const Schema>((*type)->schema()))
+                 .first;
       }
       out->schema = it->second;
       return Status::OK();

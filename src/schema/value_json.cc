@@ -11,8 +11,8 @@ namespace tributary {
 
 std::string DecimalText(__int128 unscaled, int scale) {
   const bool neg = unscaled < 0;
-  unsigned __int128 u = neg ? -static_cast<unsigned __int128>(unscaled)
-                            : static_cast<unsigned __int128>(unscaled);
+  unsigned __int128 u =
+      neg ? -static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
   // Digits from the right, with the point `scale` digits in and at least one digit before.
   char buf[96];
   int pos = sizeof(buf);

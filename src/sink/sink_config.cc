@@ -274,8 +274,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
           "parquet.codec and leave s3.compression.type=none",
           format_class);
     }
-  } else if (registry_type && !(format_class.empty() || EndsWithIgnoreCase(format_class, "JsonFormat") ||
-                                 ToLower(format_class) == "json")) {
+  } else if (registry_type &&
+             !(format_class.empty() || EndsWithIgnoreCase(format_class, "JsonFormat") ||
+               ToLower(format_class) == "json")) {
     return InvalidArgument(
         "value.converter: {} values can be written by AvroFormat, ParquetFormat or JsonFormat, "
         "not {}",
@@ -291,7 +292,8 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.format.kind = FormatKind::kJson;
   }
   if (registry_type) {  // Avro, Parquet, or JsonFormat writing the values' JSON
-    const bool columnar = c.format.kind == FormatKind::kAvro || c.format.kind == FormatKind::kParquet;
+    const bool columnar =
+        c.format.kind == FormatKind::kAvro || c.format.kind == FormatKind::kParquet;
     if (!columnar && (c.format.kind != FormatKind::kJson || c.format.envelope ||
                       !c.format.json_fields.empty())) {
       return InvalidArgument(
@@ -303,8 +305,9 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     registry.type = *registry_type;
     auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
     if (urls.empty()) {
-      return InvalidArgument("value.converter.schema.registry.url: {} needs the Schema Registry URL",
-                             converter.substr(converter.rfind('.') + 1));
+      return InvalidArgument(
+          "value.converter.schema.registry.url: {} needs the Schema Registry URL",
+          converter.substr(converter.rfind('.') + 1));
     }
     registry.url = urls[0];
     if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {

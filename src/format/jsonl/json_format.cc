@@ -45,13 +45,15 @@ class JsonWriter final : public RecordWriter {
       bool unwrapped = false;
       if (registry_) {  // Schema Registry values: decoded, written as their JSON
         RegistryConverter::Decoded decoded;
-        Status st = registry_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
+        Status st =
+            registry_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
         if (!st.ok()) {
           return Status(st.code(), fmt::format("{}: JsonFormat: {}", record.Where(), st.message()));
         }
         AppendValueJson(*decoded.schema, value_, &line_);
         unwrapped = true;
-      } else if (schema_envelope_ != JsonSchemaEnvelope::kNone && encoding_ == ValueEncoding::kJson) {
+      } else if (schema_envelope_ != JsonSchemaEnvelope::kNone &&
+                 encoding_ == ValueEncoding::kJson) {
         ASSIGN_OR_RETURN(unwrapped, AppendPayload(record));
       }
       if (!unwrapped) {
