@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "format/format_options.h"
+#include "format/registry_responder_test.h"
 #include "format/test_records.h"
 #include "schema/json_schema.h"
 #include "schema/protobuf_schema.h"
@@ -21,22 +22,16 @@
 namespace tributary {
 namespace {
 
+using testing_records::FromHex;
 using testing_records::HaveNodeReaders;
 using testing_records::ProcessTempDir;
 using testing_records::Rec;
+using testing_records::RegistryResponder;
 using testing_records::RunCommand;
 using testing_records::ShellQuote;
 
 const std::filesystem::path kSourceDir = TRIBUTARY_SOURCE_DIR;
 const std::filesystem::path kNodeDir = kSourceDir / "tests" / "node";
-
-std::string FromHex(std::string_view hex) {
-  std::string out;
-  for (size_t k = 0; k + 1 < hex.size(); k += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(k, 2)), nullptr, 16)));
-  }
-  return out;
-}
 
 TEST(FramedValueTest, ReadsIdsGuidsAndHeaders) {
   const std::string by_id("\x00\x00\x00\x01\x02rest", 9);
@@ -153,25 +148,11 @@ class ConvertersTest : public ::testing::Test {
     }
     ASSERT_EQ(records_["protobuf"].size(), 4u);
     ASSERT_EQ(records_["jsonschema"].size(), 3u);
-    std::string cmd = "/usr/bin/python3 " +
-                      (kSourceDir / "tests/columnar/fake_registry.py").string() + " " +
-                      (dir_ / "registry.json").string();
-    server_ = popen(cmd.c_str(), "r");
-    ASSERT_NE(server_, nullptr);
-    char line[64] = {0};
-    ASSERT_NE(fgets(line, sizeof(line), server_), nullptr);
-    url_ = "http://127.0.0.1:" + std::string(line, strcspn(line, "\n"));
+    ASSERT_TRUE(registry_.Start(kSourceDir, (dir_ / "registry.json").string()));
+    url_ = registry_.url();
   }
 
   void TearDown() override {
-    if (server_) {
-      int rc;
-      RunCommand(
-          "/usr/bin/python3 -c 'import urllib.request,sys; urllib.request.urlopen(sys.argv[1])' " +
-              url_ + "/shutdown >/dev/null 2>&1",
-          &rc);
-      pclose(server_);
-    }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -249,7 +230,7 @@ class ConvertersTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  FILE* server_ = nullptr;
+  RegistryResponder registry_;
   std::string url_;
   std::map<std::string, std::vector<Framed>> records_;
 };

@@ -113,7 +113,7 @@ struct FormatOptions {
   // (AvroConverter, ProtobufConverter, JsonSchemaConverter; the client's type() says which):
   // each value's writer schema is fetched by its id or GUID (and cached); value_schema and
   // schema_inference are not used; JsonFormat writes each value as its JSON
-  // (schema/value_json.h). Shared by every writer of the format.
+  // (reader/columnar_json.h). Shared by every writer of the format.
   std::shared_ptr<SchemaRegistryClient> registry;
   // Avro (avro/avro_format.h): avro.codec (null, deflate, snappy, zstandard), its level
   // (avro.codec.level, -1: the codec's default) and the block size (avro.block.size).

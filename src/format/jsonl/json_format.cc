@@ -5,7 +5,7 @@
 #include "format/envelope/envelope.h"
 #include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
-#include "schema/value_json.h"
+#include "format/reader/columnar_json.h"
 
 namespace tributary {
 namespace {
@@ -50,7 +50,7 @@ class JsonWriter final : public RecordWriter {
         if (!st.ok()) {
           return Status(st.code(), fmt::format("{}: JsonFormat: {}", record.Where(), st.message()));
         }
-        AppendValueJson(*decoded.schema, value_, &line_);
+        reader::AppendValueJson(*decoded.schema, value_, &line_);
         unwrapped = true;
       } else if (schema_envelope_ != JsonSchemaEnvelope::kNone &&
                  encoding_ == ValueEncoding::kJson) {
