@@ -3,9 +3,9 @@
 #include <simdjson.h>
 
 #include "format/envelope/envelope.h"
+#include "format/reader/columnar_json.h"
 #include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
-#include "format/reader/columnar_json.h"
 
 namespace tributary {
 namespace {
