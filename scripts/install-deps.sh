@@ -23,12 +23,13 @@ build_pkgs=(
   librdkafka-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libzstd-dev
   libsnappy-dev liblz4-dev libsimdjson-dev libspdlog-dev libfmt-dev libpugixml-dev libre2-dev
   libgtest-dev libgmock-dev
+  libprotobuf-dev
 )
 test_pkgs=(
   ceph-mon ceph-osd radosgw ceph-common uuid-runtime
   kcat python3-kafka python3-confluent-kafka python3-boto3 python3-avro awscli
   gzip zstd lz4 python3-snappy
-  pigz python3-matplotlib
+  pigz python3-matplotlib protobuf-compiler python3-protobuf
   chromium fonts-dejavu-core python3-prometheus-client
 )
 # Node.js may come from another build that bundles npm; ask Debian only for what is missing.

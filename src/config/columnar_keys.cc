@@ -95,10 +95,13 @@ std::vector<ConfigKey> ColumnarKeys() {
        .type = ConfigType::kString,
        .default_value = "",
        .group = "Avro and Parquet",
-       .doc = "Schema Registry for `value.converter=AvroConverter`: values are the registry's "
-              "wire format (magic byte 0, 4-byte schema id, Avro datum); each id's schema is "
-              "fetched once (`GET /schemas/ids/{id}`) and cached. With a comma-separated list "
-              "the first URL is used.",
+       .doc = "Schema Registry for `value.converter` AvroConverter, ProtobufConverter or "
+              "JsonSchemaConverter: values are the registry's wire format (magic byte 0 and a "
+              "4-byte schema id, or magic byte 1 and a 16-byte schema GUID, or a GUID in the "
+              "`__value_schema_id` header; then the Avro datum, Protobuf message indexes and "
+              "message, or JSON text); each schema is fetched once (`GET /schemas/ids/{id}`, "
+              "`/schemas/guids/{guid}`) and cached. With a comma-separated list the first URL "
+              "is used.",
        .expected = "an http(s) URL"},
       {.name = "value.converter.basic.auth.credentials.source",
        .type = ConfigType::kString,

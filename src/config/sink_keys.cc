@@ -114,12 +114,16 @@ std::vector<ConfigKey> CoreSinkKeys() {
               "connector does (when that key is not set, values that are exactly such an "
               "envelope are unwrapped). `StringConverter`: each value is written as a JSON string. "
               "`ByteArrayConverter`: each value is written as a base64 JSON string. "
-              "`AvroConverter` (AvroFormat and ParquetFormat only): Schema Registry framed "
-              "Avro, see `value.converter.schema.registry.url`.",
+              "`AvroConverter`, `ProtobufConverter`, `JsonSchemaConverter` (AvroFormat, "
+              "ParquetFormat, and JsonFormat with bare values): Schema Registry framed Avro, "
+              "Protobuf or JSON Schema values, see `value.converter.schema.registry.url` and "
+              "docs/formats-columnar.md.",
        .allowed = {"org.apache.kafka.connect.json.JsonConverter", "JsonConverter",
                    "org.apache.kafka.connect.storage.StringConverter", "StringConverter",
                    "org.apache.kafka.connect.converters.ByteArrayConverter", "ByteArrayConverter",
-                   "io.confluent.connect.avro.AvroConverter", "AvroConverter"}},
+                   "io.confluent.connect.avro.AvroConverter", "AvroConverter",
+                   "io.confluent.connect.protobuf.ProtobufConverter", "ProtobufConverter",
+                   "io.confluent.connect.json.JsonSchemaConverter", "JsonSchemaConverter"}},
       {.name = "key.converter",
        .type = ConfigType::kString,
        .default_value = "org.apache.kafka.connect.storage.StringConverter",

@@ -109,9 +109,11 @@ struct FormatOptions {
   // value_schema is empty. Values must be JSON (JsonConverter or StringConverter).
   std::string value_schema;
   bool schema_inference = false;
-  // Avro and Parquet: when set, values are Schema Registry framed Avro (AvroConverter):
-  // each value's writer schema is fetched by its id (and cached); value_schema and
-  // schema_inference are not used. Shared by every writer of the format.
+  // Avro, Parquet and JSON lines: when set, values are Schema Registry framed
+  // (AvroConverter, ProtobufConverter, JsonSchemaConverter; the client's type() says which):
+  // each value's writer schema is fetched by its id or GUID (and cached); value_schema and
+  // schema_inference are not used; JsonFormat writes each value as its JSON
+  // (reader/columnar_json.h). Shared by every writer of the format.
   std::shared_ptr<SchemaRegistryClient> registry;
   // Avro (avro/avro_format.h): avro.codec (null, deflate, snappy, zstandard), its level
   // (avro.codec.level, -1: the codec's default) and the block size (avro.block.size).

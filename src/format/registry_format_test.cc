@@ -11,28 +11,23 @@
 #include <unistd.h>
 
 #include "format/format_options.h"
+#include "format/registry_responder_test.h"
 #include "format/test_records.h"
 #include "schema/registry_client.h"
 
 namespace tributary {
 namespace {
 
+using testing_records::FromHex;
 using testing_records::HaveNodeReaders;
 using testing_records::ProcessTempDir;
 using testing_records::Rec;
+using testing_records::RegistryResponder;
 using testing_records::RunCommand;
 using testing_records::ShellQuote;
 
 const std::filesystem::path kSourceDir = TRIBUTARY_SOURCE_DIR;
 const std::filesystem::path kNodeDir = kSourceDir / "tests" / "node";
-
-std::string FromHex(std::string_view hex) {
-  std::string out;
-  for (size_t k = 0; k + 1 < hex.size(); k += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(k, 2)), nullptr, 16)));
-  }
-  return out;
-}
 
 TEST(WireFormatTest, SplitsThePrefixAndRejectsOtherFraming) {
   auto h = ParseWireFormat(std::string("\x00\x00\x00\x01\x02payload", 12));
@@ -69,26 +64,11 @@ class RegistryFormatTest : public ::testing::Test {
       start = end + 1;
     }
     ASSERT_EQ(payloads_.size(), 3u);
-    // The responder prints its port, then serves until /shutdown or until we exit.
-    std::string cmd = "/usr/bin/python3 " + (kSourceDir / "tests/columnar/fake_registry.py").string() +
-                      " " + schemas + " registry-user:s3cret-pass";
-    server_ = popen(cmd.c_str(), "r");
-    ASSERT_NE(server_, nullptr);
-    char line[64] = {0};
-    ASSERT_NE(fgets(line, sizeof(line), server_), nullptr);
-    url_ = "http://127.0.0.1:" + std::string(line, strcspn(line, "\n"));
+    ASSERT_TRUE(registry_.Start(kSourceDir, schemas, "registry-user:s3cret-pass"));
+    url_ = registry_.url();
   }
 
-  void TearDown() override {
-    if (server_) {
-      int rc;
-      RunCommand("/usr/bin/python3 -c 'import urllib.request,sys; urllib.request.urlopen(sys.argv[1])' " +
-                     url_ + "/shutdown >/dev/null 2>&1",
-                 &rc);
-      pclose(server_);
-    }
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::shared_ptr<SchemaRegistryClient> Client(const std::string& credentials) {
     return std::make_shared<SchemaRegistryClient>(
@@ -111,7 +91,7 @@ class RegistryFormatTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  FILE* server_ = nullptr;
+  RegistryResponder registry_;
   std::string url_;
   std::vector<std::string> payloads_;
 };

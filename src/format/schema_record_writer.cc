@@ -1,7 +1,6 @@
 #include "format/schema_record_writer.h"
 
 #include "format/envelope/columnar_envelope.h"
-#include "schema/avro_decoder.h"
 #include "schema/schema_datum.h"
 #include "schema/widening.h"
 
@@ -18,6 +17,14 @@ std::string TributaryCreatedBy() {
   return fmt::format("tributary version {} (build {})", TRIBUTARY_VERSION, TRIBUTARY_BUILD);
 }
 
+std::optional<std::string_view> ValueSchemaIdHeader(const Record& record) {
+  std::optional<std::string_view> id_header;
+  for (const RecordHeader& h : record.headers) {
+    if (h.name == kValueSchemaIdHeader && h.value) id_header = h.value;
+  }
+  return id_header;
+}
+
 SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Schema> declared,
                                        uint64_t inference_bytes,
                                        std::shared_ptr<SchemaRegistryClient> registry)
@@ -25,6 +32,7 @@ SchemaRecordWriter::SchemaRecordWriter(std::string format_name, std::optional<Sc
       schema_(std::move(declared)),
       inference_bytes_(inference_bytes),
       registry_(std::move(registry)),
+      converter_(registry_ ? std::make_unique<RegistryConverter>(registry_) : nullptr),
       reader_(/*reject_unknown_fields=*/!schema_.has_value()),
       inferring_(!schema_.has_value() && !registry_) {}
 
@@ -136,53 +144,45 @@ Status SchemaRecordWriter::WriteRegistryValue(const Record& record) {
   auto fail = [&](const Status& st) {
     return Status(st.code(), fmt::format("{}: {}: {}", record.Where(), format_name_, st.message()));
   };
-  auto header = ParseWireFormat(*record.value);
-  if (!header.ok()) return fail(header.status());
-  auto schema = registry_->AvroSchemaById(header->schema_id);
-  if (!schema.ok()) {
-    // An unknown id is the record's fault (errors.tolerance applies); an unreachable
-    // registry is not, and stays retriable.
-    if (schema.status().code() == StatusCode::kNotFound) {
-      return fail(Status(StatusCode::kInvalidArgument, schema.status().message()));
-    }
-    return fail(schema.status());
-  }
+  RegistryConverter::Decoded decoded;
+  // An unknown id is the record's fault (errors.tolerance applies, the converter makes it
+  // kInvalidArgument); an unreachable registry is not, and stays retriable.
+  // The header form (a schema GUID in __value_schema_id) wins over the payload prefix.
+  Status st = converter_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
+  if (!st.ok()) return fail(st);
   const Projection* projection = nullptr;
-  if (started_ && header->schema_id != schema_id_ && !(**schema == *schema_)) {
+  if (started_ && decoded.schema_key != schema_key_ && !(*decoded.schema == *schema_)) {
     // Place() decided that this file takes it: projected to the file's schema.
     auto p = mode_ == SchemaCompatibility::kNone
                  ? Result<const Projection*>(InvalidArgument("schema.compatibility=NONE"))
-                 : ProjectionFrom(header->schema_id, **schema);
+                 : ProjectionFrom(decoded.schema_key, *decoded.schema);
     if (!p.ok()) {
-      return InvalidArgument("{}: {}: schema id {} differs from the file's schema id {} ({})",
-                             record.Where(), format_name_, header->schema_id, schema_id_,
-                             p.status().message());
+      return InvalidArgument("{}: {}: {} differs from the file's {} ({})", record.Where(),
+                             format_name_, decoded.schema_key, schema_key_, p.status().message());
     }
     projection = *p;
+    st = projection->Apply(value_, &projected_);
+    if (!st.ok()) return fail(st);
+    std::swap(value_, projected_);
   }
-  std::string_view datum = header->payload;
-  Status st = DecodeAvro(**schema, &datum, &value_);
-  if (st.ok() && !datum.empty()) {
-    st = InvalidArgument("{} bytes left after the Avro datum of schema id {}", datum.size(),
-                         header->schema_id);
-  }
-  if (st.ok() && projection != nullptr) st = projection->Apply(value_, &projected_);
-  if (!st.ok()) return fail(st);
   if (origin_.records == 0) {
     origin_.topic = std::string(record.topic);
     origin_.partition = record.partition.value();
     origin_.first_offset = record.offset.value();
   }
   if (!started_) {
-    schema_ = **schema;
-    schema_id_ = header->schema_id;
+    schema_ = *decoded.schema;
+    schema_key_ = decoded.schema_key;
+    auto framed = ParseFramedValue(*record.value, ValueSchemaIdHeader(record));
+    schema_id_ = framed.ok() ? framed->ref.id : -1;
     RETURN_IF_ERROR(Start());
   }
-  if (projection != nullptr) std::swap(value_, projected_);
   if (envelope_) {
     st = AppendRow(&record);
+  } else if (decoded.avro && projection == nullptr) {
+    st = AppendEncoded(decoded.avro_datum, value_);
   } else {
-    st = projection != nullptr ? Append(value_) : AppendEncoded(header->payload, value_);
+    st = Append(value_);
   }
   if (!st.ok()) return fail(st);
   origin_.last_offset = record.offset.value();
@@ -203,24 +203,32 @@ SchemaPlacement SchemaRecordWriter::Place(const Record& record, SchemaCompatibil
   return {};
 }
 
-Result<const Projection*> SchemaRecordWriter::ProjectionFrom(int32_t id, const Schema& schema) {
-  auto it = projections_.find(id);
-  if (it == projections_.end())
-    it = projections_.emplace(id, Projection::Make(schema, *schema_)).first;
+Result<const Projection*> SchemaRecordWriter::ProjectionFrom(const std::string& key,
+                                                             const Schema& schema) {
+  auto it = projections_.find(key);
+  if (it == projections_.end()) {
+    it = projections_.emplace(key, Projection::Make(schema, *schema_)).first;
+  }
   if (!it->second.ok()) return it->second.status();
   return &*it->second;
 }
 
 SchemaPlacement SchemaRecordWriter::PlaceRegistryValue(const Record& record,
                                                        SchemaCompatibility mode) {
-  auto header = ParseWireFormat(*record.value);
-  if (!header.ok() || header->schema_id == schema_id_) return {};
-  auto schema = registry_->AvroSchemaById(header->schema_id);
-  if (!schema.ok()) return {};  // Write reports it
+  const std::optional<std::string_view> header = ValueSchemaIdHeader(record);
+  auto framed = ParseFramedValue(*record.value, header);
+  if (!framed.ok()) return {};  // Write reports it
+  // The file's id or GUID: its schema (a Protobuf message index that differs is Write's to
+  // report). Only a record naming another schema is decoded here.
+  const std::string ref = framed->ref.Describe();
+  if (schema_key_ == ref || schema_key_.starts_with(ref + " ")) return {};
+  RegistryConverter::Decoded decoded;
+  if (!converter_->Decode(*record.value, header, &decoded, &placed_).ok()) return {};
+  if (decoded.schema_key == schema_key_ || *decoded.schema == *schema_) return {};
   const int64_t file_version = SchemaVersion(*schema_, schema_id_);
-  const int64_t version = SchemaVersion(**schema, header->schema_id);
+  const int64_t version = SchemaVersion(*decoded.schema, framed->ref.id);
   SchemaPlacement p;
-  switch (DecideSchema(mode, *schema_, file_version, **schema, version)) {
+  switch (DecideSchema(mode, *schema_, file_version, *decoded.schema, version)) {
     case SchemaDecision::kSame:
       return p;
     case SchemaDecision::kNewFile:
@@ -230,19 +238,17 @@ SchemaPlacement SchemaRecordWriter::PlaceRegistryValue(const Record& record,
       }
       p.action = SchemaPlacement::Action::kRotate;
       p.reason = fmt::format(
-          "schema.compatibility={}: schema id {} (version {}) is {} than the file's schema id "
-          "{} (version {})",
-          SchemaCompatibilityName(mode), header->schema_id, version,
-          version > file_version ? "newer" : "older", schema_id_, file_version);
+          "schema.compatibility={}: {} (version {}) is {} than the file's {} (version {})",
+          SchemaCompatibilityName(mode), decoded.schema_key, version,
+          version > file_version ? "newer" : "older", schema_key_, file_version);
       return p;
     case SchemaDecision::kProject: {
-      auto projection = ProjectionFrom(header->schema_id, **schema);
+      auto projection = ProjectionFrom(decoded.schema_key, *decoded.schema);
       if (projection.ok()) return p;
       p.action = SchemaPlacement::Action::kRotate;
       p.reason = fmt::format(
-          "schema.compatibility={}: schema id {} cannot be projected to the file's schema id "
-          "{} ({})",
-          SchemaCompatibilityName(mode), header->schema_id, schema_id_,
+          "schema.compatibility={}: {} cannot be projected to the file's {} ({})",
+          SchemaCompatibilityName(mode), decoded.schema_key, schema_key_,
           projection.status().message());
       return p;
     }

@@ -13,10 +13,11 @@
 // Values are read with JsonConverter or StringConverter (the value must be JSON text
 // either way); ByteArrayConverter values are rejected when the format is made.
 //
-// With a Schema Registry client (AvroConverter), each value is the registry's wire format:
-// its schema id is looked up (cached), the first record's schema becomes the file's, and the
-// datum is decoded with it (a writer that can, AvroFormat, appends the datum's bytes as they
-// are).
+// With a Schema Registry client (AvroConverter, ProtobufConverter, JsonSchemaConverter),
+// each value is the registry's wire format, decoded by schema/registry_converter.h (schema
+// id or GUID, prefix or `__value_schema_id` header): the first record's schema becomes the
+// file's, and the value is decoded with it (a writer that can, AvroFormat, appends Avro
+// datums' bytes as they are).
 //
 // Schema evolution (docs/schema-evolution.md): Place() tells the sink whether a record
 // belongs in this file. With the registry, a record of another schema goes by
@@ -47,6 +48,7 @@
 #include "schema/json_value.h"
 #include "schema/projection.h"
 #include "schema/registry_client.h"
+#include "schema/registry_converter.h"
 #include "schema/schema.h"
 
 namespace tributary {
@@ -59,6 +61,9 @@ struct FileOrigin {
   int64_t last_offset = -1;
   uint64_t records = 0;
 };
+
+// The value of the record's last `__value_schema_id` header (the GUID wire form), if any.
+std::optional<std::string_view> ValueSchemaIdHeader(const Record& record);
 
 // "tributary version 0.1.0 (build abc1234)", Parquet's created_by shape.
 std::string TributaryCreatedBy();
@@ -116,13 +121,15 @@ class SchemaRecordWriter : public RecordWriter {
   SchemaPlacement PlaceDatum(const Record& record, SchemaCompatibility mode);
   SchemaPlacement PlaceInferred(const Record& record);
   // The projection of registry schema `id` (`schema`) to the file's; an error when none.
-  Result<const Projection*> ProjectionFrom(int32_t id, const Schema& schema);
+  Result<const Projection*> ProjectionFrom(const std::string& key, const Schema& schema);
 
   const std::string format_name_;
   std::optional<Schema> schema_;
   const uint64_t inference_bytes_;
   std::shared_ptr<SchemaRegistryClient> registry_;
-  int32_t schema_id_ = -1;                      // registry mode: the id of the file's schema
+  std::unique_ptr<RegistryConverter> converter_;  // with registry_
+  std::string schema_key_;  // registry mode: names the file's schema ("schema id 7")
+  int64_t schema_id_ = -1;  // registry mode: the file's schema id (-1: named by a GUID)
   std::shared_ptr<const Schema> datum_schema_;  // the last Record::value_datum schema seen equal
   JsonValueReader reader_;
   SchemaInferrer inferrer_;
@@ -137,8 +144,9 @@ class SchemaRecordWriter : public RecordWriter {
   // Schema evolution.
   const bool inferring_;                                   // neither declared nor from the registry
   SchemaCompatibility mode_ = SchemaCompatibility::kNone;  // the last Place's
-  std::map<int32_t, Result<Projection>> projections_;      // by registry id, to the file's schema
+  std::map<std::string, Result<Projection>> projections_;  // by schema key, to the file's schema
   Value projected_;                                        // reused
+  Value placed_;                                           // reused by PlaceRegistryValue
   // Inference: Place read the record at this offset into value_ (or found `placed_error_`).
   int64_t placed_offset_ = -1;
   Status placed_error_;

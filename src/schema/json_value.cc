@@ -1,7 +1,9 @@
 #include "schema/json_value.h"
 
 #include <cmath>
+#include <cstring>
 #include <map>
+#include <utility>
 
 #include <simdjson.h>
 
@@ -204,10 +206,88 @@ std::optional<std::string> UuidBytes(std::string_view text) {
   return out;
 }
 
+// Integers longer than 64 bits make simdjson's DOM refuse the whole document; they can only
+// be decimals. Returns `json` with every such integer token quoted (so Decimal() reads its
+// digits as text), or nullopt when there is none.
+std::optional<std::string> QuoteBigIntegers(std::string_view json) {
+  std::string out;
+  bool changed = false;
+  size_t k = 0;
+  while (k < json.size()) {
+    char c = json[k];
+    if (c == '"') {  // copy a string, escapes included
+      size_t end = k + 1;
+      while (end < json.size() && json[end] != '"') end += json[end] == '\\' ? 2 : 1;
+      end = std::min(end + 1, json.size());
+      out.append(json.substr(k, end - k));
+      k = end;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t end = k + 1;
+      while (end < json.size() && std::strchr("0123456789.eE+-", json[end]) != nullptr) ++end;
+      std::string_view token = json.substr(k, end - k);
+      size_t digits = token.size() - (token[0] == '-' ? 1 : 0);
+      if (digits > 18 && token.find_first_of(".eE") == std::string_view::npos) {
+        out += '"';
+        out.append(token);
+        out += '"';
+        changed = true;
+      } else {
+        out.append(token);
+      }
+      k = end;
+      continue;
+    }
+    out.push_back(c);
+    ++k;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
 
 struct JsonValueReader::Impl {
   simdjson::dom::parser parser;
   bool reject_unknown = false;
+  // The text being converted and the way from its root to the current element (a member
+  // name, or an array index when `index` >= 0), so that a decimal given as a JSON number
+  // is read from its digits (RawNumber) rather than from the double simdjson made of it.
+  struct Step {
+    std::string_view key;
+    int64_t index = -1;
+  };
+  std::string_view source;
+  std::vector<Step> steps;
+  std::string quoted;  // the source with big integers quoted (QuoteBigIntegers)
+
+  // The number's text as written, via simdjson's On-Demand parser and a JSON pointer.
+  std::optional<std::string> RawNumber() const {
+    std::string pointer;
+    for (const Step& st : steps) {
+      pointer += '/';
+      if (st.index >= 0) {
+        pointer += std::to_string(st.index);
+        continue;
+      }
+      for (char c : st.key) {
+        if (c == '~') {
+          pointer += "~0";
+        } else if (c == '/') {
+          pointer += "~1";
+        } else {
+          pointer += c;
+        }
+      }
+    }
+    simdjson::ondemand::parser od;
+    simdjson::padded_string padded(source);
+    auto doc = od.iterate(padded);
+    std::string_view raw;
+    if (doc.at_pointer(pointer).raw_json_token().get(raw)) return std::nullopt;
+    while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back())))
+      raw.remove_suffix(1);
+    return std::string(raw);
+  }
 
   Status Convert(element e, const Schema& s, const std::string& path, Value* out) {
     if (e.is_null()) {
@@ -309,8 +389,10 @@ struct JsonValueReader::Impl {
         out->items.resize(arr.size());
         size_t k = 0;
         for (element item : arr) {
+          steps.push_back(Step{{}, static_cast<int64_t>(k)});
           RETURN_IF_ERROR(
               Convert(item, s.items(), fmt::format("{}[{}]", path, k), &out->items[k]));
+          steps.pop_back();
           ++k;
         }
         return Status::OK();
@@ -324,7 +406,9 @@ struct JsonValueReader::Impl {
         for (auto [k, v] : obj) {
           out->keys.emplace_back(k);
           out->items.emplace_back();
+          steps.push_back(Step{k});
           RETURN_IF_ERROR(Convert(v, s.values(), Join(path, k), &out->items.back()));
+          steps.pop_back();
         }
         return Status::OK();
       }
@@ -342,7 +426,9 @@ struct JsonValueReader::Impl {
             RETURN_IF_ERROR(Missing(f, fpath, &out->items[k]));
             continue;
           }
+          steps.push_back(Step{f.name});
           RETURN_IF_ERROR(Convert(member, f.schema, fpath, &out->items[k]));
+          steps.pop_back();
         }
         if (reject_unknown) {
           for (auto [k, v] : obj) {
@@ -367,7 +453,13 @@ struct JsonValueReader::Impl {
       if (k == "default") {
         element d;
         if (auto err = default_parser.parse(v).get(d); err) break;
-        return Convert(d, f.schema, path, out);
+        // The default is its own document.
+        std::string_view saved_source = std::exchange(source, v);
+        std::vector<Step> saved_steps = std::exchange(steps, {});
+        Status st = Convert(d, f.schema, path, out);
+        source = saved_source;
+        steps = std::move(saved_steps);
+        return st;
       }
     }
     if (f.schema.optional) {
@@ -385,7 +477,9 @@ struct JsonValueReader::Impl {
     } else if (e.type() == element_type::INT64 || e.type() == element_type::UINT64) {
       text = simdjson::minify(e);
     } else if (e.type() == element_type::DOUBLE) {
-      text = fmt::format("{}", double(e));
+      // Exactly as written: a double keeps only about 17 significant digits.
+      auto raw = RawNumber();
+      text = raw ? *raw : fmt::format("{}", double(e));
     } else {
       return InvalidArgument("{}: expected a number or a decimal string for {}, got {}",
                              Where(path), Describe(s), Snippet(e));
@@ -423,9 +517,18 @@ JsonValueReader::~JsonValueReader() = default;
 
 Status JsonValueReader::Read(std::string_view json, const Schema& schema, Value* out) {
   element doc;
-  if (auto err = impl_->parser.parse(json.data(), json.size()).get(doc); err) {
-    return InvalidArgument("value is not valid JSON ({})", simdjson::error_message(err));
+  auto err = impl_->parser.parse(json.data(), json.size()).get(doc);
+  if (err == simdjson::NUMBER_ERROR) {
+    // An integer beyond 64 bits: quote it, so a decimal field reads its digits.
+    if (auto quoted = QuoteBigIntegers(json)) {
+      impl_->quoted = std::move(*quoted);
+      json = impl_->quoted;
+      err = impl_->parser.parse(json.data(), json.size()).get(doc);
+    }
   }
+  if (err) return InvalidArgument("value is not valid JSON ({})", simdjson::error_message(err));
+  impl_->source = json;
+  impl_->steps.clear();
   return impl_->Convert(doc, schema, "", out);
 }
 

@@ -15,7 +15,8 @@
 //   time-*             the count in the unit, or "HH:MM:SS[.fraction]"
 //   timestamp-*        the count in the unit since the epoch, or ISO 8601
 //                      "YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM]" (no zone: UTC)
-//   decimal            a number (its shortest decimal form) or a decimal string ("12.30");
+//   decimal            a number (read from its digits as written, never through a double,
+//                      also integers beyond 64 bits) or a decimal string ("12.30");
 //                      non-zero digits beyond the scale or beyond the precision are an
 //                      error, never rounded; or a base64 string of the big-endian unscaled
 //                      bytes (Connect's decimal.format=BASE64). Precision above 38 is not

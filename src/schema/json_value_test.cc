@@ -90,5 +90,48 @@ TEST(JsonValueTest, InferenceWidensAndKeepsFirstSeenOrder) {
   EXPECT_TRUE(reparsed.ok()) << AvroSchemaJson(s);
 }
 
+// Decimals given as JSON numbers are read from their text, never through a double: a
+// 38-digit integer (which simdjson's DOM cannot hold), and fractions with more digits than
+// a double keeps, in records, arrays and maps.
+TEST(JsonValueTest, ReadsDecimalNumbersExactly) {
+  Schema s = Parse(R"({"type":"record","name":"R","fields":[
+    {"name":"big","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":0}},
+    {"name":"frac","type":{"type":"bytes","logicalType":"decimal","precision":38,"scale":20}},
+    {"name":"list","type":{"type":"array","items":{"type":"bytes","logicalType":"decimal","precision":30,"scale":10}}},
+    {"name":"m","type":{"type":"map","values":{"type":"bytes","logicalType":"decimal","precision":25,"scale":3}}},
+    {"name":"n","type":"long"}]})");
+  JsonValueReader r;
+  Value v;
+  Status st = r.Read(R"({"big":-99999999999999999999999999999999999999,
+      "frac":123456789012345678.12345678901234567891, "list":[0.1234567891, 98765432109876543210.5],
+      "m":{"a/b~c":1234567890123456789012.345}, "n":12})",
+                     s, &v);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  __int128 nines = 0;
+  for (int k = 0; k < 38; ++k) nines = nines * 10 + 9;
+  EXPECT_TRUE(v.items[0].dec == -nines);
+  __int128 frac = 0;
+  for (char c : std::string("12345678901234567812345678901234567891")) frac = frac * 10 + (c - '0');
+  EXPECT_TRUE(v.items[1].dec == frac);
+  ASSERT_EQ(v.items[2].items.size(), 2u);
+  EXPECT_TRUE(v.items[2].items[0].dec == 1234567891);
+  __int128 l1 = 0;
+  for (char c : std::string("987654321098765432105000000000")) l1 = l1 * 10 + (c - '0');
+  EXPECT_TRUE(v.items[2].items[1].dec == l1);
+  ASSERT_EQ(v.items[3].keys.size(), 1u);
+  __int128 m0 = 0;
+  for (char c : std::string("1234567890123456789012345")) m0 = m0 * 10 + (c - '0');
+  EXPECT_TRUE(v.items[3].items[0].dec == m0);
+  EXPECT_EQ(v.items[4].i, 12);
+  // Digits beyond the scale are still refused, not rounded.
+  st = r.Read(R"({"big":1,"frac":0.123456789012345678901,"list":[],"m":{},"n":1})", s, &v);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("frac"), std::string::npos) << st.message();
+  // A big integer where a long is declared is an error naming the field.
+  st = r.Read(R"({"big":1,"frac":1,"list":[],"m":{},"n":123456789012345678901234567890})", s, &v);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("n:"), std::string::npos) << st.message();
+}
+
 }  // namespace
 }  // namespace tributary

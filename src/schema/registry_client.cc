@@ -1,5 +1,7 @@
 #include "schema/registry_client.h"
 
+#include <cctype>
+
 #include <curl/curl.h>
 #include <simdjson.h>
 
@@ -30,6 +32,76 @@ Result<WireHeader> ParseWireFormat(std::string_view value) {
   h.schema_id = static_cast<int32_t>(id);
   h.payload = value.substr(5);
   return h;
+}
+
+std::string_view RegistrySchemaTypeName(RegistrySchemaType t) {
+  switch (t) {
+    case RegistrySchemaType::kAvro:
+      return "AVRO";
+    case RegistrySchemaType::kProtobuf:
+      return "PROTOBUF";
+    case RegistrySchemaType::kJson:
+      return "JSON";
+  }
+  return "?";
+}
+
+std::string SchemaRef::Describe() const {
+  return guid.empty() ? fmt::format("schema id {}", id) : fmt::format("schema guid {}", guid);
+}
+
+namespace {
+
+// Magic 0 + 4-byte id or magic 1 + 16-byte GUID at the start of `bytes`; the rest after it.
+Result<std::string_view> ReadRef(std::string_view bytes, std::string_view where, SchemaRef* ref) {
+  if (bytes.empty())
+    return InvalidArgument("empty {}: not in the Schema Registry wire format", where);
+  const uint8_t magic = static_cast<uint8_t>(bytes[0]);
+  if (magic == 0) {
+    if (bytes.size() < 5) {
+      return InvalidArgument("{} of {} bytes: too short for magic byte 0 and a 4-byte schema id",
+                             where, bytes.size());
+    }
+    uint32_t id = 0;
+    for (int k = 1; k <= 4; ++k) id = id << 8 | static_cast<uint8_t>(bytes[k]);
+    ref->id = static_cast<int32_t>(id);
+    return bytes.substr(5);
+  }
+  if (magic == 1) {
+    if (bytes.size() < 17) {
+      return InvalidArgument("{} of {} bytes: too short for magic byte 1 and a 16-byte schema GUID",
+                             where, bytes.size());
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string guid;
+    for (int k = 1; k <= 16; ++k) {
+      if (k == 5 || k == 7 || k == 9 || k == 11) guid.push_back('-');
+      guid.push_back(kHex[static_cast<uint8_t>(bytes[k]) >> 4]);
+      guid.push_back(kHex[static_cast<uint8_t>(bytes[k]) & 15]);
+    }
+    ref->guid = std::move(guid);
+    return bytes.substr(17);
+  }
+  return InvalidArgument(
+      "{}: unknown magic byte 0x{:02x}: not in the Schema Registry wire format (0x00 and a "
+      "4-byte schema id, or 0x01 and a 16-byte schema GUID)",
+      where, magic);
+}
+
+}  // namespace
+
+Result<FramedValue> ParseFramedValue(std::string_view value,
+                                     std::optional<std::string_view> header) {
+  FramedValue f;
+  if (header) {
+    ASSIGN_OR_RETURN(f.after_ref, ReadRef(*header, "header __value_schema_id", &f.ref));
+    f.payload = value;
+    f.from_header = true;
+    return f;
+  }
+  ASSIGN_OR_RETURN(f.payload, ReadRef(value, "value", &f.ref));
+  f.after_ref = f.payload;
+  return f;
 }
 
 SchemaRegistryClient::SchemaRegistryClient(RegistryOptions options)
@@ -123,6 +195,105 @@ Result<std::shared_ptr<const Schema>> SchemaRegistryClient::AvroSchemaById(int32
   std::lock_guard<std::mutex> lock(mu_);
   cache_.emplace(id, shared);
   return shared;
+}
+
+namespace {
+
+Result<RegistrySchemaType> ParseType(std::string_view type) {
+  if (type == "AVRO") return RegistrySchemaType::kAvro;
+  if (type == "PROTOBUF") return RegistrySchemaType::kProtobuf;
+  if (type == "JSON") return RegistrySchemaType::kJson;
+  return InvalidArgument("unknown schemaType '{}'", type);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::Fetch(const std::string& path,
+                                                                          const std::string& what) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = raw_cache_.find(path);
+    if (it != raw_cache_.end()) return it->second;
+  }
+  auto parse = [&](const std::string& p) -> Result<RegistrySchema> {
+    auto body = Get(p);
+    if (!body.ok()) {
+      if (body.status().code() == StatusCode::kNotFound) {
+        return NotFound("{} is not in the schema registry at {}", what, options_.url);
+      }
+      return body.status();
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    std::string_view text, type = "AVRO";
+    if (parser.parse(*body).get(doc) || doc["schema"].get(text)) {
+      return InvalidArgument("schema registry {}: {}: unexpected response {}", options_.url, what,
+                             body->substr(0, 200));
+    }
+    if (doc["schemaType"].get(type)) type = "AVRO";
+    RegistrySchema out;
+    auto t = ParseType(type);
+    if (!t.ok()) return InvalidArgument("{}: {}", what, t.status().message());
+    out.type = *t;
+    out.text = std::string(text);
+    simdjson::dom::array refs;
+    if (!doc["references"].get(refs)) {
+      for (simdjson::dom::element r : refs) {
+        RegistrySchema::Reference ref;
+        std::string_view name, subject;
+        int64_t version = 0;
+        if (r["name"].get(name) || r["subject"].get(subject) || r["version"].get(version)) {
+          return InvalidArgument("{}: a reference without name, subject and version", what);
+        }
+        ref.name = std::string(name);
+        ref.subject = std::string(subject);
+        ref.version = static_cast<int>(version);
+        out.references.push_back(std::move(ref));
+      }
+    }
+    return out;
+  };
+  ASSIGN_OR_RETURN(RegistrySchema schema, parse(path));
+  if (schema.type == RegistrySchemaType::kProtobuf) {
+    // The .proto text is of no use here: ask for the FileDescriptorProto.
+    ASSIGN_OR_RETURN(schema, parse(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                                   "format=serialized"));
+  }
+  auto shared = std::make_shared<const RegistrySchema>(std::move(schema));
+  std::lock_guard<std::mutex> lock(mu_);
+  raw_cache_.emplace(path, shared);
+  return shared;
+}
+
+Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::SchemaByRef(
+    const SchemaRef& ref) {
+  std::string path =
+      ref.guid.empty() ? "/schemas/ids/" + std::to_string(ref.id) : "/schemas/guids/" + ref.guid;
+  return Fetch(path, ref.Describe());
+}
+
+namespace {
+
+std::string UrlEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", static_cast<uint8_t>(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const RegistrySchema>> SchemaRegistryClient::SchemaByReference(
+    const RegistrySchema::Reference& ref) {
+  return Fetch(
+      "/subjects/" + UrlEscape(ref.subject) + "/versions/" + std::to_string(ref.version),
+      fmt::format("reference '{}' (subject {} version {})", ref.name, ref.subject, ref.version));
 }
 
 }  // namespace tributary

@@ -199,10 +199,19 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   c.offset_pad_width = cfg.GetInt("filename.offset.zero.pad.width");
 
   const std::string converter = cfg.GetString("value.converter");
+  // Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter.
+  std::optional<RegistrySchemaType> registry_type;
+  if (EndsWithIgnoreCase(converter, "AvroConverter")) {
+    registry_type = RegistrySchemaType::kAvro;
+  } else if (EndsWithIgnoreCase(converter, "ProtobufConverter")) {
+    registry_type = RegistrySchemaType::kProtobuf;
+  } else if (EndsWithIgnoreCase(converter, "JsonSchemaConverter")) {
+    registry_type = RegistrySchemaType::kJson;
+  }
   if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
   } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter") ||
-             EndsWithIgnoreCase(converter, "AvroConverter")) {  // registry framed: opaque here
+             registry_type) {  // registry framed: opaque here
     c.value_encoding = ValueEncoding::kBytes;
   } else {
     c.value_encoding = ValueEncoding::kJson;
@@ -259,33 +268,19 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.format.parquet_page_bytes = static_cast<uint64_t>(cfg.GetInt("parquet.page.size"));
     c.format.parquet_dictionary_bytes =
         static_cast<uint64_t>(cfg.GetInt("parquet.dictionary.page.size"));
-    if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
-      RegistryOptions registry;
-      auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
-      if (urls.empty()) {
-        return InvalidArgument(
-            "value.converter.schema.registry.url: AvroConverter needs the Schema Registry URL");
-      }
-      registry.url = urls[0];
-      if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
-        registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
-      }
-      // One client (one schema cache) for the writers and the transform chain.
-      c.format.registry = transforms && transforms->options().value.registry
-                              ? transforms->options().value.registry
-                              : std::make_shared<SchemaRegistryClient>(std::move(registry));
-    }
     if (ToLower(cfg.GetString("s3.compression.type")) != "none") {
       return InvalidArgument(
           "s3.compression.type: {} compresses inside the file; set avro.codec or "
           "parquet.codec and leave s3.compression.type=none",
           format_class);
     }
-  } else if (EndsWithIgnoreCase(cfg.GetString("value.converter"), "AvroConverter")) {
+  } else if (registry_type &&
+             !(format_class.empty() || EndsWithIgnoreCase(format_class, "JsonFormat") ||
+               ToLower(format_class) == "json")) {
     return InvalidArgument(
-        "value.converter: AvroConverter values can be written by AvroFormat or ParquetFormat, "
+        "value.converter: {} values can be written by AvroFormat, ParquetFormat or JsonFormat, "
         "not {}",
-        format_class);
+        converter.substr(converter.rfind('.') + 1), format_class);
   } else if (EndsWithIgnoreCase(format_class, "ByteArrayFormat")) {
     c.format.kind = FormatKind::kBytes;
     c.format.bytes_extension = cfg.GetString("format.bytearray.extension");
@@ -295,6 +290,34 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
     c.format.bytes_separator = *separator;
   } else {
     c.format.kind = FormatKind::kJson;
+  }
+  if (registry_type) {  // Avro, Parquet, or JsonFormat writing the values' JSON
+    const bool columnar =
+        c.format.kind == FormatKind::kAvro || c.format.kind == FormatKind::kParquet;
+    if (!columnar && (c.format.kind != FormatKind::kJson || c.format.envelope ||
+                      !c.format.json_fields.empty())) {
+      return InvalidArgument(
+          "value.converter: {} values are written by AvroFormat, ParquetFormat, or JsonFormat as "
+          "bare values (not with store.envelope or format.output.*)",
+          converter.substr(converter.rfind('.') + 1));
+    }
+    RegistryOptions registry;
+    registry.type = *registry_type;
+    auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
+    if (urls.empty()) {
+      return InvalidArgument(
+          "value.converter.schema.registry.url: {} needs the Schema Registry URL",
+          converter.substr(converter.rfind('.') + 1));
+    }
+    registry.url = urls[0];
+    if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
+      registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
+    }
+    // One client (one schema cache) for the writers and the transform chain.
+    c.format.registry = transforms && transforms->options().value.registry &&
+                                *registry_type == RegistrySchemaType::kAvro
+                            ? transforms->options().value.registry
+                            : std::make_shared<SchemaRegistryClient>(std::move(registry));
   }
   RETURN_IF_ERROR(MakeFormat(c.format).status());
   ASSIGN_OR_RETURN(c.codec, ParseCodec(cfg.GetString("s3.compression.type")));

@@ -163,8 +163,25 @@ TEST(SinkConfigTest, ColumnarFormatsTakeTheirKeys) {
   ASSERT_TRUE(registry.ok()) << registry.status().ToString();
   ASSERT_NE(registry->format.registry, nullptr);
   EXPECT_EQ(registry->format.registry->url(), "http://registry:8081");
+  EXPECT_EQ(registry->format.registry->type(), RegistrySchemaType::kAvro);
+  // JsonFormat writes registry values as their JSON; other formats cannot.
   raw["format.class"] = "JsonFormat";
-  EXPECT_FALSE(SinkConfig::FromRaw(raw).ok());
+  auto json = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  ASSERT_NE(json->format.registry, nullptr);
+  raw["format.class"] = "ByteArrayFormat";
+  auto bytes = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_NE(bytes.status().message().find("AvroConverter"), std::string::npos);
+  raw["format.class"] = "ParquetFormat";
+  raw["value.converter"] = "io.confluent.connect.protobuf.ProtobufConverter";
+  auto proto = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(proto.ok()) << proto.status().ToString();
+  EXPECT_EQ(proto->format.registry->type(), RegistrySchemaType::kProtobuf);
+  raw["value.converter"] = "JsonSchemaConverter";
+  auto json_schema = SinkConfig::FromRaw(raw);
+  ASSERT_TRUE(json_schema.ok()) << json_schema.status().ToString();
+  EXPECT_EQ(json_schema->format.registry->type(), RegistrySchemaType::kJson);
   raw["format.class"] = "AvroFormat";
   raw["s3.compression.type"] = "gzip";
   auto gz = SinkConfig::FromRaw(raw);

@@ -2,12 +2,19 @@
 Schema Registry can run here (it is a JVM service), so tests use this instead; it implements
 the documented responses of:
 
-  GET /schemas/ids/{id}                 {"schema": "<schema text>"} | 404 {"error_code": 40403}
+  GET /schemas/ids/{id}                 {"schema": "<schema text>", "schemaType"?,
+                                        "references"?} | 404 {"error_code": 40403}
+  GET /schemas/guids/{guid}             the same, by the schema's GUID
   GET /subjects/{subject}/versions/{v}  {"subject", "id", "version", "schema"} | 404 40401
+  ?format=serialized                    Protobuf schemas: "schema" is the base64
+                                        FileDescriptorProto instead of the .proto text
 
 usage: /usr/bin/python3 fake_registry.py SCHEMAS_JSON [USER:PASSWORD]
-SCHEMAS_JSON maps ids to {"subject": ..., "schema": <Avro schema as JSON>}. Prints the port
-it listens on (127.0.0.1), then serves until GET /shutdown or until its parent exits.
+SCHEMAS_JSON maps ids to {"subject": ..., "schema": <Avro schema as JSON>} or, for other
+schema types, {"subject", "schemaType": "PROTOBUF"|"JSON", "schemaText": <schema text>,
+"serialized"?: <base64 FileDescriptorProto>, "references"?: [...], "guid"?: <GUID>}. Prints
+the port it listens on (127.0.0.1), then serves until GET /shutdown or until its parent
+exits.
 """
 import base64
 import json
@@ -15,10 +22,26 @@ import os
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SCHEMAS = {int(k): v for k, v in json.loads(open(sys.argv[1]).read()).items()}
 AUTH = sys.argv[2] if len(sys.argv) > 2 else None
+
+
+def body(entry, serialized):
+    """The response members of one schema (schemaType is omitted for Avro, as the registry
+    does)."""
+    if "schemaText" not in entry:
+        return {"schema": json.dumps(entry["schema"])}
+    out = {"schemaType": entry["schemaType"], "schema": entry["schemaText"]}
+    if serialized and "serialized" in entry:
+        out["schema"] = entry["serialized"]
+    if entry.get("references"):
+        out["references"] = entry["references"]
+    if entry.get("guid"):
+        out["guid"] = entry["guid"]
+    return out
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -40,13 +63,22 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != want:
                 self.reply(401, {"error_code": 40101, "message": "Unauthorized"})
                 return
-        parts = self.path.strip("/").split("/")
+        url = urllib.parse.urlsplit(self.path)
+        serialized = urllib.parse.parse_qs(url.query).get("format") == ["serialized"]
+        parts = [urllib.parse.unquote(p) for p in url.path.strip("/").split("/")]
         if len(parts) == 3 and parts[:2] == ["schemas", "ids"] and parts[2].isdigit():
             entry = SCHEMAS.get(int(parts[2]))
             if entry is None:
                 self.reply(404, {"error_code": 40403, "message": "Schema not found"})
             else:
-                self.reply(200, {"schema": json.dumps(entry["schema"])})
+                self.reply(200, body(entry, serialized))
+            return
+        if len(parts) == 3 and parts[:2] == ["schemas", "guids"]:
+            entry = next((e for e in SCHEMAS.values() if e.get("guid") == parts[2]), None)
+            if entry is None:
+                self.reply(404, {"error_code": 40403, "message": "Schema not found"})
+            else:
+                self.reply(200, body(entry, serialized))
             return
         if len(parts) == 4 and parts[0] == "subjects" and parts[2] == "versions":
             versions = sorted(i for i, e in SCHEMAS.items() if e["subject"] == parts[1])
@@ -56,7 +88,7 @@ class Handler(BaseHTTPRequestHandler):
             v = len(versions) if parts[3] == "latest" else int(parts[3])
             sid = versions[v - 1]
             self.reply(200, {"subject": parts[1], "id": sid, "version": v,
-                             "schema": json.dumps(SCHEMAS[sid]["schema"])})
+                             **body(SCHEMAS[sid], serialized)})
             return
         self.reply(404, {"error_code": 404, "message": "Not found"})
 

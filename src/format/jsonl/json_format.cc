@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include "format/envelope/envelope.h"
+#include "format/reader/columnar_json.h"
+#include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
 
 namespace tributary {
@@ -19,7 +21,9 @@ class JsonWriter final : public RecordWriter {
         fields_(options.json_fields),
         fields_envelope_(options.json_fields_envelope),
         envelopes_(options.key_encoding, options.value_encoding),
-        schema_envelope_(options.json_schema_envelope) {}
+        schema_envelope_(options.json_schema_envelope),
+        registry_(options.registry ? std::make_unique<RegistryConverter>(options.registry)
+                                   : nullptr) {}
 
   Status Write(const Record& record) override {
     if (closed_) return Internal("{}: write after the JSON writer was closed", record.Where());
@@ -39,7 +43,17 @@ class JsonWriter final : public RecordWriter {
         return Internal("{}: null value reached the JSON writer", record.Where());
       }
       bool unwrapped = false;
-      if (schema_envelope_ != JsonSchemaEnvelope::kNone && encoding_ == ValueEncoding::kJson) {
+      if (registry_) {  // Schema Registry values: decoded, written as their JSON
+        RegistryConverter::Decoded decoded;
+        Status st =
+            registry_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
+        if (!st.ok()) {
+          return Status(st.code(), fmt::format("{}: JsonFormat: {}", record.Where(), st.message()));
+        }
+        reader::AppendValueJson(*decoded.schema, value_, &line_);
+        unwrapped = true;
+      } else if (schema_envelope_ != JsonSchemaEnvelope::kNone &&
+                 encoding_ == ValueEncoding::kJson) {
         ASSIGN_OR_RETURN(unwrapped, AppendPayload(record));
       }
       if (!unwrapped) {
@@ -106,6 +120,8 @@ class JsonWriter final : public RecordWriter {
   JsonValueEncoder values_;
   const JsonSchemaEnvelope schema_envelope_;
   simdjson::dom::parser envelope_parser_;
+  std::unique_ptr<RegistryConverter> registry_;  // AvroConverter, ProtobufConverter, ...
+  Value value_;                                  // reused
   std::string line_;  // reused across records
   uint64_t written_ = 0;
   bool closed_ = false;
