@@ -314,8 +314,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
     }
     // One client (one schema cache) for the writers and the transform chain.
-    c.format.registry = transforms && transforms->options().value.registry &&
-                                *registry_type == RegistrySchemaType::kAvro
+    c.format.registry = transforms && transforms->options().value.registry
                             ? transforms->options().value.registry
                             : std::make_shared<SchemaRegistryClient>(std::move(registry));
   }

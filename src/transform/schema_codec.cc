@@ -9,6 +9,7 @@
 #include "schema/avro_schema.h"
 #include "schema/json_value.h"
 #include "schema/registry_client.h"
+#include "schema/registry_converter.h"
 #include "transform/connect_schema.h"
 
 namespace tributary {
@@ -524,6 +525,34 @@ std::shared_ptr<const SchemaCodec> MakeAvroRegistryCodec(
 
 std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup) {
   return std::make_shared<AvroCodec>(std::move(lookup));
+}
+
+namespace {
+
+class RegistryConverterCodec : public SchemaCodec {
+ public:
+  RegistryConverterCodec(std::shared_ptr<SchemaRegistryClient> registry, std::string name)
+      : name_(std::move(name)), converter_(std::move(registry)) {}
+  std::string_view name() const override { return name_; }
+  Status Decode(std::string_view bytes, SchemaDatum* out) const override {
+    std::lock_guard<std::mutex> lock(mu_);  // a RegistryConverter serves one thread at a time
+    RegistryConverter::Decoded decoded;
+    RETURN_IF_ERROR(converter_.Decode(bytes, std::nullopt, &decoded, &out->value));
+    out->schema = std::move(decoded.schema);
+    return Status::OK();
+  }
+
+ private:
+  const std::string name_;
+  mutable std::mutex mu_;
+  mutable RegistryConverter converter_;
+};
+
+}  // namespace
+
+std::shared_ptr<const SchemaCodec> MakeRegistryConverterCodec(
+    std::shared_ptr<SchemaRegistryClient> registry, std::string name) {
+  return std::make_shared<RegistryConverterCodec>(std::move(registry), std::move(name));
 }
 
 }  // namespace tributary

@@ -1,5 +1,5 @@
 // SchemaCodec: how the transform chain reads keys and values whose bytes carry a schema
-// (Schema Registry converters: AvroConverter today), and the bridge between the schema
+// (Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter), and the bridge between the schema
 // model (schema/schema.h, value.h) and Connect data in JsonConverter's JSON form, which
 // the schema-bearing transforms edit.
 //
@@ -75,6 +75,12 @@ std::shared_ptr<const SchemaCodec> MakeAvroRegistryCodec(
     std::shared_ptr<SchemaRegistryClient> registry);
 // The same with schemas from `lookup` (tests, benchmarks).
 std::shared_ptr<const SchemaCodec> MakeAvroCodec(SchemaLookup lookup);
+// ProtobufConverter and JsonSchemaConverter (`name`): values decoded by
+// schema/registry_converter.h with `registry` (made for that schema type). Only the
+// prefix forms (schema id or GUID before the payload): a value whose schema is named by a
+// `__value_schema_id` header is not readable here.
+std::shared_ptr<const SchemaCodec> MakeRegistryConverterCodec(
+    std::shared_ptr<SchemaRegistryClient> registry, std::string name);
 
 // A decoded value as Connect data (JsonConverter's JSON form: bytes and decimals as
 // base64, enums as their symbol, dates and timestamps as numbers).

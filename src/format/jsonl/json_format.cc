@@ -6,6 +6,7 @@
 #include "format/reader/columnar_json.h"
 #include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
+#include "schema/schema_datum.h"
 
 namespace tributary {
 namespace {
@@ -43,7 +44,10 @@ class JsonWriter final : public RecordWriter {
         return Internal("{}: null value reached the JSON writer", record.Where());
       }
       bool unwrapped = false;
-      if (registry_) {  // Schema Registry values: decoded, written as their JSON
+      if (record.value_datum) {  // a transform chain decoded and changed it
+        reader::AppendValueJson(*record.value_datum->schema, record.value_datum->value, &line_);
+        unwrapped = true;
+      } else if (registry_) {  // Schema Registry values: decoded, written as their JSON
         RegistryConverter::Decoded decoded;
         Status st =
             registry_->Decode(*record.value, ValueSchemaIdHeader(record), &decoded, &value_);
