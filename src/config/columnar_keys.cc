@@ -116,6 +116,29 @@ std::vector<ConfigKey> ColumnarKeys() {
        .group = "Avro and Parquet",
        .doc = "`user:password` for the Schema Registry. Never logged.",
        .expected = "user:password"},
+      {.name = "key.converter.schema.registry.url",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "Schema Registry for `key.converter` AvroConverter, ProtobufConverter or "
+              "JsonSchemaConverter (the same wire forms as values; a `__key_schema_id` header "
+              "names the schema in the header form). Keys are decoded with their schema for "
+              "AvroFormat and JsonFormat key side files (`store.kafka.keys`) and for `$Key` "
+              "transforms.",
+       .expected = "an http(s) URL"},
+      {.name = "key.converter.basic.auth.credentials.source",
+       .type = ConfigType::kString,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "`USER_INFO` sends `key.converter.basic.auth.user.info` to the key registry with "
+              "HTTP basic auth; empty sends no credentials.",
+       .allowed = {"", "USER_INFO"}},
+      {.name = "key.converter.basic.auth.user.info",
+       .type = ConfigType::kPassword,
+       .default_value = "",
+       .group = "Avro and Parquet",
+       .doc = "`user:password` for the key Schema Registry. Never logged.",
+       .expected = "user:password"},
   };
 }
 

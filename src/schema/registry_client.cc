@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <simdjson.h>
 
+#include "common/strings.h"
 #include "schema/avro_schema.h"
 
 namespace tributary {
@@ -32,6 +33,15 @@ Result<WireHeader> ParseWireFormat(std::string_view value) {
   h.schema_id = static_cast<int32_t>(id);
   h.payload = value.substr(5);
   return h;
+}
+
+std::optional<RegistrySchemaType> RegistryConverterType(std::string_view converter_class) {
+  if (EndsWithIgnoreCase(converter_class, "AvroConverter")) return RegistrySchemaType::kAvro;
+  if (EndsWithIgnoreCase(converter_class, "ProtobufConverter")) {
+    return RegistrySchemaType::kProtobuf;
+  }
+  if (EndsWithIgnoreCase(converter_class, "JsonSchemaConverter")) return RegistrySchemaType::kJson;
+  return std::nullopt;
 }
 
 std::string_view RegistrySchemaTypeName(RegistrySchemaType t) {

@@ -36,6 +36,10 @@ namespace tributary {
 // The schema type a converter reads (the registry's schemaType).
 enum class RegistrySchemaType { kAvro, kProtobuf, kJson };
 std::string_view RegistrySchemaTypeName(RegistrySchemaType t);  // "AVRO", "PROTOBUF", "JSON"
+// The schema type of a Schema Registry converter class (`AvroConverter`,
+// `io.confluent.connect.protobuf.ProtobufConverter`, `JsonSchemaConverter`); nullopt for
+// any other converter.
+std::optional<RegistrySchemaType> RegistryConverterType(std::string_view converter_class);
 
 struct RegistryOptions {
   std::string url;          // schema.registry.url (the first of a comma-separated list)

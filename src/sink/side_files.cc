@@ -9,6 +9,7 @@
 #include "format/envelope/envelope.h"
 #include "format/format_options.h"
 #include "format/jsonl/json_format.h"
+#include "schema/registry_client.h"
 
 namespace tributary {
 namespace {
@@ -150,6 +151,44 @@ class AvroSideWriter final : public RecordWriter {
   AvroContainerWriter avro_;
 };
 
+// Keys of a Schema Registry key.converter, written by the value writers of the side
+// format (AvroFormat: a container of the key schema; JsonFormat: the key's JSON) with the
+// key in the value's place and `__key_schema_id` as the value's schema header.
+class RegistryKeyWriter final : public RecordWriter {
+ public:
+  RegistryKeyWriter(std::unique_ptr<Format> format, OutputStream* out)
+      : format_(std::move(format)), inner_(format_->NewWriter(out)) {}
+
+  Status Write(const Record& record) override {
+    RETURN_IF_ERROR(CheckRecord(SideKind::kKeys, record));
+    Record key;
+    key.topic = record.topic;
+    key.partition = record.partition;
+    key.offset = record.offset;
+    key.timestamp_ms = record.timestamp_ms;
+    key.value = record.key;
+    for (const RecordHeader& h : record.headers) {
+      if (h.name == "__key_schema_id") key.headers.push_back({"__value_schema_id", h.value});
+    }
+    Status st = inner_->Write(key);
+    if (st.ok()) return st;
+    return Status(st.code(), fmt::format("key: {}", st.message()));
+  }
+  Status Close() override { return inner_->Close(); }
+  uint64_t BufferedBytes() const override { return inner_->BufferedBytes(); }
+
+ private:
+  std::unique_ptr<Format> format_;
+  std::unique_ptr<RecordWriter> inner_;
+};
+
+Result<std::unique_ptr<Format>> RegistryKeyFormat(const SideFileOptions& o) {
+  FormatOptions f;
+  f.kind = o.keys_format == SideFormat::kAvro ? FormatKind::kAvro : FormatKind::kJson;
+  f.registry = o.key_registry;
+  return MakeFormat(f);
+}
+
 SideFormat FormatOf(SideKind kind, const SideFileOptions& o) {
   return kind == SideKind::kKeys ? o.keys_format : o.headers_format;
 }
@@ -181,6 +220,24 @@ Result<SideFileOptions> ParseSideFileOptions(const Config& cfg) {
   o.key_encoding = EndsWithIgnoreCase(converter, "JsonConverter")        ? ValueEncoding::kJson
                    : EndsWithIgnoreCase(converter, "ByteArrayConverter") ? ValueEncoding::kBytes
                                                                          : ValueEncoding::kString;
+  if (auto type = RegistryConverterType(converter);
+      type && o.store_keys && o.keys_format != SideFormat::kBytes) {
+    RegistryOptions registry;
+    registry.type = *type;
+    auto urls = SplitList(cfg.GetString("key.converter.schema.registry.url"));
+    if (urls.empty()) {
+      return InvalidArgument(
+          "key.converter.schema.registry.url: key.converter={} needs the Schema Registry URL "
+          "to write keys to {} side files (store.kafka.keys=true)",
+          converter, cfg.GetString("keys.format.class"));
+    }
+    registry.url = urls[0];
+    if (cfg.GetString("key.converter.basic.auth.credentials.source") == "USER_INFO") {
+      registry.credentials = cfg.GetPassword("key.converter.basic.auth.user.info");
+    }
+    o.key_registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+    RETURN_IF_ERROR(RegistryKeyFormat(o).status());
+  }
   o.bytes_extension = cfg.GetString("format.bytearray.extension");
   ASSIGN_OR_RETURN(o.bytes_separator,
                    UnescapeSeparator(cfg.GetRawString("format.bytearray.separator")));
@@ -208,6 +265,10 @@ std::string SideFileSuffix(SideKind kind, const SideFileOptions& options, Codec 
 
 std::unique_ptr<RecordWriter> NewSideWriter(SideKind kind, const SideFileOptions& options,
                                             OutputStream* out) {
+  if (kind == SideKind::kKeys && options.key_registry) {
+    auto format = RegistryKeyFormat(options);  // checked by ParseSideFileOptions
+    if (format.ok()) return std::make_unique<RegistryKeyWriter>(std::move(*format), out);
+  }
   switch (FormatOf(kind, options)) {
     case SideFormat::kAvro:
       return std::make_unique<AvroSideWriter>(kind, options.key_encoding, out);

@@ -18,6 +18,11 @@
 //           ByteArrayFormat  the raw key bytes, then format.bytearray.separator
 //           AvroFormat       an Avro container of "string" (String/JsonConverter keys: the
 //                            text) or "bytes" (ByteArrayConverter keys)
+//           With a Schema Registry key.converter (AvroConverter, ProtobufConverter,
+//           JsonSchemaConverter) keys are decoded with their writer schema, as values are
+//           (format/schema_record_writer.h; a `__key_schema_id` header names it in the
+//           header form): AvroFormat writes an Avro container of the key schema,
+//           JsonFormat the key as its JSON; ByteArrayFormat keeps the framed bytes.
 //   headers JsonFormat       {"headers":[{"key":"h","value":"v"},...]} (the connector's
 //                            enveloped header view); a header value is its text (base64
 //                            when not valid UTF-8), null when null
@@ -39,6 +44,8 @@
 
 namespace tributary {
 
+class SchemaRegistryClient;
+
 enum class SideKind { kKeys, kHeaders };
 enum class SideFormat { kAvro, kJson, kBytes };
 
@@ -50,6 +57,9 @@ struct SideFileOptions {
   ValueEncoding key_encoding = ValueEncoding::kString;  // key.converter
   std::string bytes_separator = "\n";                   // format.bytearray.separator
   std::string bytes_extension = ".bin";                 // format.bytearray.extension
+  // key.converter is a Schema Registry converter (key.converter.schema.registry.url):
+  // Avro and JSON key files hold the decoded keys.
+  std::shared_ptr<SchemaRegistryClient> key_registry;
 
   bool any() const { return store_keys || store_headers; }
 };

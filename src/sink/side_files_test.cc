@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "common/strings.h"
+#include "format/output_stream.h"
+#include "format/registry_responder_test.h"
 #include "sink/audit.h"
 #include "sink/sink_config.h"
 #include "sink/topic_partition_writer.h"
@@ -305,6 +308,96 @@ TEST_F(SideFilesTest, EndOffsetKeysAreBoundWhenTheFileCloses) {
     ASSERT_TRUE(w->ReleaseMemory().ok());
     EXPECT_TRUE(store_->Head("orders/1-3-3").ok());
   }
+}
+
+}  // namespace
+}  // namespace tributary
+
+namespace tributary {
+namespace {
+
+// Keys of a Schema Registry key.converter are decoded with their writer schema: an Avro key
+// file of the key schema (read by python3-avro) and JSON key lines. The registry is
+// tests/columnar/fake_registry.py, the local responder: no real Schema Registry (a JVM
+// service) can run here.
+TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("tributary-registry-keys-" + RandomHex(8));
+  std::filesystem::create_directories(dir);
+  const std::string schemas = (dir / "schemas.json").string();
+  {
+    std::ofstream f(schemas);
+    f << R"({"3": {"subject": "orders-key", "schema": {"type": "record", "name": "OrderKey",
+      "namespace": "shop", "fields": [{"name": "id", "type": "long"},
+      {"name": "region", "type": "string"}]}}})";
+  }
+  testing_records::RegistryResponder registry;
+  ASSERT_TRUE(registry.Start(TRIBUTARY_SOURCE_DIR, schemas));
+  RawConfig raw = {{"name", "s"},
+                   {"topics", "orders"},
+                   {"bootstrap.servers", "127.0.0.1:9092"},
+                   {"s3.bucket.name", "lake"},
+                   {"format.class", "JsonFormat"},
+                   {"flush.size", "10"},
+                   {"store.kafka.keys", "true"},
+                   {"key.converter", "io.confluent.connect.avro.AvroConverter"}};
+  auto missing = SinkConfig::FromRaw(raw);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("key.converter.schema.registry.url"),
+            std::string::npos)
+      << missing.status().message();
+  raw["key.converter.schema.registry.url"] = registry.url();
+
+  // {id: 42, region: "eu"} and {id: 7, region: "us"} as Avro datums of schema id 3; the
+  // second names its schema in the header form.
+  const std::string k1 = std::string("\0\0\0\0\x03", 5) + "\x54\x04" + "eu";
+  const std::string k2_header = std::string("\0\0\0\0\x03", 5);
+  const std::string k2 = std::string("\x0e\x04") + "us";
+  auto write_keys = [&](const std::string& format) {
+    raw["keys.format.class"] = format;
+    auto cfg = SinkConfig::FromRaw(raw);
+    EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+    StringOutputStream out;
+    auto writer = NewSideWriter(SideKind::kKeys, cfg->side_files, &out);
+    Record r;
+    r.topic = "orders";
+    r.partition = Partition(0);
+    r.offset = Offset(0);
+    r.key = k1;
+    r.value = "{}";
+    EXPECT_TRUE(writer->Write(r).ok());
+    r.offset = Offset(1);
+    r.key = k2;
+    r.headers = {{"__key_schema_id", k2_header}};
+    EXPECT_TRUE(writer->Write(r).ok());
+    r.offset = Offset(2);
+    r.key = "not framed";
+    r.headers.clear();
+    Status bad = writer->Write(r);
+    EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(bad.message().find("orders-0@2"), std::string::npos) << bad.message();
+    EXPECT_TRUE(writer->Close().ok());
+    return out.Release();
+  };
+  EXPECT_EQ(write_keys("JsonFormat"), "{\"id\":42,\"region\":\"eu\"}\n{\"id\":7,\"region\":\"us\"}\n");
+
+  const std::string avro = (dir / "keys.avro").string();
+  {
+    std::ofstream f(avro, std::ios::binary);
+    f << write_keys("AvroFormat");
+  }
+  int rc = 0;
+  const std::string read = testing_records::RunCommand(
+      "/usr/bin/python3 -c 'import sys, json, avro.datafile, avro.io; "
+      "r = avro.datafile.DataFileReader(open(sys.argv[1], \"rb\"), avro.io.DatumReader()); "
+      "print(json.loads(str(r.datum_reader.writers_schema))[\"name\"], "
+      "json.dumps([x for x in r], sort_keys=True))' " +
+          avro + " 2>&1",
+      &rc);
+  EXPECT_EQ(rc, 0) << read;
+  EXPECT_EQ(read,
+            "OrderKey [{\"id\": 42, \"region\": \"eu\"}, {\"id\": 7, \"region\": \"us\"}]");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -200,14 +200,7 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
 
   const std::string converter = cfg.GetString("value.converter");
   // Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter.
-  std::optional<RegistrySchemaType> registry_type;
-  if (EndsWithIgnoreCase(converter, "AvroConverter")) {
-    registry_type = RegistrySchemaType::kAvro;
-  } else if (EndsWithIgnoreCase(converter, "ProtobufConverter")) {
-    registry_type = RegistrySchemaType::kProtobuf;
-  } else if (EndsWithIgnoreCase(converter, "JsonSchemaConverter")) {
-    registry_type = RegistrySchemaType::kJson;
-  }
+  const std::optional<RegistrySchemaType> registry_type = RegistryConverterType(converter);
   if (EndsWithIgnoreCase(converter, "StringConverter")) {
     c.value_encoding = ValueEncoding::kString;
   } else if (EndsWithIgnoreCase(converter, "ByteArrayConverter") ||

@@ -325,14 +325,10 @@ Result<TransformChainOptions> TransformChainOptions::FromConfig(
         c->format = DataFormat::kBytes;
       } else if (EndsWithIgnoreCase(cls, "JsonConverter")) {
         c->format = DataFormat::kJson;
-      } else if (EndsWithIgnoreCase(cls, "AvroConverter") ||
-                 EndsWithIgnoreCase(cls, "ProtobufConverter") ||
-                 EndsWithIgnoreCase(cls, "JsonSchemaConverter")) {
+      } else if (auto type = RegistryConverterType(cls)) {
         c->format = DataFormat::kSchemaCodec;
         RegistryOptions registry;
-        registry.type = EndsWithIgnoreCase(cls, "AvroConverter")       ? RegistrySchemaType::kAvro
-                        : EndsWithIgnoreCase(cls, "ProtobufConverter") ? RegistrySchemaType::kProtobuf
-                                                                       : RegistrySchemaType::kJson;
+        registry.type = *type;
         auto url = raw.find(name + ".schema.registry.url");
         auto urls = SplitList(url == raw.end() ? std::string() : url->second);
         if (urls.empty()) {
@@ -345,9 +341,8 @@ Result<TransformChainOptions> TransformChainOptions::FromConfig(
         if (source != raw.end() && Trim(source->second) == "USER_INFO" && info != raw.end()) {
           registry.credentials = std::string(Trim(info->second));
         }
-        const RegistrySchemaType type = registry.type;
         c->registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
-        c->codec = type == RegistrySchemaType::kAvro
+        c->codec = *type == RegistrySchemaType::kAvro
                        ? MakeAvroRegistryCodec(c->registry)
                        : MakeRegistryConverterCodec(c->registry,
                                                     std::string(cls.substr(cls.rfind('.') + 1)));
