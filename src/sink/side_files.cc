@@ -1,5 +1,7 @@
 #include "sink/side_files.h"
 
+#include <mutex>
+
 #include <simdjson.h>
 
 #include "common/base64.h"
@@ -10,8 +12,34 @@
 #include "format/format_options.h"
 #include "format/jsonl/json_format.h"
 #include "schema/registry_client.h"
+#include "schema/registry_converter.h"
 
 namespace tributary {
+
+// One converter for the checks of every partition writer (a converter serves one thread
+// at a time).
+class RegistryKeyCheck {
+ public:
+  explicit RegistryKeyCheck(std::shared_ptr<SchemaRegistryClient> registry)
+      : converter_(std::move(registry)) {}
+  Status Check(const Record& record) {
+    std::optional<std::string_view> header;
+    for (const RecordHeader& h : record.headers) {
+      if (h.name == "__key_schema_id" && h.value) header = h.value;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    RegistryConverter::Decoded decoded;
+    Status st = converter_.Decode(*record.key, header, &decoded, &scratch_);
+    if (st.ok()) return st;
+    return Status(st.code(), fmt::format("{}: key: {}", record.Where(), st.message()));
+  }
+
+ private:
+  std::mutex mu_;
+  RegistryConverter converter_;
+  Value scratch_;
+};
+
 namespace {
 
 Result<SideFormat> ParseSideFormat(const Config& cfg, const char* key) {
@@ -197,6 +225,7 @@ SideFormat FormatOf(SideKind kind, const SideFileOptions& o) {
 
 Status CheckSideRecord(const SideFileOptions& options, const Record& record) {
   if (options.store_keys) RETURN_IF_ERROR(CheckRecord(SideKind::kKeys, record));
+  if (options.store_keys && options.key_check) RETURN_IF_ERROR(options.key_check->Check(record));
   if (options.store_headers) RETURN_IF_ERROR(CheckRecord(SideKind::kHeaders, record));
   return Status::OK();
 }
@@ -236,6 +265,7 @@ Result<SideFileOptions> ParseSideFileOptions(const Config& cfg) {
       registry.credentials = cfg.GetPassword("key.converter.basic.auth.user.info");
     }
     o.key_registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+    o.key_check = std::make_shared<RegistryKeyCheck>(o.key_registry);
     RETURN_IF_ERROR(RegistryKeyFormat(o).status());
   }
   o.bytes_extension = cfg.GetString("format.bytearray.extension");

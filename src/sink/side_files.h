@@ -44,6 +44,7 @@
 
 namespace tributary {
 
+class RegistryKeyCheck;
 class SchemaRegistryClient;
 
 enum class SideKind { kKeys, kHeaders };
@@ -60,6 +61,9 @@ struct SideFileOptions {
   // key.converter is a Schema Registry converter (key.converter.schema.registry.url):
   // Avro and JSON key files hold the decoded keys.
   std::shared_ptr<SchemaRegistryClient> key_registry;
+  // Decodes keys for CheckSideRecord, so that a key the key file would refuse is refused
+  // before the data file takes its record (set with key_registry).
+  std::shared_ptr<RegistryKeyCheck> key_check;
 
   bool any() const { return store_keys || store_headers; }
 };
@@ -78,7 +82,8 @@ std::string SideFileSuffix(SideKind kind, const SideFileOptions& options, Codec 
 bool SideFileUsesCodec(SideKind kind, const SideFileOptions& options);
 
 // InvalidArgument naming the record when the side files `options` asks for cannot hold
-// it: a null key with store_keys, no headers with store_headers.
+// it: a null key with store_keys, no headers with store_headers, a key a registry
+// key.converter cannot decode (a registry outage keeps its own code).
 Status CheckSideRecord(const SideFileOptions& options, const Record& record);
 
 // A writer of one side file, into `out` (borrowed). Write() checks the record as the

@@ -365,6 +365,7 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
     r.offset = Offset(0);
     r.key = k1;
     r.value = "{}";
+    EXPECT_TRUE(CheckSideRecord(cfg->side_files, r).ok());
     EXPECT_TRUE(writer->Write(r).ok());
     r.offset = Offset(1);
     r.key = k2;
@@ -373,6 +374,10 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
     r.offset = Offset(2);
     r.key = "not framed";
     r.headers.clear();
+    // Refused before the data file would take the record, so the files stay aligned.
+    Status check = CheckSideRecord(cfg->side_files, r);
+    EXPECT_EQ(check.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(check.message().find("orders-0@2: key"), std::string::npos) << check.message();
     Status bad = writer->Write(r);
     EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
     EXPECT_NE(bad.message().find("orders-0@2"), std::string::npos) << bad.message();
