@@ -41,7 +41,8 @@ class NullStream final : public tributary::OutputStream {
 double Cpu(int who) {
   rusage u{};
   getrusage(who, &u);
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 constexpr const char* kSchema = R"({"type":"record","name":"Event","fields":[
@@ -60,14 +61,16 @@ std::vector<std::string> Generate(uint64_t bytes) {
   uint64_t total = 0;
   for (int64_t i = 0; total < bytes; ++i) {
     std::string tags = "[";
-    for (uint64_t k = 0; k < rng() % 4; ++k) tags += (k ? ",\"t" : "\"t") + std::to_string(rng() % 50) + "\"";
+    for (uint64_t k = 0; k < rng() % 4; ++k)
+      tags += (k ? ",\"t" : "\"t") + std::to_string(rng() % 50) + "\"";
     tags += "]";
     char line[512];
     std::snprintf(line, sizeof(line),
                   R"({"id":%ld,"user":"user-%lu","country":"%s","amount":%.2f,"qty":%s,)"
                   R"("at":%ld,"tags":%s,"device":{"os":"%s","version":"%lu.%lu"}})",
-                  static_cast<long>(i), static_cast<unsigned long>(rng() % 100000), countries[rng() % 8],
-                  static_cast<double>(rng() % 1000000) / 100, rng() % 5 ? std::to_string(rng() % 10).c_str() : "null",
+                  static_cast<long>(i), static_cast<unsigned long>(rng() % 100000),
+                  countries[rng() % 8], static_cast<double>(rng() % 1000000) / 100,
+                  rng() % 5 ? std::to_string(rng() % 10).c_str() : "null",
                   static_cast<long>(1700000000000 + i * 37), tags.c_str(), oses[rng() % 4],
                   static_cast<unsigned long>(rng() % 20), static_cast<unsigned long>(rng() % 10));
     lines.emplace_back(line);
@@ -76,7 +79,8 @@ std::vector<std::string> Generate(uint64_t bytes) {
   return lines;
 }
 
-void Tributary(const std::vector<std::string>& lines, uint64_t bytes, const char* codec, bool infer) {
+void Tributary(const std::vector<std::string>& lines, uint64_t bytes, const char* codec,
+               bool infer) {
   FormatOptions o{.kind = FormatKind::kParquet};
   o.parquet_codec = codec;
   if (infer) {
@@ -93,7 +97,9 @@ void Tributary(const std::vector<std::string>& lines, uint64_t bytes, const char
   double start = Cpu(RUSAGE_SELF);
   auto writer = (*format)->NewWriter(&out);
   for (size_t i = 0; i < lines.size(); ++i) {
-    Record r{.topic = "bench", .partition = Partition(0), .offset = Offset(static_cast<int64_t>(i)),
+    Record r{.topic = "bench",
+             .partition = Partition(0),
+             .offset = Offset(static_cast<int64_t>(i)),
              .value = lines[i]};
     if (auto st = writer->Write(r); !st.ok()) {
       std::fprintf(stderr, "%s\n", st.ToString().c_str());
@@ -116,7 +122,9 @@ void ReadBack(const std::vector<std::string>& lines, uint64_t bytes, const char*
   tributary::StringOutputStream out;
   auto writer = (*format)->NewWriter(&out);
   for (size_t i = 0; i < lines.size(); ++i) {
-    Record r{.topic = "bench", .partition = Partition(0), .offset = Offset(static_cast<int64_t>(i)),
+    Record r{.topic = "bench",
+             .partition = Partition(0),
+             .offset = Offset(static_cast<int64_t>(i)),
              .value = lines[i]};
     if (!writer->Write(r).ok()) std::exit(1);
   }
@@ -133,9 +141,11 @@ void ReadBack(const std::vector<std::string>& lines, uint64_t bytes, const char*
     json += rec.value->size() + 1;
   }
   double cpu = Cpu(RUSAGE_SELF) - start;
-  std::printf("read-back %-6s %-9s %7.2f CPU s/GB  (%.2f M rows/s, %zu of %zu rows, %.0f%% of the JSON size)\n",
-              codec, "declared", cpu / (bytes / 1e9), rows / cpu / 1e6, static_cast<size_t>(rows),
-              lines.size(), 100.0 * json / bytes);
+  std::printf(
+      "read-back %-6s %-9s %7.2f CPU s/GB  (%.2f M rows/s, %zu of %zu rows, %.0f%% of the JSON "
+      "size)\n",
+      codec, "declared", cpu / (bytes / 1e9), rows / cpu / 1e6, static_cast<size_t>(rows),
+      lines.size(), 100.0 * json / bytes);
 }
 
 double DuckDbCpu(const std::string& node_dir, const std::string& sql) {
@@ -155,7 +165,8 @@ int main() {
   const uint64_t bytes = (mib_env ? std::strtoull(mib_env, nullptr, 10) : 256) << 20;
   const char* node_env = std::getenv("TRIBUTARY_NODE_DIR");
   const std::string node_dir = node_env ? node_env : "tests/node";
-  auto dir = std::filesystem::temp_directory_path() / ("json_parquet_bench-" + std::to_string(getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("json_parquet_bench-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   std::vector<std::string> lines = Generate(bytes);
   uint64_t actual = 0;
@@ -180,8 +191,7 @@ int main() {
                                          "' (FORMAT parquet, COMPRESSION " + codec + ")") -
                  baseline;
     std::printf("duckdb    %-6s %-9s %7.2f CPU s/GB  (%.1f%% of the JSON size)\n", codec,
-                "inferred", cpu / (actual / 1e9),
-                100.0 * std::filesystem::file_size(out) / actual);
+                "inferred", cpu / (actual / 1e9), 100.0 * std::filesystem::file_size(out) / actual);
   }
   std::filesystem::remove_all(dir);
   return 0;

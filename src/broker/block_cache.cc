@@ -5,8 +5,7 @@
 namespace tributary::broker {
 
 Result<std::shared_ptr<const std::string>> BlockCache::Block(const std::string& key,
-                                                             uint64_t object_size,
-                                                             uint64_t index) {
+                                                             uint64_t object_size, uint64_t index) {
   BlockKey bk{key, index};
   {
     std::lock_guard lock(mu_);

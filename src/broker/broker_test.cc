@@ -13,10 +13,10 @@
 #include "broker/kafka_errors.h"
 #include "broker/object_format.h"
 #include "broker/request_handler.h"
-#include "kafka/protocol/codec.h"
 #include "broker/storage.h"
 #include "broker/wal.h"
 #include "common/crc32c.h"
+#include "kafka/protocol/codec.h"
 #include "kafka/protocol/record_batch.h"
 #include "kafka/protocol/test_batches.h"
 #include "objstore/object_store.h"
@@ -83,10 +83,14 @@ TEST(FramedLogTest, TornTailIsDroppedAndTruncated) {
   std::ofstream(path, std::ios::binary) << data;
   std::vector<std::string> seen;
   uint64_t truncated = 0;
-  ASSERT_TRUE(ReadFramedFile(path, [&](uint8_t, std::string_view p) {
-                seen.emplace_back(p);
-                return Status::OK();
-              }, &truncated).ok());
+  ASSERT_TRUE(ReadFramedFile(
+                  path,
+                  [&](uint8_t, std::string_view p) {
+                    seen.emplace_back(p);
+                    return Status::OK();
+                  },
+                  &truncated)
+                  .ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"first", "second"}));
   EXPECT_EQ(truncated, torn.size() - 3);
   EXPECT_EQ(std::filesystem::file_size(path), data.size() - (torn.size() - 3));
@@ -119,11 +123,12 @@ TEST(WalTest, GroupCommitMakesAppendsDurableAndReplays) {
   int count = 0;
   std::string last;
   ASSERT_TRUE(wal.Replay([&](uint64_t seq, uint8_t, std::string_view p) {
-    EXPECT_EQ(seq, static_cast<uint64_t>(count + 1));
-    ++count;
-    last = std::string(p);
-    return Status::OK();
-  }).ok());
+                   EXPECT_EQ(seq, static_cast<uint64_t>(count + 1));
+                   ++count;
+                   last = std::string(p);
+                   return Status::OK();
+                 })
+                  .ok());
   EXPECT_EQ(count, 201);
   EXPECT_EQ(last, "after-roll");
   std::filesystem::remove_all(dir);
@@ -271,8 +276,10 @@ TEST(RequestHandlerTest, FetchLongPollsUntilDataOrMaxWait) {
     req.SetInt("MaxWaitMs", max_wait_ms).SetInt("MinBytes", 1).SetInt("MaxBytes", 1 << 20);
     kafka::Struct& t = req.Append("Topics");
     t.SetStr("Topic", "t");
-    t.Append("Partitions").SetInt("Partition", 0).SetInt("FetchOffset", offset).SetInt(
-        "PartitionMaxBytes", 1 << 20);
+    t.Append("Partitions")
+        .SetInt("Partition", 0)
+        .SetInt("FetchOffset", offset)
+        .SetInt("PartitionMaxBytes", 1 << 20);
     std::string frame;
     kafka::RequestHeader h;
     h.api_key = 1;
@@ -341,7 +348,8 @@ TEST(GroupCoordinatorTest, TwoMembersRebalanceAndStaticRejoin) {
   JoinResult ra = g.Join(a);
   ASSERT_EQ(ra.error, 0);
   EXPECT_EQ(ra.leader, ra.member_id);
-  ASSERT_EQ(g.Sync("g", ra.generation, ra.member_id, a.instance_id, {{ra.member_id, "all"}}).error, 0);
+  ASSERT_EQ(g.Sync("g", ra.generation, ra.member_id, a.instance_id, {{ra.member_id, "all"}}).error,
+            0);
   // A second member joins: the first learns of the rebalance through its heartbeat.
   JoinResult rb;
   std::thread tb([&] {

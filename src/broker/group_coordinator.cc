@@ -28,10 +28,14 @@ void GroupCoordinator::Shutdown() {
 
 const char* GroupCoordinator::StateName(State s) {
   switch (s) {
-    case State::kEmpty: return "Empty";
-    case State::kPreparingRebalance: return "PreparingRebalance";
-    case State::kCompletingRebalance: return "CompletingRebalance";
-    case State::kStable: return "Stable";
+    case State::kEmpty:
+      return "Empty";
+    case State::kPreparingRebalance:
+      return "PreparingRebalance";
+    case State::kCompletingRebalance:
+      return "CompletingRebalance";
+    case State::kStable:
+      return "Stable";
   }
   return "Dead";
 }
@@ -211,10 +215,10 @@ JoinResult GroupCoordinator::Join(const JoinRequest& req) {
   }
 }
 
-SyncResult GroupCoordinator::Sync(const std::string& group_id, int32_t generation,
-                                  const std::string& member_id,
-                                  const std::optional<std::string>& instance_id,
-                                  const std::vector<std::pair<std::string, std::string>>& assignments) {
+SyncResult GroupCoordinator::Sync(
+    const std::string& group_id, int32_t generation, const std::string& member_id,
+    const std::optional<std::string>& instance_id,
+    const std::vector<std::pair<std::string, std::string>>& assignments) {
   SyncResult out;
   std::unique_lock lock(mu_);
   auto git = groups_.find(group_id);

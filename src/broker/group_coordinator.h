@@ -36,7 +36,7 @@ struct JoinRequest {
   std::string protocol_type;
   std::vector<std::pair<std::string, std::string>> protocols;  // name, metadata
   int32_t session_timeout_ms = 10000;
-  int32_t rebalance_timeout_ms = -1;  // -1: the session timeout (JoinGroup v0)
+  int32_t rebalance_timeout_ms = -1;     // -1: the session timeout (JoinGroup v0)
   bool require_known_member_id = false;  // JoinGroup v4+
 };
 

@@ -42,26 +42,46 @@ RequestHandler::RequestHandler(BrokerOptions options, Storage* storage, GroupCoo
 
 RequestHandler::Fn RequestHandler::HandlerFor(int api_key) const {
   switch (api_key) {
-    case 0: return &RequestHandler::Produce;
-    case 1: return &RequestHandler::Fetch;
-    case 2: return &RequestHandler::ListOffsets;
-    case 3: return &RequestHandler::Metadata;
-    case 8: return &RequestHandler::OffsetCommit;
-    case 9: return &RequestHandler::OffsetFetch;
-    case 10: return &RequestHandler::FindCoordinator;
-    case 11: return &RequestHandler::JoinGroup;
-    case 12: return &RequestHandler::Heartbeat;
-    case 13: return &RequestHandler::LeaveGroup;
-    case 14: return &RequestHandler::SyncGroup;
-    case 15: return &RequestHandler::DescribeGroups;
-    case 16: return &RequestHandler::ListGroups;
-    case 18: return &RequestHandler::ApiVersions;
-    case 19: return &RequestHandler::CreateTopics;
-    case 20: return &RequestHandler::DeleteTopics;
-    case 21: return &RequestHandler::DeleteRecords;
-    case 22: return &RequestHandler::InitProducerId;
-    case 32: return &RequestHandler::DescribeConfigs;
-    default: return nullptr;
+    case 0:
+      return &RequestHandler::Produce;
+    case 1:
+      return &RequestHandler::Fetch;
+    case 2:
+      return &RequestHandler::ListOffsets;
+    case 3:
+      return &RequestHandler::Metadata;
+    case 8:
+      return &RequestHandler::OffsetCommit;
+    case 9:
+      return &RequestHandler::OffsetFetch;
+    case 10:
+      return &RequestHandler::FindCoordinator;
+    case 11:
+      return &RequestHandler::JoinGroup;
+    case 12:
+      return &RequestHandler::Heartbeat;
+    case 13:
+      return &RequestHandler::LeaveGroup;
+    case 14:
+      return &RequestHandler::SyncGroup;
+    case 15:
+      return &RequestHandler::DescribeGroups;
+    case 16:
+      return &RequestHandler::ListGroups;
+    case 18:
+      return &RequestHandler::ApiVersions;
+    case 19:
+      return &RequestHandler::CreateTopics;
+    case 20:
+      return &RequestHandler::DeleteTopics;
+    case 21:
+      return &RequestHandler::DeleteRecords;
+    case 22:
+      return &RequestHandler::InitProducerId;
+    case 32:
+      return &RequestHandler::DescribeConfigs;
+    default:
+      return nullptr;
   }
 }
 
@@ -71,8 +91,8 @@ void RequestHandler::Capture(const kafka::RequestHeader& header, std::string_vie
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '_';
   }
   const kafka::ApiDef* api = table_.Find(header.api_key);
-  std::string name = fmt::format("{}-{}-v{}", client, api ? api->name : std::to_string(header.api_key),
-                                 header.api_version);
+  std::string name = fmt::format(
+      "{}-{}-v{}", client, api ? api->name : std::to_string(header.api_key), header.api_version);
   {
     std::lock_guard lock(capture_mu_);
     if (!captured_.insert(name).second) return;
@@ -85,7 +105,7 @@ void RequestHandler::Capture(const kafka::RequestHeader& header, std::string_vie
 }
 
 Result<RequestHandler::Reply> RequestHandler::Handle(std::string_view frame,
-                                                    const std::string& client_host) {
+                                                     const std::string& client_host) {
   ASSIGN_OR_RETURN(kafka::RequestHeader header, kafka::DecodeRequestHeader(frame, table_));
   if (!options_.capture_dir.empty()) Capture(header, frame);
   const kafka::ApiDef* api = table_.Find(header.api_key);
@@ -235,7 +255,8 @@ std::string RequestHandler::TopicNameById(const std::string& id) const {
 
 void RequestHandler::Fetch(const Context& ctx, const Struct& req, Struct& resp) {
   using Clock = std::chrono::steady_clock;
-  auto deadline = Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, req.Int("MaxWaitMs")));
+  auto deadline =
+      Clock::now() + std::chrono::milliseconds(std::max<int64_t>(0, req.Int("MaxWaitMs")));
   int64_t min_bytes = req.Int("MinBytes");
   int64_t max_bytes = req.Int("MaxBytes");
   while (true) {
@@ -282,8 +303,9 @@ void RequestHandler::ListOffsets(const Context&, const Struct& req, Struct& resp
     Struct& t = resp.Append("Topics");
     t.SetStr("Name", topic.Str("Name"));
     for (const Struct& part : topic.Array("Partitions")) {
-      auto r = storage_->ListOffset(topic.Str("Name"), static_cast<int32_t>(part.Int("PartitionIndex")),
-                                    part.Int("Timestamp"));
+      auto r =
+          storage_->ListOffset(topic.Str("Name"), static_cast<int32_t>(part.Int("PartitionIndex")),
+                               part.Int("Timestamp"));
       t.Append("Partitions")
           .SetInt("PartitionIndex", part.Int("PartitionIndex"))
           .SetInt("ErrorCode", r.error)
@@ -299,9 +321,8 @@ void RequestHandler::DeleteRecords(const Context&, const Struct& req, Struct& re
     Struct& t = resp.Append("Topics");
     t.SetStr("Name", topic.Str("Name"));
     for (const Struct& part : topic.Array("Partitions")) {
-      auto r = storage_->DeleteRecords(topic.Str("Name"),
-                                       static_cast<int32_t>(part.Int("PartitionIndex")),
-                                       part.Int("Offset"));
+      auto r = storage_->DeleteRecords(
+          topic.Str("Name"), static_cast<int32_t>(part.Int("PartitionIndex")), part.Int("Offset"));
       t.Append("Partitions")
           .SetInt("PartitionIndex", part.Int("PartitionIndex"))
           .SetInt("LowWatermark", r.error ? -1 : r.offset)
@@ -318,7 +339,8 @@ void RequestHandler::InitProducerId(const Context&, const Struct& req, Struct& r
   }
   if (req.Int("ProducerId") >= 0) {
     // KIP-360: an existing producer bumps its epoch to reset its sequences.
-    resp.SetInt("ProducerId", req.Int("ProducerId")).SetInt("ProducerEpoch", req.Int("ProducerEpoch") + 1);
+    resp.SetInt("ProducerId", req.Int("ProducerId"))
+        .SetInt("ProducerEpoch", req.Int("ProducerEpoch") + 1);
     return;
   }
   auto id = storage_->AllocateProducerId();
@@ -357,7 +379,8 @@ void RequestHandler::JoinGroup(const Context& ctx, const Struct& req, Struct& re
   j.client_id = ctx.header.client_id.value_or("");
   j.client_host = ctx.client_host;
   j.protocol_type = req.Str("ProtocolType");
-  for (const Struct& p : req.Array("Protocols")) j.protocols.emplace_back(p.Str("Name"), p.Str("Metadata"));
+  for (const Struct& p : req.Array("Protocols"))
+    j.protocols.emplace_back(p.Str("Name"), p.Str("Metadata"));
   j.session_timeout_ms = static_cast<int32_t>(req.Int("SessionTimeoutMs"));
   j.rebalance_timeout_ms = static_cast<int32_t>(req.Int("RebalanceTimeoutMs"));
   j.require_known_member_id = ctx.version >= 4;
@@ -381,7 +404,8 @@ void RequestHandler::JoinGroup(const Context& ctx, const Struct& req, Struct& re
 
 void RequestHandler::SyncGroup(const Context&, const Struct& req, Struct& resp) {
   std::vector<std::pair<std::string, std::string>> assignments;
-  for (const Struct& a : req.Array("Assignments")) assignments.emplace_back(a.Str("MemberId"), a.Str("Assignment"));
+  for (const Struct& a : req.Array("Assignments"))
+    assignments.emplace_back(a.Str("MemberId"), a.Str("Assignment"));
   SyncResult r = groups_->Sync(req.Str("GroupId"), static_cast<int32_t>(req.Int("GenerationId")),
                                req.Str("MemberId"), OptStr(req, "GroupInstanceId"), assignments);
   resp.SetInt("ErrorCode", r.error).SetStr("Assignment", r.assignment);
@@ -391,9 +415,9 @@ void RequestHandler::SyncGroup(const Context&, const Struct& req, Struct& resp) 
 }
 
 void RequestHandler::Heartbeat(const Context&, const Struct& req, Struct& resp) {
-  resp.SetInt("ErrorCode", groups_->Heartbeat(req.Str("GroupId"),
-                                              static_cast<int32_t>(req.Int("GenerationId")),
-                                              req.Str("MemberId"), OptStr(req, "GroupInstanceId")));
+  resp.SetInt("ErrorCode",
+              groups_->Heartbeat(req.Str("GroupId"), static_cast<int32_t>(req.Int("GenerationId")),
+                                 req.Str("MemberId"), OptStr(req, "GroupInstanceId")));
 }
 
 void RequestHandler::LeaveGroup(const Context& ctx, const Struct& req, Struct& resp) {
@@ -412,8 +436,9 @@ void RequestHandler::LeaveGroup(const Context& ctx, const Struct& req, Struct& r
 
 void RequestHandler::OffsetCommit(const Context&, const Struct& req, Struct& resp) {
   const std::string& group = req.Str("GroupId");
-  int16_t group_error = groups_->CheckCommit(group, static_cast<int32_t>(req.Int("GenerationIdOrMemberEpoch")),
-                                             req.Str("MemberId"), OptStr(req, "GroupInstanceId"));
+  int16_t group_error =
+      groups_->CheckCommit(group, static_cast<int32_t>(req.Int("GenerationIdOrMemberEpoch")),
+                           req.Str("MemberId"), OptStr(req, "GroupInstanceId"));
   std::vector<Storage::OffsetCommit> commits;
   std::vector<Struct*> committed_slots;
   // Build the response shape first; pointers stay valid once all elements exist.
@@ -481,7 +506,8 @@ void FillOffsets(Storage* storage, const std::string& group, const Struct* topic
   for (const Struct& want : topics_req->Array("Topics")) {
     Struct& t = out_container.Append("Topics");
     t.SetStr("Name", want.Str("Name"));
-    for (int64_t p : want.Ints("PartitionIndexes")) fill_partition(t, want.Str("Name"), static_cast<int32_t>(p));
+    for (int64_t p : want.Ints("PartitionIndexes"))
+      fill_partition(t, want.Str("Name"), static_cast<int32_t>(p));
   }
 }
 
@@ -526,8 +552,10 @@ void RequestHandler::DescribeGroups(const Context&, const Struct& req, Struct& r
 }
 
 void RequestHandler::ListGroups(const Context&, const Struct& req, Struct& resp) {
-  std::vector<std::pair<std::string, std::pair<std::string, std::string>>> all;  // id, (type, state)
-  for (const GroupView& v : groups_->List()) all.push_back({v.group_id, {v.protocol_type, v.state}});
+  std::vector<std::pair<std::string, std::pair<std::string, std::string>>>
+      all;  // id, (type, state)
+  for (const GroupView& v : groups_->List())
+    all.push_back({v.group_id, {v.protocol_type, v.state}});
   for (const std::string& id : storage_->GroupsWithOffsets()) {
     bool seen = std::any_of(all.begin(), all.end(), [&](const auto& e) { return e.first == id; });
     if (!seen) all.push_back({id, {"consumer", "Empty"}});
@@ -539,7 +567,10 @@ void RequestHandler::ListGroups(const Context&, const Struct& req, Struct& resp)
         })) {
       continue;
     }
-    resp.Append("Groups").SetStr("GroupId", id).SetStr("ProtocolType", ts.first).SetStr("GroupState", ts.second);
+    resp.Append("Groups")
+        .SetStr("GroupId", id)
+        .SetStr("ProtocolType", ts.first)
+        .SetStr("GroupState", ts.second);
   }
 }
 
@@ -551,14 +582,17 @@ void RequestHandler::CreateTopics(const Context&, const Struct& req, Struct& res
     const std::string& name = topic.Str("Name");
     t.SetStr("Name", name);
     int partitions = static_cast<int>(topic.Int("NumPartitions"));
-    if (!topic.Array("Assignments").empty()) partitions = static_cast<int>(topic.Array("Assignments").size());
+    if (!topic.Array("Assignments").empty())
+      partitions = static_cast<int>(topic.Array("Assignments").size());
     int64_t rf = topic.Int("ReplicationFactor");
     std::string message;
     int16_t err = kNone;
     if (rf != -1 && rf != 1) {
       err = kInvalidReplicationFactor;
-      message = fmt::format("topic '{}': replication factor {}; this single-node broker keeps one "
-                            "copy (durability comes from the WAL and the object store)", name, rf);
+      message = fmt::format(
+          "topic '{}': replication factor {}; this single-node broker keeps one "
+          "copy (durability comes from the WAL and the object store)",
+          name, rf);
     } else {
       err = storage_->CreateTopic(name, partitions, req.Bool("ValidateOnly"), &message);
     }
@@ -568,7 +602,9 @@ void RequestHandler::CreateTopics(const Context&, const Struct& req, Struct& res
       continue;
     }
     auto view = storage_->FindTopic(name);
-    t.SetInt("NumPartitions", view ? view->partitions : (partitions == -1 ? storage_->default_partitions() : partitions))
+    t.SetInt(
+         "NumPartitions",
+         view ? view->partitions : (partitions == -1 ? storage_->default_partitions() : partitions))
         .SetInt("ReplicationFactor", 1);
     if (view) t.SetStr("TopicId", view->id);
   }

@@ -130,7 +130,8 @@ void Server::Serve(int fd, std::string peer) {
     if (!ReadFull(fd, size_buf, 4)) break;
     uint32_t size = kafka::GetBE32(size_buf);
     if (size > kMaxFrame) {
-      spdlog::warn("connection {}: request of {} bytes exceeds the {} byte limit", peer, size, kMaxFrame);
+      spdlog::warn("connection {}: request of {} bytes exceeds the {} byte limit", peer, size,
+                   kMaxFrame);
       break;
     }
     frame.resize(size);

@@ -37,8 +37,7 @@ Result<std::unique_ptr<Storage>> Storage::Open(StorageOptions options) {
   std::unique_ptr<Storage> s(new Storage(std::move(options)));
   s->wal_ = std::make_unique<Wal>(s->options_.data_dir + "/wal");
   s->meta_ = std::make_unique<MetadataLog>(s->options_.data_dir + "/meta");
-  s->block_cache_ =
-      std::make_unique<BlockCache>(s->options_.store, s->options_.block_cache_bytes);
+  s->block_cache_ = std::make_unique<BlockCache>(s->options_.store, s->options_.block_cache_bytes);
   RETURN_IF_ERROR(s->Recover());
   RETURN_IF_ERROR(s->wal_->Start());
   s->packer_ = std::thread([p = s.get()] { p->PackLoop(); });
@@ -163,15 +162,15 @@ void Storage::AddBatchLocked(Topic& topic, int32_t partition, BatchRef ref) {
 Status Storage::LoadObject(uint64_t id) {
   const ObjectInfo& info = objects_[id];
   if (info.size < kObjectFooterSize) return Corruption("object {}: too small", info.key);
-  ASSIGN_OR_RETURN(std::string footer_bytes,
-                   options_.store->Get(info.key, ByteRange{info.size - kObjectFooterSize,
-                                                           info.size - 1}));
+  ASSIGN_OR_RETURN(
+      std::string footer_bytes,
+      options_.store->Get(info.key, ByteRange{info.size - kObjectFooterSize, info.size - 1}));
   ASSIGN_OR_RETURN(ObjectFooter footer, ParseFooter(footer_bytes, info.key));
   std::string index;
   if (footer.index_length > 0) {
-    ASSIGN_OR_RETURN(index, options_.store->Get(
-                                info.key, ByteRange{footer.index_position,
-                                                    footer.index_position + footer.index_length - 1}));
+    ASSIGN_OR_RETURN(index, options_.store->Get(info.key, ByteRange{footer.index_position,
+                                                                    footer.index_position +
+                                                                        footer.index_length - 1}));
   }
   ASSIGN_OR_RETURN(auto entries, ParseIndex(index, footer, info.key));
   for (IndexEntry& e : entries) {
@@ -198,9 +197,8 @@ Status Storage::LoadObject(uint64_t id) {
 
 Status Storage::Recover() {
   std::lock_guard lock(mu_);
-  RETURN_IF_ERROR(meta_->Open([this](uint8_t type, std::string_view payload) {
-    return ApplyMeta(type, payload);
-  }));
+  RETURN_IF_ERROR(meta_->Open(
+      [this](uint8_t type, std::string_view payload) { return ApplyMeta(type, payload); }));
   for (auto& [id, info] : objects_) {
     Status st = LoadObject(id);
     if (!st.ok()) return st.WithContext("loading the object index");
@@ -579,8 +577,12 @@ Status Storage::CommitOffsets(const std::string& group, const std::vector<Offset
   std::vector<MetaRecord> records;
   for (const OffsetCommit& c : commits) {
     PayloadWriter w;
-    w.Str(group).Str(c.topic).I32(c.partition).I64(c.value.offset).I32(c.value.leader_epoch).Str(
-        c.value.metadata);
+    w.Str(group)
+        .Str(c.topic)
+        .I32(c.partition)
+        .I64(c.value.offset)
+        .I32(c.value.leader_epoch)
+        .Str(c.value.metadata);
     records.push_back({kOffsetCommitted, std::move(w.data())});
   }
   std::lock_guard lock(mu_);
@@ -639,8 +641,10 @@ std::vector<MetaRecord> Storage::SnapshotLocked() const {
   }
   for (const auto& [id, info] : objects_) {
     PayloadWriter w;
-    w.I64(static_cast<int64_t>(id)).Str(info.key).I64(static_cast<int64_t>(info.size)).I64(
-        static_cast<int64_t>(wal_trim_before_));
+    w.I64(static_cast<int64_t>(id))
+        .Str(info.key)
+        .I64(static_cast<int64_t>(info.size))
+        .I64(static_cast<int64_t>(wal_trim_before_));
     out.push_back({kObjectCommitted, std::move(w.data())});
   }
   for (const auto& [group, topics] : offsets_) {
@@ -669,7 +673,8 @@ void Storage::PackLoop() {
     if (!due) continue;
     last = now;
     Status st = PackOnce();
-    if (!st.ok()) spdlog::warn("broker: packing the WAL into an object failed (will retry): {}", st.ToString());
+    if (!st.ok())
+      spdlog::warn("broker: packing the WAL into an object failed (will retry): {}", st.ToString());
   }
 }
 
@@ -747,8 +752,10 @@ Status Storage::PackOnce() {
   {
     std::lock_guard lock(mu_);
     PayloadWriter w;
-    w.I64(static_cast<int64_t>(object_id)).Str(key).I64(static_cast<int64_t>(body.size())).I64(
-        static_cast<int64_t>(boundary));
+    w.I64(static_cast<int64_t>(object_id))
+        .Str(key)
+        .I64(static_cast<int64_t>(body.size()))
+        .I64(static_cast<int64_t>(boundary));
     RETURN_IF_ERROR(meta_->Append(kObjectCommitted, std::move(w.data())));
     objects_[object_id] = {key, body.size()};
     wal_trim_before_ = boundary;
@@ -784,7 +791,8 @@ Status Storage::PackOnce() {
   // A copy of the metadata next to the data (docs/broker-storage.md).
   ASSIGN_OR_RETURN(std::string meta_bytes, meta_->ReadAll());
   auto meta_put = options_.store->Put("broker/metadata/snapshot", meta_bytes);
-  if (!meta_put.ok()) spdlog::warn("broker: copying metadata to the store: {}", meta_put.status().ToString());
+  if (!meta_put.ok())
+    spdlog::warn("broker: copying metadata to the store: {}", meta_put.status().ToString());
   spdlog::debug("packed {} batches into {} ({} bytes)", items.size(), key, body.size());
   return Status::OK();
 }

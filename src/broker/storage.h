@@ -39,9 +39,9 @@ struct StorageOptions {
   std::string data_dir;
   ObjectStore* store = nullptr;  // borrowed; outlives the Storage
   int default_partitions = 1;
-  int64_t pack_interval_ms = 5000;     // pack at least this often when there is data
-  uint64_t pack_bytes = 8ull << 20;    // ... or as soon as the WAL holds this much
-  uint64_t cache_bytes = 256ull << 20; // packed batches kept in memory for tail reads
+  int64_t pack_interval_ms = 5000;      // pack at least this often when there is data
+  uint64_t pack_bytes = 8ull << 20;     // ... or as soon as the WAL holds this much
+  uint64_t cache_bytes = 256ull << 20;  // packed batches kept in memory for tail reads
   uint64_t block_cache_bytes = 64ull << 20;
   uint64_t snapshot_after_bytes = 4ull << 20;  // metadata log size that triggers a snapshot
 };
@@ -202,7 +202,7 @@ class Storage {
   std::unique_ptr<BlockCache> block_cache_;
 
   mutable std::mutex mu_;
-  std::condition_variable data_cv_;  // a high watermark moved
+  std::condition_variable data_cv_;                     // a high watermark moved
   std::map<std::string, Topic> topics_;                 // by name
   std::unordered_map<std::string, std::string> names_;  // id -> name
   std::map<uint64_t, ObjectInfo> objects_;

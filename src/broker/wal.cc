@@ -9,8 +9,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "broker/framed_log.h"
 #include <spdlog/spdlog.h>
+#include "broker/framed_log.h"
 
 namespace tributary::broker {
 namespace {
@@ -32,7 +32,8 @@ Status Wal::Replay(const std::function<Status(uint64_t, uint8_t, std::string_vie
   std::vector<uint64_t> found;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (name.size() == 24 && name.substr(20) == ".wal") found.push_back(std::stoull(name.substr(0, 20)));
+    if (name.size() == 24 && name.substr(20) == ".wal")
+      found.push_back(std::stoull(name.substr(0, 20)));
   }
   closedir(d);
   std::sort(found.begin(), found.end());

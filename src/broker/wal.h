@@ -59,15 +59,15 @@ class Wal {
   mutable std::mutex mu_;
   std::condition_variable durable_cv_;
   std::condition_variable work_cv_;
-  int fd_ = -1;                            // current segment
-  std::vector<int> retired_fds_;           // rolled segments, closed by the sync thread
-  std::vector<uint64_t> segments_;         // first sequences, ascending (incl. current)
+  int fd_ = -1;                     // current segment
+  std::vector<int> retired_fds_;    // rolled segments, closed by the sync thread
+  std::vector<uint64_t> segments_;  // first sequences, ascending (incl. current)
   uint64_t next_sequence_ = 1;
-  uint64_t written_ = 0;                   // highest sequence written
-  uint64_t durable_ = 0;                   // highest sequence fsync'ed
+  uint64_t written_ = 0;  // highest sequence written
+  uint64_t durable_ = 0;  // highest sequence fsync'ed
   uint64_t bytes_since_roll_ = 0;
   uint64_t fsyncs_ = 0;
-  Status failed_;                          // a failed fsync poisons the WAL
+  Status failed_;  // a failed fsync poisons the WAL
   bool stop_ = false;
   std::thread sync_thread_;
 };

@@ -36,9 +36,9 @@ int RunConfigCommand(const std::vector<std::string>& args) {
   if (args[0] == "--markdown") {
     std::fputs(SinkConfigTable().ToMarkdown("Sink configuration", kIntro).c_str(), stdout);
     std::fputs(("\n" + SourceConfigTable().ToMarkdown(
-                            "Source configuration",
-                            "`tributary source -c FILE` (docs/source.md) reads the sink's keys "
-                            "above for the store, layout, format and compression, plus these."))
+                           "Source configuration",
+                           "`tributary source -c FILE` (docs/source.md) reads the sink's keys "
+                           "above for the store, layout, format and compression, plus these."))
                    .c_str(),
                stdout);
     return 0;

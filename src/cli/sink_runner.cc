@@ -26,7 +26,7 @@ void AddProgress(const SinkProgress& p, SinkProgress* total) {
   total->spilled_bytes = p.spilled_bytes;
   total->paused_partitions = p.paused_partitions;
   total->memory_pauses += p.memory_pauses;
-  total->partitions = p.partitions;          // of the running task
+  total->partitions = p.partitions;  // of the running task
   total->paused = p.paused;
   if (!p.exactly_once.empty()) total->exactly_once = p.exactly_once;
   for (const auto& [tp, off] : p.committed) total->committed[tp] = off;

@@ -58,9 +58,9 @@ int RunVerifyCommand(const std::vector<std::string>& args) {
       return 2;
     }
   }
-  static const char* kKnown[] = {"config",      "store",           "bucket",     "region",
-                                 "topics.dir",  "directory.delim", "file.delim", "sink",
-                                 "journal.prefix", "topic",        "partition"};
+  static const char* kKnown[] = {"config",         "store",           "bucket",     "region",
+                                 "topics.dir",     "directory.delim", "file.delim", "sink",
+                                 "journal.prefix", "topic",           "partition"};
   for (const auto& [k, v] : opt) {
     if (std::find(std::begin(kKnown), std::end(kKnown), k) == std::end(kKnown)) {
       std::fprintf(stderr, "tributary verify: unknown option --%s\n%s", k.c_str(), kVerifyUsage);

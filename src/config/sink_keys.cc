@@ -347,9 +347,9 @@ std::vector<ConfigKey> CoreSinkKeys() {
 const ConfigTable& SinkConfigTable() {
   static const ConfigTable table([] {
     std::vector<ConfigKey> keys;
-    for (auto part : {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys,
-                      ErrorKeys, ServerKeys, TransformKeys, SideFileKeys,
-                      EnvelopeSinkKeys, EvolutionKeys}) {
+    for (auto part :
+         {CoreSinkKeys, ColumnarKeys, PartitionerKeys, AivenKeys, RotationKeys, ErrorKeys,
+          ServerKeys, TransformKeys, SideFileKeys, EnvelopeSinkKeys, EvolutionKeys}) {
       for (auto& k : part()) keys.push_back(std::move(k));
     }
     return keys;

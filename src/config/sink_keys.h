@@ -12,16 +12,16 @@ const ConfigTable& SinkConfigTable();
 
 // The table is assembled from one list per concern, each in its own file, in this order
 // (which is also the order of docs/CONFIGURATION.md's sections).
-std::vector<ConfigKey> CoreSinkKeys();     // sink_keys.cc
-std::vector<ConfigKey> ColumnarKeys();     // columnar_keys.cc
-std::vector<ConfigKey> EvolutionKeys();    // evolution_keys.cc (schema.compatibility)
-std::vector<ConfigKey> PartitionerKeys();  // partitioner_keys.cc
-std::vector<ConfigKey> AivenKeys();        // aiven_keys.cc
-std::vector<ConfigKey> RotationKeys();     // rotation_keys.cc
-std::vector<ConfigKey> ErrorKeys();        // error_keys.cc
-std::vector<ConfigKey> ServerKeys();       // server_keys.cc (issue #9)
-std::vector<ConfigKey> TransformKeys();    // transform_keys.cc
-std::vector<ConfigKey> SideFileKeys();     // side_file_keys.cc (issue #4)
+std::vector<ConfigKey> CoreSinkKeys();      // sink_keys.cc
+std::vector<ConfigKey> ColumnarKeys();      // columnar_keys.cc
+std::vector<ConfigKey> EvolutionKeys();     // evolution_keys.cc (schema.compatibility)
+std::vector<ConfigKey> PartitionerKeys();   // partitioner_keys.cc
+std::vector<ConfigKey> AivenKeys();         // aiven_keys.cc
+std::vector<ConfigKey> RotationKeys();      // rotation_keys.cc
+std::vector<ConfigKey> ErrorKeys();         // error_keys.cc
+std::vector<ConfigKey> ServerKeys();        // server_keys.cc (issue #9)
+std::vector<ConfigKey> TransformKeys();     // transform_keys.cc
+std::vector<ConfigKey> SideFileKeys();      // side_file_keys.cc (issue #4)
 std::vector<ConfigKey> EnvelopeSinkKeys();  // source_keys.cc (store.envelope)
 
 // The keys only `tributary source` reads (source_keys.cc); the source reads the sink's

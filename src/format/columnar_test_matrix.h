@@ -8,7 +8,8 @@
 
 namespace tributary::testing_records {
 
-inline constexpr const char* kMatrixSchema = R"({"type":"record","name":"Order","namespace":"shop","fields":[
+inline constexpr const char* kMatrixSchema =
+    R"({"type":"record","name":"Order","namespace":"shop","fields":[
   {"name":"id","type":"long"},
   {"name":"ok","type":"boolean"},
   {"name":"qty","type":["null","int"]},

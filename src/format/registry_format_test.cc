@@ -75,7 +75,8 @@ class RegistryFormatTest : public ::testing::Test {
         RegistryOptions{.url = url_ + "/", .credentials = credentials});
   }
 
-  std::string WriteFile(const std::string& name, FormatOptions o, const std::vector<std::string>& values) {
+  std::string WriteFile(const std::string& name, FormatOptions o,
+                        const std::vector<std::string>& values) {
     auto format = MakeFormat(o);
     EXPECT_TRUE(format.ok()) << format.status().ToString();
     StringOutputStream out;
@@ -126,14 +127,16 @@ TEST_F(RegistryFormatTest, AvroPayloadsBecomeParquetReadByDuckDb) {
   o.registry = Client("registry-user:s3cret-pass");
   std::string path = WriteFile("payments", o, payloads_);
   int rc;
-  std::string out = RunCommand("node " + (kNodeDir / "duckdb_query.mjs").string() + " " +
-                                   ShellQuote("SELECT * FROM read_parquet('" + path + "')") + " 2>&1",
-                               &rc);
+  std::string out =
+      RunCommand("node " + (kNodeDir / "duckdb_query.mjs").string() + " " +
+                     ShellQuote("SELECT * FROM read_parquet('" + path + "')") + " 2>&1",
+                 &rc);
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_EQ(out,
-            R"([{"id":"1","who":"ann","amount":2.5,"day":"2024-02-29","price":"12.30","tags":["a","b"],"attrs":[{"key":"x","value":"1"}],"addr":{"city":"Oslo"}},)"
-            R"({"id":"2","who":"bo","amount":null,"day":"1970-01-01","price":"-0.05","tags":[],"attrs":[],"addr":null},)"
-            R"({"id":"3","who":"","amount":-1,"day":"1969-12-31","price":"9999999.99","tags":["z"],"attrs":[{"key":"p","value":"-7"},{"key":"q","value":"8"}],"addr":{"city":""}}])");
+  EXPECT_EQ(
+      out,
+      R"([{"id":"1","who":"ann","amount":2.5,"day":"2024-02-29","price":"12.30","tags":["a","b"],"attrs":[{"key":"x","value":"1"}],"addr":{"city":"Oslo"}},)"
+      R"({"id":"2","who":"bo","amount":null,"day":"1970-01-01","price":"-0.05","tags":[],"attrs":[],"addr":null},)"
+      R"({"id":"3","who":"","amount":-1,"day":"1969-12-31","price":"9999999.99","tags":["z"],"attrs":[{"key":"p","value":"-7"},{"key":"q","value":"8"}],"addr":{"city":""}}])");
 }
 
 TEST_F(RegistryFormatTest, AvroPayloadsAreAppendedToAvroFilesAsTheyAre) {
@@ -143,7 +146,8 @@ TEST_F(RegistryFormatTest, AvroPayloadsAreAppendedToAvroFilesAsTheyAre) {
   std::string path = WriteFile("payments", o, payloads_);
   int rc;
   std::string out = RunCommand(
-      "/usr/bin/python3 " + (kSourceDir / "tests/columnar/read_avro.py").string() + " " + path + " " +
+      "/usr/bin/python3 " + (kSourceDir / "tests/columnar/read_avro.py").string() + " " + path +
+          " " +
           ShellQuote(
               R"([{"id":1,"who":"ann","amount":2.5,"day":"2024-02-29","price":"12.30","tags":["a","b"],"attrs":{"x":1},"addr":{"city":"Oslo"}},)"
               R"({"id":2,"who":"bo","amount":null,"day":"1970-01-01","price":"-0.05","tags":[],"attrs":{},"addr":null},)"

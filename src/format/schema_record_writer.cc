@@ -52,8 +52,8 @@ Status SchemaRecordWriter::Start() {
              .timestamp_ms = h.timestamp_ms};
     if (h.key) r.key = *h.key;
     for (const auto& [name, value] : h.headers) {
-      r.headers.push_back(RecordHeader{name, value ? std::optional<std::string_view>(*value)
-                                                   : std::nullopt});
+      r.headers.push_back(
+          RecordHeader{name, value ? std::optional<std::string_view>(*value) : std::nullopt});
     }
     RETURN_IF_ERROR(Convert(p.json, p.where, &r));
   }
@@ -81,7 +81,8 @@ Status SchemaRecordWriter::Convert(std::string_view json, const std::string& whe
 }
 
 Status SchemaRecordWriter::Write(const Record& record) {
-  if (closed_) return Internal("{}: write after the {} writer was closed", record.Where(), format_name_);
+  if (closed_)
+    return Internal("{}: write after the {} writer was closed", record.Where(), format_name_);
   if (!record.value) {
     return InvalidArgument(
         "{}: {} cannot write a null value (tombstone); set behavior.on.null.values=ignore",
@@ -246,10 +247,10 @@ SchemaPlacement SchemaRecordWriter::PlaceRegistryValue(const Record& record,
       auto projection = ProjectionFrom(decoded.schema_key, *decoded.schema);
       if (projection.ok()) return p;
       p.action = SchemaPlacement::Action::kRotate;
-      p.reason = fmt::format(
-          "schema.compatibility={}: {} cannot be projected to the file's {} ({})",
-          SchemaCompatibilityName(mode), decoded.schema_key, schema_key_,
-          projection.status().message());
+      p.reason =
+          fmt::format("schema.compatibility={}: {} cannot be projected to the file's {} ({})",
+                      SchemaCompatibilityName(mode), decoded.schema_key, schema_key_,
+                      projection.status().message());
       return p;
     }
   }

@@ -65,7 +65,8 @@ inline std::string ShellQuote(const std::string& s) {
 
 // A fresh directory for this test process (ctest runs tests in parallel).
 inline std::filesystem::path ProcessTempDir(const std::string& name) {
-  auto dir = std::filesystem::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

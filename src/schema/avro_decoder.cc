@@ -109,7 +109,8 @@ class Decoder {
             RETURN_IF_ERROR(Long(&block_bytes, where()));
           }
           if (static_cast<uint64_t>(count) > in_->size()) {
-            return InvalidArgument("{}: block of {} items in {} bytes", where(), count, in_->size());
+            return InvalidArgument("{}: block of {} items in {} bytes", where(), count,
+                                   in_->size());
           }
           for (int64_t k = 0; k < count; ++k) {
             if (map) {
@@ -149,7 +150,8 @@ class Decoder {
     return InvalidArgument("{}: varint longer than 10 bytes", where);
   }
   Status Take(size_t n, std::string_view* out, const std::string& where) {
-    if (in_->size() < n) return InvalidArgument("{}: truncated ({} bytes needed, {} left)", where, n, in_->size());
+    if (in_->size() < n)
+      return InvalidArgument("{}: truncated ({} bytes needed, {} left)", where, n, in_->size());
     *out = in_->substr(0, n);
     in_->remove_prefix(n);
     return Status::OK();

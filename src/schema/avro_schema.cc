@@ -16,10 +16,10 @@ struct Primitive_ {
   SchemaType type;
 };
 constexpr Primitive_ kPrimitives[] = {
-    {"null", SchemaType::kNull},     {"boolean", SchemaType::kBoolean},
-    {"int", SchemaType::kInt},       {"long", SchemaType::kLong},
-    {"float", SchemaType::kFloat},   {"double", SchemaType::kDouble},
-    {"bytes", SchemaType::kBytes},   {"string", SchemaType::kString},
+    {"null", SchemaType::kNull},   {"boolean", SchemaType::kBoolean},
+    {"int", SchemaType::kInt},     {"long", SchemaType::kLong},
+    {"float", SchemaType::kFloat}, {"double", SchemaType::kDouble},
+    {"bytes", SchemaType::kBytes}, {"string", SchemaType::kString},
 };
 
 bool PrimitiveType(std::string_view name, SchemaType* type) {
@@ -50,8 +50,9 @@ class Parser {
       case element_type::OBJECT:
         return ParseObject(e, path, ns);
       default:
-        return InvalidArgument("Avro schema at {}: expected a type name, an object or a union, got {}",
-                               path, simdjson::minify(e));
+        return InvalidArgument(
+            "Avro schema at {}: expected a type name, an object or a union, got {}", path,
+            simdjson::minify(e));
     }
   }
 
@@ -135,7 +136,8 @@ class Parser {
         }
         for (element sym : symbols) {
           std::string_view sv;
-          if (sym.get(sv)) return InvalidArgument("Avro schema at {}: enum symbols are strings", path);
+          if (sym.get(sv))
+            return InvalidArgument("Avro schema at {}: enum symbols are strings", path);
           s.symbols.emplace_back(sv);
         }
         used.insert("symbols");
@@ -197,7 +199,8 @@ class Parser {
     RETURN_IF_ERROR(NamedHeader(obj, path, ns, SchemaType::kRecord, s, used));
     simdjson::dom::array fields;
     if (obj["fields"].get(fields)) {
-      return InvalidArgument("Avro schema at {}: record {} needs a \"fields\" array", path, s->name);
+      return InvalidArgument("Avro schema at {}: record {} needs a \"fields\" array", path,
+                             s->name);
     }
     used->insert("fields");
     std::string rec_path = path.empty() ? s->name : path;
@@ -217,7 +220,8 @@ class Parser {
       field.name = std::string(fname);
       ASSIGN_OR_RETURN(field.schema, Parse(ftype, rec_path + "." + field.name, s->namespace_));
       for (auto [k, v] : fo) {
-        if (k != "name" && k != "type") field.props.emplace_back(std::string(k), simdjson::minify(v));
+        if (k != "name" && k != "type")
+          field.props.emplace_back(std::string(k), simdjson::minify(v));
       }
       s->fields.push_back(std::move(field));
     }
@@ -253,8 +257,8 @@ class Parser {
     if (lt == "local-timestamp-micros" && t == SchemaType::kLong) {
       l = LogicalType::kLocalTimestampMicros;
     }
-    if (lt == "uuid" && (t == SchemaType::kString ||
-                         (t == SchemaType::kFixed && s->fixed_size == 16))) {
+    if (lt == "uuid" &&
+        (t == SchemaType::kString || (t == SchemaType::kFixed && s->fixed_size == 16))) {
       l = LogicalType::kUuid;
     }
     if (lt == "decimal" && (t == SchemaType::kBytes || t == SchemaType::kFixed)) {
@@ -285,8 +289,7 @@ class Parser {
   std::map<std::string, Schema> named_;
 };
 
-void AppendProps(const std::vector<std::pair<std::string, std::string>>& props,
-                 std::string* out) {
+void AppendProps(const std::vector<std::pair<std::string, std::string>>& props, std::string* out) {
   for (const auto& [k, v] : props) {
     out->push_back(',');
     AppendJsonQuoted(k, out);

@@ -62,8 +62,7 @@ TEST(AvroSchemaTest, ParsesEveryTypeAndLogicalTypeAndPrintsThemBack) {
 }
 
 TEST(AvroSchemaTest, InvalidLogicalTypesAreIgnoredButKept) {
-  auto s = ParseAvroSchema(
-      R"({"type":"bytes","logicalType":"decimal","precision":0,"scale":1})");
+  auto s = ParseAvroSchema(R"({"type":"bytes","logicalType":"decimal","precision":0,"scale":1})");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->logical, LogicalType::kNone);
   EXPECT_NE(AvroSchemaJson(*s).find("\"logicalType\":\"decimal\""), std::string::npos);
@@ -86,7 +85,10 @@ TEST(AvroSchemaTest, ErrorsNameThePath) {
 
   EXPECT_FALSE(ParseAvroSchema("{not json").ok());
   EXPECT_FALSE(ParseAvroSchema(R"({"type":"record","name":"R"})").ok());
-  EXPECT_FALSE(ParseAvroSchema(R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]})").ok());
+  EXPECT_FALSE(
+      ParseAvroSchema(
+          R"({"type":"record","name":"R","fields":[{"name":"a","type":"int"},{"name":"a","type":"int"}]})")
+          .ok());
 }
 
 }  // namespace

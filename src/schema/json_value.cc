@@ -192,9 +192,7 @@ bool IsUuid(std::string_view s) {
 std::optional<std::string> UuidBytes(std::string_view text) {
   if (!IsUuid(text)) return std::nullopt;
   std::string out;
-  auto nibble = [](char c) {
-    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
-  };
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
   for (size_t k = 0; k < text.size();) {
     if (text[k] == '-') {
       ++k;
@@ -319,7 +317,8 @@ struct JsonValueReader::Impl {
           bool ok = false;
           if (s.logical == LogicalType::kDate) {
             ok = ParseDate(text, &pos, &v) && pos == text.size();
-          } else if (s.logical == LogicalType::kTimeMillis || s.logical == LogicalType::kTimeMicros) {
+          } else if (s.logical == LogicalType::kTimeMillis ||
+                     s.logical == LogicalType::kTimeMicros) {
             ok = ParseTime(text, &pos, TimeDigits(s.logical), &v) && pos == text.size();
           } else {
             ok = ParseTimestamp(text, TimeDigits(s.logical), &v);
@@ -327,7 +326,8 @@ struct JsonValueReader::Impl {
           if (!ok) return mismatch("a number or an ISO 8601 text");
         } else if (e.get(v)) {
           double d;
-          if (e.get(d) || std::trunc(d) != d || std::fabs(d) > 9.2e18) return mismatch("an integer");
+          if (e.get(d) || std::trunc(d) != d || std::fabs(d) > 9.2e18)
+            return mismatch("an integer");
           v = static_cast<int64_t>(d);
         }
         if (s.type == SchemaType::kInt && (v < INT32_MIN || v > INT32_MAX)) {
@@ -390,8 +390,7 @@ struct JsonValueReader::Impl {
         size_t k = 0;
         for (element item : arr) {
           steps.push_back(Step{{}, static_cast<int64_t>(k)});
-          RETURN_IF_ERROR(
-              Convert(item, s.items(), fmt::format("{}[{}]", path, k), &out->items[k]));
+          RETURN_IF_ERROR(Convert(item, s.items(), fmt::format("{}[{}]", path, k), &out->items[k]));
           steps.pop_back();
           ++k;
         }
@@ -538,10 +537,18 @@ namespace {
 
 // A node of the inferred type tree.
 struct Inferred {
-  enum class Kind { kUnknown, kBool, kLong, kDouble, kString, kRecord, kArray } kind = Kind::kUnknown;
+  enum class Kind {
+    kUnknown,
+    kBool,
+    kLong,
+    kDouble,
+    kString,
+    kRecord,
+    kArray
+  } kind = Kind::kUnknown;
   std::vector<std::string> names;  // kRecord, first-seen order
   std::map<std::string, Inferred> fields;
-  std::vector<Inferred> element;   // kArray: one
+  std::vector<Inferred> element;  // kArray: one
 };
 
 void Merge(element e, Inferred* t) {
@@ -575,7 +582,8 @@ void Merge(element e, Inferred* t) {
   if (t->kind == K::kUnknown) {
     t->kind = seen;
   } else if (t->kind != seen) {
-    if ((t->kind == K::kLong && seen == K::kDouble) || (t->kind == K::kDouble && seen == K::kLong)) {
+    if ((t->kind == K::kLong && seen == K::kDouble) ||
+        (t->kind == K::kDouble && seen == K::kLong)) {
       t->kind = K::kDouble;
     } else {
       *t = Inferred{};

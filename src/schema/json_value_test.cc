@@ -27,7 +27,9 @@ TEST(JsonValueTest, ConvertsLogicalTypesFromNumbersAndText) {
   Value v;
   ASSERT_TRUE(r.Read(R"({"day":"2024-02-29","ts":"2024-02-29T12:00:00.5+01:00",
       "tsu":"1970-01-01T00:00:01.000002Z","tm":"01:02:03.004","price":"-12.3",
-      "uid":"123e4567-e89b-12d3-a456-426614174000"})", s, &v).ok());
+      "uid":"123e4567-e89b-12d3-a456-426614174000"})",
+                     s, &v)
+                  .ok());
   ASSERT_EQ(v.items.size(), 8u);
   EXPECT_EQ(v.items[0].i, DaysFromCivil(2024, 2, 29));
   EXPECT_EQ(v.items[0].i, 19782);
@@ -40,7 +42,9 @@ TEST(JsonValueTest, ConvertsLogicalTypesFromNumbersAndText) {
   EXPECT_EQ(v.items[7].i, 7);
 
   ASSERT_TRUE(r.Read(R"({"day":19782,"ts":5,"tsu":6,"tm":7,"price":12.35,
-      "uid":"123e4567-e89b-12d3-a456-426614174000"})", s, &v).ok());
+      "uid":"123e4567-e89b-12d3-a456-426614174000"})",
+                     s, &v)
+                  .ok());
   EXPECT_TRUE(v.items[4].dec == 1235);
 }
 
@@ -82,7 +86,8 @@ TEST(JsonValueTest, InferenceWidensAndKeepsFirstSeenOrder) {
   // as its JSON text.
   JsonValueReader r(/*reject_unknown_fields=*/true);
   Value v;
-  ASSERT_TRUE(r.Read(R"({"id":2.5,"name":3,"nested":{"y":true},"tags":[],"extra":false})", s, &v).ok());
+  ASSERT_TRUE(
+      r.Read(R"({"id":2.5,"name":3,"nested":{"y":true},"tags":[],"extra":false})", s, &v).ok());
   EXPECT_EQ(v.items[1].s, "3");
   EXPECT_FALSE(r.Read(R"({"unknown":1})", s, &v).ok());
   // It is a valid Avro schema.

@@ -24,8 +24,8 @@ Result<WireHeader> ParseWireFormat(std::string_view value) {
         static_cast<uint8_t>(value[0]));
   }
   if (value.size() < 5) {
-    return InvalidArgument("{} bytes: too short for the Schema Registry wire format (5-byte prefix)",
-                           value.size());
+    return InvalidArgument(
+        "{} bytes: too short for the Schema Registry wire format (5-byte prefix)", value.size());
   }
   WireHeader h;
   uint32_t id = 0;
@@ -114,8 +114,7 @@ Result<FramedValue> ParseFramedValue(std::string_view value,
   return f;
 }
 
-SchemaRegistryClient::SchemaRegistryClient(RegistryOptions options)
-    : options_(std::move(options)) {
+SchemaRegistryClient::SchemaRegistryClient(RegistryOptions options) : options_(std::move(options)) {
   while (!options_.url.empty() && options_.url.back() == '/') {
     options_.url.pop_back();
   }
@@ -140,7 +139,8 @@ Result<std::string> SchemaRegistryClient::Get(const std::string& path) {
   CURL* curl = curl_easy_init();
   if (!curl) return Internal("curl_easy_init failed");
   std::string body;
-  curl_slist* headers = curl_slist_append(nullptr, "Accept: application/vnd.schemaregistry.v1+json");
+  curl_slist* headers =
+      curl_slist_append(nullptr, "Accept: application/vnd.schemaregistry.v1+json");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
@@ -195,7 +195,8 @@ Result<std::shared_ptr<const Schema>> SchemaRegistryClient::AvroSchemaById(int32
   }
   if (doc["schemaType"].get(type)) type = "AVRO";
   if (type != "AVRO") {
-    return InvalidArgument("schema id {} is a {} schema; only Avro schemas are supported", id, type);
+    return InvalidArgument("schema id {} is a {} schema; only Avro schemas are supported", id,
+                           type);
   }
   auto schema = ParseAvroSchema(schema_text);
   if (!schema.ok()) {

@@ -125,8 +125,8 @@ class SchemaRegistryClient {
 
   RegistryOptions options_;
   mutable std::mutex mu_;
-  std::map<int32_t, std::shared_ptr<const Schema>> cache_;  // guarded by mu_
-  int requests_ = 0;                                         // guarded by mu_
+  std::map<int32_t, std::shared_ptr<const Schema>> cache_;                  // guarded by mu_
+  int requests_ = 0;                                                        // guarded by mu_
   std::map<std::string, std::shared_ptr<const RegistrySchema>> raw_cache_;  // guarded by mu_
 };
 

@@ -4,9 +4,7 @@
 
 namespace tributary {
 
-std::string Schema::FullName() const {
-  return namespace_.empty() ? name : namespace_ + "." + name;
-}
+std::string Schema::FullName() const { return namespace_.empty() ? name : namespace_ + "." + name; }
 
 const Schema& Schema::items() const { return fields.at(0).schema; }
 const Schema& Schema::values() const { return fields.at(0).schema; }

@@ -67,11 +67,11 @@ struct Schema {
   // (Avro defaults must match the first branch).
   bool optional = false;
   bool null_first = true;
-  int precision = 0;       // kDecimal
-  int scale = 0;           // kDecimal
-  int fixed_size = 0;      // kFixed
-  std::string name;        // kRecord, kEnum, kFixed: the simple name
-  std::string namespace_;  // of a named type; may be empty
+  int precision = 0;                 // kDecimal
+  int scale = 0;                     // kDecimal
+  int fixed_size = 0;                // kFixed
+  std::string name;                  // kRecord, kEnum, kFixed: the simple name
+  std::string namespace_;            // of a named type; may be empty
   std::vector<std::string> symbols;  // kEnum
   std::vector<Field> fields;         // see the header comment
   // Attributes kept verbatim: (name, JSON text). For the type, e.g. {"connect.name", "\"x\""}.

@@ -63,16 +63,16 @@ struct ConnectorSnapshot {
   uint64_t objects_written = 0;
   uint64_t bytes_written = 0;
   uint64_t store_retries = 0;
-  uint64_t flushes = 0;          // flushes made visible (journal commits in journal mode)
-  uint64_t fenced = 0;           // partitions given up to another instance
-  uint64_t early_rotations = 0;  // files closed early for buffer.memory.bytes
-  uint64_t records_skipped = 0;  // tolerated errors, ignored tombstones, filtered records
-  uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
-  uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use now
-  uint64_t spilled_bytes = 0;    // bytes in buffer.spill.dir now
-  uint64_t memory_pauses = 0;    // times partitions were paused for memory
+  uint64_t flushes = 0;            // flushes made visible (journal commits in journal mode)
+  uint64_t fenced = 0;             // partitions given up to another instance
+  uint64_t early_rotations = 0;    // files closed early for buffer.memory.bytes
+  uint64_t records_skipped = 0;    // tolerated errors, ignored tombstones, filtered records
+  uint64_t records_to_dlq = 0;     // of those, sent to the dead-letter topic
+  uint64_t buffered_bytes = 0;     // buffer.memory.bytes in use now
+  uint64_t spilled_bytes = 0;      // bytes in buffer.spill.dir now
+  uint64_t memory_pauses = 0;      // times partitions were paused for memory
   uint64_t paused_partitions = 0;  // paused for memory now
-  std::string exactly_once;      // "journal" or "deterministic"
+  std::string exactly_once;        // "journal" or "deterministic"
   std::vector<PartitionStatus> partitions;     // sorted by topic, partition
   std::vector<LoggedProblem> recent_problems;  // newest last
 };

@@ -48,10 +48,9 @@ std::string Range(int64_t a, int64_t b) {
 }
 
 void AnalysePartition(PartitionAudit& p) {
-  std::sort(p.objects.begin(), p.objects.end(),
-            [](const AuditedObject& a, const AuditedObject& b) {
-              return a.first != b.first ? a.first < b.first : a.key < b.key;
-            });
+  std::sort(p.objects.begin(), p.objects.end(), [](const AuditedObject& a, const AuditedObject& b) {
+    return a.first != b.first ? a.first < b.first : a.key < b.key;
+  });
   std::map<int64_t, Segment> flushes;  // by flush-first
   std::vector<Segment> segments;
   for (const auto& o : p.objects) {
@@ -62,8 +61,8 @@ void AnalysePartition(PartitionAudit& p) {
                                        *o.records, *o.records_read));
     }
     if (o.last && o.records && static_cast<uint64_t>(*o.last - o.first + 1) < *o.records) {
-      p.problems.push_back(fmt::format("{}: {} records cannot fit in offsets {}", o.key,
-                                       *o.records, Range(o.first, *o.last)));
+      p.problems.push_back(fmt::format("{}: {} records cannot fit in offsets {}", o.key, *o.records,
+                                       Range(o.first, *o.last)));
     }
     if (o.flush_first) {
       Segment& s = flushes[*o.flush_first];
@@ -137,22 +136,23 @@ void AnalysePartition(PartitionAudit& p) {
       n += o.records.value_or(0);
     }
     if (known && !s.end_inferred && n > static_cast<uint64_t>(s.last - s.first + 1)) {
-      p.problems.push_back(fmt::format("flush {}: {} records in {} offsets: records are "
-                                       "duplicated among {}",
-                                       Range(s.first, s.last), n, s.last - s.first + 1,
-                                       fmt::join(s.keys, ", ")));
+      p.problems.push_back(
+          fmt::format("flush {}: {} records in {} offsets: records are "
+                      "duplicated among {}",
+                      Range(s.first, s.last), n, s.last - s.first + 1, fmt::join(s.keys, ", ")));
     }
   }
   if (p.journal_committed && !segments.empty()) {
     const int64_t end = segments.back().last + 1;
     if (end < *p.journal_committed) {
-      p.problems.push_back(fmt::format(
-          "the journal says offsets before {} are written, but the objects end at {}",
-          *p.journal_committed, end));
+      p.problems.push_back(
+          fmt::format("the journal says offsets before {} are written, but the objects end at {}",
+                      *p.journal_committed, end));
     } else if (end > *p.journal_committed) {
-      p.notes.push_back(fmt::format("objects reach offset {}, past the journal's committed {} "
-                                    "(a flush the next owner finishes)",
-                                    end - 1, *p.journal_committed));
+      p.notes.push_back(
+          fmt::format("objects reach offset {}, past the journal's committed {} "
+                      "(a flush the next owner finishes)",
+                      end - 1, *p.journal_committed));
     }
   }
   p.segments = std::move(segments);
@@ -163,8 +163,8 @@ void AnalysePartition(PartitionAudit& p) {
 std::optional<std::pair<int32_t, int64_t>> ParseDataObjectName(std::string_view name,
                                                                std::string_view topic,
                                                                std::string_view file_delim) {
-  if (!name.starts_with(topic) || name.substr(topic.size()).substr(0, file_delim.size()) !=
-                                      file_delim) {
+  if (!name.starts_with(topic) ||
+      name.substr(topic.size()).substr(0, file_delim.size()) != file_delim) {
     return std::nullopt;
   }
   name.remove_prefix(topic.size() + file_delim.size());
@@ -210,8 +210,8 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
     p.partition = parsed.first;
     if (auto meta_first = MetaInt(head.metadata, "tributary-first-offset");
         meta_first && *meta_first != o.first) {
-      p.problems.push_back(fmt::format("{}: its name says offset {}, its metadata {}", o.key,
-                                       o.first, *meta_first));
+      p.problems.push_back(
+          fmt::format("{}: its name says offset {}, its metadata {}", o.key, o.first, *meta_first));
     }
     if (options.deep) {
       ASSIGN_OR_RETURN(o.records_read, CountRecords(store, key));
@@ -231,8 +231,8 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
         continue;
       }
       if (options.partition && *options.partition != parsed->first) continue;
-      const std::string_view suffix = name.substr(std::min(
-          name.size(), name.find('.', name.rfind(options.file_delim))));
+      const std::string_view suffix =
+          name.substr(std::min(name.size(), name.find('.', name.rfind(options.file_delim))));
       const std::string base = info.key.substr(0, info.key.size() - suffix.size());
       if (suffix.starts_with(".headers.")) continue;
       if (suffix.starts_with(".keys.")) {
@@ -270,10 +270,10 @@ Result<AuditReport> Audit(ObjectStore& store, const AuditOptions& options) {
       if (j->has_value()) {
         p.journal_committed = (*j)->record.committed;
         if ((*j)->record.pending) {
-          p.notes.push_back(fmt::format("the journal holds a pending flush of offsets {}..{}; "
-                                        "the next owner completes it",
-                                        (*j)->record.pending->first,
-                                        (*j)->record.pending->next - 1));
+          p.notes.push_back(
+              fmt::format("the journal holds a pending flush of offsets {}..{}; "
+                          "the next owner completes it",
+                          (*j)->record.pending->first, (*j)->record.pending->next - 1));
         }
       }
     }
@@ -301,9 +301,8 @@ std::string AuditReport::ToText() const {
   std::string out;
   if (partitions.empty()) out += fmt::format("{}: no data objects found\n", topic);
   for (const auto& p : partitions) {
-    std::string covered = p.segments.empty()
-                              ? "nothing"
-                              : Range(p.segments.front().first, p.segments.back().last);
+    std::string covered =
+        p.segments.empty() ? "nothing" : Range(p.segments.front().first, p.segments.back().last);
     out += fmt::format("{}-{}: {} objects, {} bytes, {} records, offsets {}: {}\n", topic,
                        p.partition, p.objects.size(), p.bytes, p.records, covered,
                        p.problems.empty() ? "no gap, no overlap" : "PROBLEMS");

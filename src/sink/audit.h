@@ -43,8 +43,8 @@ struct AuditOptions {
 struct AuditedObject {
   std::string key;
   int64_t first = 0;
-  std::optional<int64_t> last;     // from metadata
-  std::optional<uint64_t> records; // from metadata
+  std::optional<int64_t> last;      // from metadata
+  std::optional<uint64_t> records;  // from metadata
   std::optional<int64_t> flush_first;
   std::optional<int64_t> flush_next;
   uint64_t bytes = 0;

@@ -14,8 +14,8 @@ class AuditTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = std::filesystem::temp_directory_path() / ("tributary-audit-" + RandomHex(8));
-    store_ = std::move(OpenObjectStore({.url = "file://" + root_.string(), .bucket = "lake"}))
-                 .value();
+    store_ =
+        std::move(OpenObjectStore({.url = "file://" + root_.string(), .bucket = "lake"})).value();
     ASSERT_TRUE(store_->CheckBucket().ok());
     options_.topic = "t";
   }
@@ -69,8 +69,7 @@ TEST_F(AuditTest, GapsAndOverlapsAreProblems) {
 
   Put("other=x", 5, 14);  // the same records written again under another path
   AuditReport overlap = Run();
-  EXPECT_NE(overlap.ToText().find("overlap: offsets 5..9"), std::string::npos)
-      << overlap.ToText();
+  EXPECT_NE(overlap.ToText().find("overlap: offsets 5..9"), std::string::npos) << overlap.ToText();
   EXPECT_NE(overlap.ToJson().find("\"ok\":false"), std::string::npos);
 }
 
@@ -89,8 +88,8 @@ TEST_F(AuditTest, InterleavedObjectsOfOneFlushCoverItsRange) {
 
 TEST_F(AuditTest, ConfluentLayoutWithoutMetadataIsAuditedByNames) {
   for (int64_t first : {0, 100, 200}) {
-    ASSERT_TRUE(store_->Put(fmt::format("topics/t/partition=0/t+0+{:010}.json", first), "{}\n")
-                    .ok());
+    ASSERT_TRUE(
+        store_->Put(fmt::format("topics/t/partition=0/t+0+{:010}.json", first), "{}\n").ok());
   }
   ASSERT_TRUE(store_->Put("topics/t/partition=0/README", "x").ok());
   AuditReport r = Run();
@@ -128,8 +127,7 @@ TEST_F(AuditTest, DeepReadChecksTheManifestCount) {
   options_.deep = true;
   AuditReport r = Run();
   EXPECT_FALSE(r.ok()) << r.ToText();
-  EXPECT_NE(r.ToText().find("says 3 records, the object holds 2"), std::string::npos)
-      << r.ToText();
+  EXPECT_NE(r.ToText().find("says 3 records, the object holds 2"), std::string::npos) << r.ToText();
 }
 
 TEST(AuditNameTest, ParsesConfluentNames) {

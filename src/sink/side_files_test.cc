@@ -343,8 +343,7 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
                    {"key.converter", "io.confluent.connect.avro.AvroConverter"}};
   auto missing = SinkConfig::FromRaw(raw);
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.status().message().find("key.converter.schema.registry.url"),
-            std::string::npos)
+  EXPECT_NE(missing.status().message().find("key.converter.schema.registry.url"), std::string::npos)
       << missing.status().message();
   raw["key.converter.schema.registry.url"] = registry.url();
 
@@ -384,7 +383,8 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
     EXPECT_TRUE(writer->Close().ok());
     return out.Release();
   };
-  EXPECT_EQ(write_keys("JsonFormat"), "{\"id\":42,\"region\":\"eu\"}\n{\"id\":7,\"region\":\"us\"}\n");
+  EXPECT_EQ(write_keys("JsonFormat"),
+            "{\"id\":42,\"region\":\"eu\"}\n{\"id\":7,\"region\":\"us\"}\n");
 
   const std::string avro = (dir / "keys.avro").string();
   {
@@ -400,8 +400,7 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
           avro + " 2>&1",
       &rc);
   EXPECT_EQ(rc, 0) << read;
-  EXPECT_EQ(read,
-            "OrderKey [{\"id\": 42, \"region\": \"eu\"}, {\"id\": 7, \"region\": \"us\"}]");
+  EXPECT_EQ(read, "OrderKey [{\"id\": 42, \"region\": \"eu\"}, {\"id\": 7, \"region\": \"us\"}]");
   std::filesystem::remove_all(dir);
 }
 

@@ -247,10 +247,10 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
       c.format.json_fields_envelope = cfg.GetBool("format.output.envelope");
     }
   } else if (EndsWithIgnoreCase(format_class, "AvroFormat") ||
-      EndsWithIgnoreCase(format_class, "ParquetFormat")) {
+             EndsWithIgnoreCase(format_class, "ParquetFormat")) {
     // Avro and Parquet compress inside the file (avro.codec / parquet.codec).
-    c.format.kind = EndsWithIgnoreCase(format_class, "AvroFormat") ? FormatKind::kAvro
-                                                                  : FormatKind::kParquet;
+    c.format.kind =
+        EndsWithIgnoreCase(format_class, "AvroFormat") ? FormatKind::kAvro : FormatKind::kParquet;
     c.format.value_schema = cfg.GetString("value.schema");
     c.format.schema_inference = cfg.GetBool("schema.inference");
     c.format.avro_codec = cfg.GetString("avro.codec");

@@ -48,7 +48,7 @@ struct SinkConfig {
   Codec codec = Codec::kNone;  // s3.compression.type
   int compression_level = -1;  // s3.compression.level
   NullValueBehavior on_null = NullValueBehavior::kFail;
-  SideFileOptions side_files;  // store.kafka.keys / store.kafka.headers (side_files.h)
+  SideFileOptions side_files;      // store.kafka.keys / store.kafka.headers (side_files.h)
   PartitionerOptions partitioner;  // partitioner.class and its keys
   // transforms / predicates: applied to each record before it is partitioned (see
   // transform/README.md). Never null; empty() when no transform is configured.

@@ -93,9 +93,9 @@ class SinkMetrics {
   std::shared_ptr<Gauge> partitions_assigned;
   // buffer.memory.bytes in use: unsent bytes of open files plus their encoder state.
   std::shared_ptr<Gauge> buffered_bytes;
-  std::shared_ptr<Gauge> spilled_bytes;          // bytes in buffer.spill.dir files
+  std::shared_ptr<Gauge> spilled_bytes;             // bytes in buffer.spill.dir files
   std::shared_ptr<Gauge> memory_paused_partitions;  // paused while memory drains
-  std::shared_ptr<Counter> memory_pauses;        // times partitions were paused for memory
+  std::shared_ptr<Counter> memory_pauses;           // times partitions were paused for memory
 
   // --- Per partition ---
   PartitionMetrics ForPartition(const TopicPartition& tp);

@@ -165,9 +165,10 @@ Result<std::unique_ptr<SinkTask>> SinkTask::Create(SinkConfig config, SinkMetric
     spdlog::info("errors.tolerance=all: records that cannot be written go to topic {}",
                  c.dlq_topic);
   } else if (c.tolerate_errors) {
-    spdlog::info("errors.tolerance=all without a dead-letter topic: records that cannot be "
-                 "written are skipped{}",
-                 c.log_errors ? " and logged" : " (set errors.log.enable=true to log them)");
+    spdlog::info(
+        "errors.tolerance=all without a dead-letter topic: records that cannot be "
+        "written are skipped{}",
+        c.log_errors ? " and logged" : " (set errors.log.enable=true to log them)");
   }
   ConsumerOptions options;
   options.bootstrap_servers = self->config_.bootstrap_servers;
@@ -377,8 +378,8 @@ Status SinkTask::SkipRecord(const Record& record, const Status* error) {
   if (to_dlq) {
     std::vector<Producer::Header> headers;
     for (const auto& h : record.headers) {
-      headers.push_back({std::string(h.name),
-                         h.value ? std::optional<std::string>(*h.value) : std::nullopt});
+      headers.push_back(
+          {std::string(h.name), h.value ? std::optional<std::string>(*h.value) : std::nullopt});
     }
     if (config_.dlq_context_headers) {
       const std::string message =
@@ -398,8 +399,8 @@ Status SinkTask::SkipRecord(const Record& record, const Status* error) {
     Status st = dlq_->Produce(config_.dlq_topic, std::nullopt, record.key, record.value, headers);
     if (!st.ok()) {
       if (metrics_) metrics_->Errors("dlq")->Inc();
-      return st.WithContext(
-          fmt::format("{}: sending to the dead-letter topic {}", record.Where(), config_.dlq_topic));
+      return st.WithContext(fmt::format("{}: sending to the dead-letter topic {}", record.Where(),
+                                        config_.dlq_topic));
     }
   }
   writer.Skip(record);
@@ -504,10 +505,11 @@ void SinkTask::BalanceConsumption() {
   if (pause.empty()) return;
   consumer_->Pause(pause);
   memory_paused_.insert(pause.begin(), pause.end());
-  spdlog::info("memory at {} bytes ({} in open files, {} in parts being uploaded) is over "
-               "buffer.memory.bytes={}: pausing {} partition(s) that fill fastest, {}{}",
-               in_use, buffered_, in_flight, budget, pause.size(), pause.front().ToString(),
-               pause.size() > 1 ? ", ..." : "");
+  spdlog::info(
+      "memory at {} bytes ({} in open files, {} in parts being uploaded) is over "
+      "buffer.memory.bytes={}: pausing {} partition(s) that fill fastest, {}{}",
+      in_use, buffered_, in_flight, budget, pause.size(), pause.front().ToString(),
+      pause.size() > 1 ? ", ..." : "");
   std::lock_guard<std::mutex> lock(progress_mu_);
   ++progress_.memory_pauses;
   progress_.paused_partitions = memory_paused_.size();
@@ -576,17 +578,17 @@ std::map<TopicPartition, Offset> SinkTask::OnAssigned(
   if (committed.ok()) {
     group = std::move(*committed);
   } else {
-    spdlog::warn("reading the group's committed offsets: {}; partitions without a journal "
-                 "start at auto.offset.reset",
-                 committed.status().message());
+    spdlog::warn(
+        "reading the group's committed offsets: {}; partitions without a journal "
+        "start at auto.offset.reset",
+        committed.status().message());
   }
   std::map<std::string, std::vector<MultipartUploadInfo>> uploads;  // by topic
   for (const auto& tp : partitions) {
     if (uploads.count(tp.topic)) continue;
-    std::string prefix = config_.topics_dir.empty()
-                             ? tp.topic + config_.directory_delim
-                             : config_.topics_dir + config_.directory_delim + tp.topic +
-                                   config_.directory_delim;
+    std::string prefix = config_.topics_dir.empty() ? tp.topic + config_.directory_delim
+                                                    : config_.topics_dir + config_.directory_delim +
+                                                          tp.topic + config_.directory_delim;
     auto listed = store_->ListMultipartUploads(prefix);
     if (!listed.ok()) {
       assign_error_ = listed.status().WithContext("listing unfinished uploads under " + prefix);

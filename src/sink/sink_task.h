@@ -63,15 +63,15 @@ struct SinkProgress {
   uint64_t bytes_written = 0;
   uint64_t store_retries = 0;
   uint64_t flushes = 0;
-  uint64_t fenced = 0;        // partitions given up because another instance took them
-  uint64_t buffered_bytes = 0;   // buffer.memory.bytes in use
-  uint64_t early_rotations = 0;  // files closed early to stay within buffer.memory.bytes
-  uint64_t spilled_bytes = 0;    // bytes in buffer.spill.dir now
-  uint64_t memory_pauses = 0;    // times partitions were paused for buffer.memory.bytes
+  uint64_t fenced = 0;             // partitions given up because another instance took them
+  uint64_t buffered_bytes = 0;     // buffer.memory.bytes in use
+  uint64_t early_rotations = 0;    // files closed early to stay within buffer.memory.bytes
+  uint64_t spilled_bytes = 0;      // bytes in buffer.spill.dir now
+  uint64_t memory_pauses = 0;      // times partitions were paused for buffer.memory.bytes
   uint64_t paused_partitions = 0;  // paused for buffer.memory.bytes now
-  uint64_t records_skipped = 0;  // tolerated record errors and ignored tombstones
-  uint64_t records_to_dlq = 0;   // of those, sent to the dead-letter topic
-  std::string exactly_once;   // "journal" or "deterministic"
+  uint64_t records_skipped = 0;    // tolerated record errors and ignored tombstones
+  uint64_t records_to_dlq = 0;     // of those, sent to the dead-letter topic
+  std::string exactly_once;        // "journal" or "deterministic"
   // Next offset to consume per partition, as committed after durable writes.
   std::map<TopicPartition, Offset> committed;
   // Every partition assigned to this task (fenced ones excepted).
@@ -150,18 +150,18 @@ class SinkTask final : public RebalanceListener {
   std::unique_ptr<Format> format_;
   std::unique_ptr<Partitioner> partitioner_;
   std::unique_ptr<Consumer> consumer_;
-  std::unique_ptr<Producer> dlq_;  // errors.deadletterqueue.topic.name
+  std::unique_ptr<Producer> dlq_;                     // errors.deadletterqueue.topic.name
   ExactlyOnceMode mode_ = ExactlyOnceMode::kJournal;  // resolved at Create
   std::unique_ptr<Journal> journal_;                  // journal mode only
   JournalIdentity identity_;
-  std::set<TopicPartition> fenced_;  // paused: another instance owns them
+  std::set<TopicPartition> fenced_;         // paused: another instance owns them
   std::set<TopicPartition> memory_paused_;  // paused by BalanceConsumption
   // Bytes of record values each partition brought since the last pause decision.
   std::unordered_map<TopicPartitionWriter*, uint64_t> intake_;
-  Status assign_error_;              // a recovery that failed inside OnAssigned
+  Status assign_error_;  // a recovery that failed inside OnAssigned
   std::chrono::steady_clock::time_point last_tick_;
   TransformScratch transform_scratch_;  // the chain's working memory, Run's thread
-  uint64_t buffered_ = 0;  // sum of the writers' buffered_bytes()
+  uint64_t buffered_ = 0;               // sum of the writers' buffered_bytes()
   // buffer.memory.bytes less the share of parts in flight: what open files may hold.
   uint64_t open_files_budget_ = 0;
   std::atomic<uint64_t> buffered_reported_{0};  // buffered_, for Progress() on other threads

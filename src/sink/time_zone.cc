@@ -20,7 +20,6 @@ int DaysInMonth(int64_t year, int month) {
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-
 CivilDate CivilFromDays(int64_t z) {
   z += 719468;
   const int64_t era = FloorDiv(z, 146097);

@@ -102,7 +102,6 @@ const TimestampExtractor* TopicPartitionWriter::rotation_clock() const {
   return ex != nullptr ? ex : wallclock_.get();
 }
 
-
 uint64_t TopicPartitionWriter::OpenFile::Buffered() const {
   uint64_t n = 0;
   for (const Stream& s : streams) n += s.upload->buffered_bytes();
@@ -505,8 +504,8 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
     auto parts = s.upload->Prepare(FinalMetadata(f), FinalTags(f));
     if (!parts.ok()) {
       return parts.status().WithContext(fmt::format("{}: uploading offsets {}..{} to {}",
-                                                    tp_.ToString(), f.first.value(),
-                                                    f.last.value(), s.upload->key()));
+                                                    tp_.ToString(), f.first.value(), f.last.value(),
+                                                    s.upload->key()));
     }
     JournalFile jf;
     jf.key = s.upload->key();
@@ -556,8 +555,7 @@ Status TopicPartitionWriter::FlushJournaled(Flush* flush) {
   record.committed = pending.next;
   ++record.flushes;
   record.updated_ms = NowMillis();
-  ASSIGN_OR_RETURN(std::string committed_etag,
-                   journal_->Write(tp_, record, journal_state_->etag));
+  ASSIGN_OR_RETURN(std::string committed_etag, journal_->Write(tp_, record, journal_state_->etag));
   journal_state_ = VersionedJournal{std::move(record), std::move(committed_etag)};
   return Status::OK();
 }
@@ -602,12 +600,12 @@ Status TopicPartitionWriter::RollForward(const PendingFlush& pending) {
         head->metadata["tributary-flush-first"] == std::to_string(pending.first)) {
       continue;
     }
-    return Status(StatusCode::kCorruption,
-                  fmt::format("{}: the journal's pending flush names {} (offsets {}..{}, upload "
-                              "{}), but the upload cannot be completed ({}) and the object is "
-                              "not there; stopping rather than losing these records",
-                              tp_.ToString(), f.key, f.first, f.last, f.upload_id,
-                              done.status().message()));
+    return Status(
+        StatusCode::kCorruption,
+        fmt::format("{}: the journal's pending flush names {} (offsets {}..{}, upload "
+                    "{}), but the upload cannot be completed ({}) and the object is "
+                    "not there; stopping rather than losing these records",
+                    tp_.ToString(), f.key, f.first, f.last, f.upload_id, done.status().message()));
   }
   return Status::OK();
 }

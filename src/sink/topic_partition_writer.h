@@ -223,8 +223,8 @@ class TopicPartitionWriter {
   std::string current_encoded_;  // the previous record's
   Offset flush_first_;
   Offset last_;
-  bool flush_started_ = false;     // flush_first_ is set: a record was written or skipped
-  uint64_t skipped_ = 0;           // records skipped since the last flush
+  bool flush_started_ = false;  // flush_first_ is set: a record was written or skipped
+  uint64_t skipped_ = 0;        // records skipped since the last flush
   std::function<Status()> skip_barrier_;
   SpillArea* spill_ = nullptr;
   uint64_t records_ = 0;           // in the current flush
@@ -239,7 +239,7 @@ class TopicPartitionWriter {
   uint64_t schema_rotations_ = 0;
   const bool end_offset_naming_;  // file.name.template uses {{end_offset}}
   const uint64_t file_overhead_;  // estimated encoder + codec state of one open file
-  const TimeZone zone_;            // timezone: rotate.schedule.interval.ms aligns to its days
+  const TimeZone zone_;           // timezone: rotate.schedule.interval.ms aligns to its days
 };
 
 }  // namespace tributary

@@ -38,8 +38,7 @@ class TopicPartitionWriterTest : public ::testing::Test {
   // deterministic mode
   std::unique_ptr<TopicPartitionWriter> NewWriter() {
     return std::make_unique<TopicPartitionWriter>(tp_, &config_, format_.get(), partitioner_.get(),
-                                                  store_.get(), &pool_, nullptr,
-                                                  JournalIdentity{});
+                                                  store_.get(), &pool_, nullptr, JournalIdentity{});
   }
   // journal mode, recovered
   std::unique_ptr<TopicPartitionWriter> NewJournaledWriter(const std::string& instance,
@@ -173,7 +172,7 @@ TEST_F(TopicPartitionWriterTest, ScheduledRotationClosesAnIdlePartitionOnTheGrid
 TEST_F(TopicPartitionWriterTest, ScheduledRotationAlignsToMidnightInTheTimezone) {
   config_.flush_size = 1000;
   config_.rotate_schedule_interval_ms = 7 * 3'600'000;  // 7 h: 00:00, 07:00, 14:00, 21:00
-  config_.partitioner.timezone = "Asia/Kolkata";       // UTC+05:30
+  config_.partitioner.timezone = "Asia/Kolkata";        // UTC+05:30
   auto w = NewWriter();
   // 2024-01-15T06:00:00Z is 11:30 in Kolkata: the next slot is 14:00 local, 08:30Z.
   const int64_t t = 1705298400000;
@@ -339,7 +338,7 @@ TEST_F(TopicPartitionWriterTest, ReplacedWriterIsFencedAndWritesNothing) {
   auto zombie = NewJournaledWriter("inst-a");
   ASSERT_TRUE(zombie->Write(R(0, "{\"old\":0}"), 0).ok());
   ASSERT_TRUE(zombie->Write(R(1, "{\"old\":1}"), 0).ok());
-  auto owner = NewJournaledWriter("inst-b");  // takes over; the zombie does not know
+  auto owner = NewJournaledWriter("inst-b");          // takes over; the zombie does not know
   Status st = zombie->Write(R(2, "{\"old\":2}"), 0);  // completes a file: must fail
   ASSERT_EQ(st.code(), StatusCode::kPreconditionFailed) << st.ToString();
   EXPECT_NE(st.message().find("fenced"), std::string::npos) << st.message();
@@ -367,24 +366,28 @@ TEST_F(TopicPartitionWriterTest, PendingFlushIsRolledForwardByTheNextOwner) {
     ASSERT_TRUE(id.ok());
     auto part = store_->UploadPart(key, *id, 1, body);
     ASSERT_TRUE(part.ok());
-    pending.files.push_back({.key = key, .upload_id = *id, .first = first_off,
-                             .last = first_off + 1, .records = 2, .bytes = body.size(),
+    pending.files.push_back({.key = key,
+                             .upload_id = *id,
+                             .first = first_off,
+                             .last = first_off + 1,
+                             .records = 2,
+                             .bytes = body.size(),
                              .parts = {*part}});
   }
   // One of them was completed before the crash.
-  ASSERT_TRUE(store_->CompleteMultipartUpload(key_a, pending.files[0].upload_id,
-                                              pending.files[0].parts)
-                  .ok());
+  ASSERT_TRUE(
+      store_->CompleteMultipartUpload(key_a, pending.files[0].upload_id, pending.files[0].parts)
+          .ok());
   auto j = journal_->Read(tp_);
   ASSERT_TRUE(j.ok() && j->has_value());
   JournalRecord rec = (*j)->record;
   rec.pending = pending;
   ASSERT_TRUE(journal_->Write(tp_, rec, (*j)->etag).ok());
   // A stray upload of this partition (never journaled) and one of another partition.
-  auto stray = store_->CreateMultipartUpload(
-      "topics/orders/partition=1/orders+1+0000000004.json", PutOptions{});
-  auto other = store_->CreateMultipartUpload(
-      "topics/orders/partition=2/orders+2+0000000004.json", PutOptions{});
+  auto stray = store_->CreateMultipartUpload("topics/orders/partition=1/orders+1+0000000004.json",
+                                             PutOptions{});
+  auto other = store_->CreateMultipartUpload("topics/orders/partition=2/orders+2+0000000004.json",
+                                             PutOptions{});
   ASSERT_TRUE(stray.ok() && other.ok());
 
   std::optional<Offset> start;
@@ -406,16 +409,15 @@ TEST_F(TopicPartitionWriterTest, PendingFlushWithAMissingObjectStopsTheSink) {
   auto j = journal_->Read(tp_);
   ASSERT_TRUE(j.ok() && j->has_value());
   JournalRecord rec = (*j)->record;
-  rec.pending = PendingFlush{
-      .first = 0,
-      .next = 2,
-      .files = {{.key = "topics/orders/partition=1/orders+1+0000000000.json",
-                 .upload_id = "gone",
-                 .first = 0,
-                 .last = 1,
-                 .records = 2,
-                 .bytes = 4,
-                 .parts = {{.part_number = 1, .etag = "x", .size = 4}}}}};
+  rec.pending = PendingFlush{.first = 0,
+                             .next = 2,
+                             .files = {{.key = "topics/orders/partition=1/orders+1+0000000000.json",
+                                        .upload_id = "gone",
+                                        .first = 0,
+                                        .last = 1,
+                                        .records = 2,
+                                        .bytes = 4,
+                                        .parts = {{.part_number = 1, .etag = "x", .size = 4}}}}};
   ASSERT_TRUE(journal_->Write(tp_, rec, (*j)->etag).ok());
   TopicPartitionWriter w(tp_, &config_, format_.get(), partitioner_.get(), store_.get(), &pool_,
                          journal_.get(), {"inst-b", "h"});
@@ -478,7 +480,7 @@ TEST_F(TopicPartitionWriterTest, ReleasesMemoryByAPartOrAnEarlyFlush) {
   const std::string small = "1";
   int64_t off = 0;
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(w.Write(R(off++, big), 0).ok());  // path dir="
-  ASSERT_TRUE(w.Write(R(off++, small), 0).ok());                           // path dir=1
+  ASSERT_TRUE(w.Write(R(off++, small), 0).ok());                            // path dir=1
   const uint64_t held = w.buffered_bytes();
   EXPECT_GT(held, 6u << 20);
   // The file of big records has more than 5 MiB: a part goes out, nothing closes.
@@ -542,10 +544,15 @@ TEST(JournalFormatTest, RoundTripsAndRejectsUnknownVersions) {
   r.owner = {"abc", 3, "host", 42};
   r.committed = 1000;
   r.flushes = 9;
-  r.pending = PendingFlush{.first = 1000, .next = 1100, .files = {{.key = "k", .upload_id = "u",
-                                                                    .first = 1000, .last = 1099,
-                                                                    .records = 100, .bytes = 5,
-                                                                    .parts = {{1, "e1", 5}}}}};
+  r.pending = PendingFlush{.first = 1000,
+                           .next = 1100,
+                           .files = {{.key = "k",
+                                      .upload_id = "u",
+                                      .first = 1000,
+                                      .last = 1099,
+                                      .records = 100,
+                                      .bytes = 5,
+                                      .parts = {{1, "e1", 5}}}}};
   r.updated_ms = 77;
   auto back = ParseJournal(SerializeJournal(r), "j");
   ASSERT_TRUE(back.ok()) << back.status().ToString();

@@ -43,8 +43,7 @@ Result<std::unique_ptr<RecordReader>> OpenKeysObject(ObjectStore& store,
 // A reader of a header side file (JSON lines or Avro): each record's `value` is the
 // record's headers as JSON: `{"headers":[{"key":..,"value":..},...]}` (JSON) or the
 // array itself (Avro). ParseHeaders turns either into `out`'s headers.
-Result<std::unique_ptr<RecordReader>> OpenHeadersObject(ObjectStore& store,
-                                                        const std::string& key);
+Result<std::unique_ptr<RecordReader>> OpenHeadersObject(ObjectStore& store, const std::string& key);
 Status ParseHeaders(std::string_view json, const std::string& object, ReadRecord* out);
 
 }  // namespace tributary

@@ -24,7 +24,7 @@ struct ReplaySettings {
   std::string name;
   StoreOptions store;
   FormatOptions format;
-  Codec codec = Codec::kNone;      // for keys without a codec extension
+  Codec codec = Codec::kNone;  // for keys without a codec extension
   // Key side files written with keys.format.class=ByteArrayFormat: `<base>.keys<ext>`,
   // keys separated by format.bytearray.separator.
   std::string key_bytes_extension = ".bin";

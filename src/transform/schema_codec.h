@@ -1,7 +1,7 @@
 // SchemaCodec: how the transform chain reads keys and values whose bytes carry a schema
-// (Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter), and the bridge between the schema
-// model (schema/schema.h, value.h) and Connect data in JsonConverter's JSON form, which
-// the schema-bearing transforms edit.
+// (Schema Registry converters: AvroConverter, ProtobufConverter, JsonSchemaConverter), and the
+// bridge between the schema model (schema/schema.h, value.h) and Connect data in JsonConverter's
+// JSON form, which the schema-bearing transforms edit.
 //
 // A codec decodes bytes into a SchemaDatum (schema + Value). Another registry converter
 // (Protobuf, JSON Schema) plugs in by implementing Decode for its wire format: the

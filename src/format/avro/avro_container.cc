@@ -274,8 +274,8 @@ Status AvroContainerWriter::FlushBlock() {
     case AvroCodec::kSnappy: {
       scratch_.clear();
       snappy::Compress(block_.data(), block_.size(), &scratch_);
-      uint32_t crc = static_cast<uint32_t>(
-          crc32(0, reinterpret_cast<const Bytef*>(block_.data()), static_cast<uInt>(block_.size())));
+      uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(block_.data()),
+                                                 static_cast<uInt>(block_.size())));
       for (int k = 3; k >= 0; --k) scratch_.push_back(static_cast<char>(crc >> (8 * k)));
       data = scratch_;
       break;
@@ -283,7 +283,8 @@ Status AvroContainerWriter::FlushBlock() {
     case AvroCodec::kZstandard: {
       scratch_.resize(ZSTD_compressBound(block_.size()));
       int level = options_.level <= 0 ? 3 : options_.level;
-      size_t n = ZSTD_compress(scratch_.data(), scratch_.size(), block_.data(), block_.size(), level);
+      size_t n =
+          ZSTD_compress(scratch_.data(), scratch_.size(), block_.data(), block_.size(), level);
       if (ZSTD_isError(n)) return Internal("zstd: {}", ZSTD_getErrorName(n));
       scratch_.resize(n);
       data = scratch_;

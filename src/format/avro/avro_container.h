@@ -49,8 +49,8 @@ Status EncodeAvro(const Schema& schema, const Value& value, std::string* out);
 
 struct AvroContainerOptions {
   AvroCodec codec = AvroCodec::kNull;
-  int level = -1;                 // deflate 0..9, zstandard 1..22; -1 the codec's default
-  uint64_t block_bytes = 64000;   // Java's DataFileWriter default sync interval
+  int level = -1;                // deflate 0..9, zstandard 1..22; -1 the codec's default
+  uint64_t block_bytes = 64000;  // Java's DataFileWriter default sync interval
   std::vector<std::pair<std::string, std::string>> metadata;  // extra header keys
 };
 

@@ -39,9 +39,7 @@ class AvroRecordWriter final : public SchemaRecordWriter {
     return writer_->AppendEncoded(datum);
   }
   Status Finish(const FileOrigin&) override { return writer_->Close(); }
-  uint64_t EncoderBufferedBytes() const override {
-    return writer_ ? writer_->BufferedBytes() : 0;
-  }
+  uint64_t EncoderBufferedBytes() const override { return writer_ ? writer_->BufferedBytes() : 0; }
 
   OutputStream* out_;
   AvroContainerOptions options_;
@@ -82,7 +80,7 @@ Result<std::unique_ptr<Format>> MakeAvroFormat(const FormatOptions& options) {
   }
   o.block_bytes = options.avro_block_bytes;
   return std::unique_ptr<Format>(std::make_unique<AvroFormat>(std::move(schema), std::move(o),
-                                                                options.registry, options.envelope));
+                                                              options.registry, options.envelope));
 }
 
 }  // namespace tributary

@@ -52,9 +52,7 @@ constexpr const char* kMatrixExpected = R"([
 
 class AvroFormatTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = ProcessTempDir("tributary_avro_test");
-  }
+  void SetUp() override { dir_ = ProcessTempDir("tributary_avro_test"); }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static std::vector<Record> Records(const std::vector<std::string>& values) {
@@ -139,7 +137,8 @@ TEST_F(AvroFormatTest, TypeMatrixReadsBackWithEveryCodec) {
     o.avro_codec = codec;
     o.avro_block_bytes = 200;  // several blocks, a sync marker after each
     std::vector<std::string> values;
-    for (int rep = 0; rep < 5; ++rep) values.insert(values.end(), kMatrixValues.begin(), kMatrixValues.end());
+    for (int rep = 0; rep < 5; ++rep)
+      values.insert(values.end(), kMatrixValues.begin(), kMatrixValues.end());
     std::string file = WriteAll(o, Records(values));
     std::string expected = "[";
     for (int rep = 0; rep < 5; ++rep) {
@@ -162,8 +161,7 @@ TEST_F(AvroFormatTest, InferredSchemaFromSchemalessJson) {
   FormatOptions o{.kind = FormatKind::kAvro, .value_encoding = ValueEncoding::kString};
   o.schema_inference = true;
   std::string file = WriteAll(o, Records({R"({"a":1,"b":"x"})", R"({"a":2.5,"c":[true]})"}));
-  auto [rc, out] = ReadBack(
-      file, R"([{"a":1.0,"b":"x","c":null},{"a":2.5,"b":null,"c":[true]}])");
+  auto [rc, out] = ReadBack(file, R"([{"a":1.0,"b":"x","c":null},{"a":2.5,"b":null,"c":[true]}])");
   ASSERT_EQ(rc, 0) << out;
 }
 

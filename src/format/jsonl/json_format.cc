@@ -126,7 +126,7 @@ class JsonWriter final : public RecordWriter {
   simdjson::dom::parser envelope_parser_;
   std::unique_ptr<RegistryConverter> registry_;  // AvroConverter, ProtobufConverter, ...
   Value value_;                                  // reused
-  std::string line_;  // reused across records
+  std::string line_;                             // reused across records
   uint64_t written_ = 0;
   bool closed_ = false;
 };

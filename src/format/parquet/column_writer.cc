@@ -279,9 +279,8 @@ void ColumnWriter::Bounds(ChunkMeta* meta) const {
   }
 }
 
-Status ColumnWriter::WritePage(int page_type, int encoding, int num_values,
-                               const std::string& body, int64_t offset, std::string* out,
-                               ChunkMeta* meta) {
+Status ColumnWriter::WritePage(int page_type, int encoding, int num_values, const std::string& body,
+                               int64_t offset, std::string* out, ChunkMeta* meta) {
   RETURN_IF_ERROR(Compress(options_.compression, body, &compressed_));
   if (body.size() > INT32_MAX || compressed_.size() > INT32_MAX) {
     return InvalidArgument("{}: a Parquet page must stay below 2 GiB",
@@ -399,8 +398,8 @@ Status ColumnWriter::Flush(int64_t offset, std::string* out, ChunkMeta* meta) {
       size_t end = ValueAt(value - 1).data() - values_.data() + ValueAt(value - 1).size();
       scratch_.append(values_, begin, end - begin);
     }
-    RETURN_IF_ERROR(WritePage(kDataPage, meta->data_encoding,
-                              static_cast<int>(entry - first_entry), scratch_, offset, out, meta));
+    RETURN_IF_ERROR(WritePage(kDataPage, meta->data_encoding, static_cast<int>(entry - first_entry),
+                              scratch_, offset, out, meta));
     if (n == 0) break;
   }
 

@@ -42,7 +42,7 @@ struct WriterOptions {
 // What ColumnMetaData needs about a written chunk.
 struct ChunkMeta {
   std::vector<int> encodings;
-  int64_t num_values = 0;  // level entries
+  int64_t num_values = 0;                    // level entries
   int64_t uncompressed = 0, compressed = 0;  // headers included
   int64_t data_page_offset = 0;
   int64_t dictionary_page_offset = -1;
@@ -72,7 +72,8 @@ class ColumnWriter {
     uint64_t levels_bytes;
   };
   Mark GetMark() const {
-    return {rep_.size(), def_.size(), values_.size(), offsets_.size(), entries_, count_, levels_bytes_};
+    return {rep_.size(), def_.size(), values_.size(), offsets_.size(),
+            entries_,    count_,      levels_bytes_};
   }
   void Rollback(const Mark& m) {
     rep_.resize(m.rep);
@@ -98,10 +99,10 @@ class ColumnWriter {
   const Leaf& leaf_;
   const WriterOptions& options_;
   std::vector<uint32_t> rep_, def_;
-  std::string values_;              // PLAIN (booleans: one byte each)
-  std::vector<uint32_t> offsets_;   // BYTE_ARRAY: start of each value in values_
+  std::string values_;             // PLAIN (booleans: one byte each)
+  std::vector<uint32_t> offsets_;  // BYTE_ARRAY: start of each value in values_
   int64_t entries_ = 0;
-  int64_t count_ = 0;               // values
+  int64_t count_ = 0;  // values
   uint64_t levels_bytes_ = 0;
   std::string scratch_, compressed_;
 };

@@ -129,8 +129,9 @@ void ParquetFileWriter::Nulls(const Node& node, int rep, int def) {
 Status ParquetFileWriter::Shred(const Node& node, const Value& v, int rep, int def) {
   if (v.kind == Value::Kind::kNull) {
     if (!node.optional) {
-      return InvalidArgument("{}: null in a required column",
-                             fmt::format("{}", fmt::join(schema_->leaves()[node.first_leaf].path, ".")));
+      return InvalidArgument(
+          "{}: null in a required column",
+          fmt::format("{}", fmt::join(schema_->leaves()[node.first_leaf].path, ".")));
     }
     Nulls(node, rep, def);
     return Status::OK();
@@ -246,9 +247,9 @@ std::string ParquetFileWriter::Footer(
       const ChunkMeta& m = rg.chunks[c];
       const Leaf& leaf = leaves[c];
       int64_t start = m.dictionary_page_offset >= 0 ? m.dictionary_page_offset : m.data_page_offset;
-      w.BeginElementStruct();            // ColumnChunk
-      w.I64(2, start);                   // file_offset (required)
-      w.BeginStruct(3);                  // ColumnMetaData
+      w.BeginElementStruct();  // ColumnChunk
+      w.I64(2, start);         // file_offset (required)
+      w.BeginStruct(3);        // ColumnMetaData
       w.I32(1, static_cast<int32_t>(leaf.type));
       w.BeginList(2, CompactWriter::kI32, m.encodings.size());
       for (int enc : m.encodings) w.ElementI32(enc);

@@ -1,7 +1,7 @@
 #include "format/parquet/parquet_format.h"
 
-#include "format/parquet/file_writer.h"
 #include "format/envelope/columnar_envelope.h"
+#include "format/parquet/file_writer.h"
 #include "format/schema_record_writer.h"
 #include "schema/avro_schema.h"
 
@@ -85,8 +85,8 @@ Result<std::unique_ptr<Format>> MakeParquetFormat(const FormatOptions& options) 
   std::shared_ptr<const parquet::ParquetSchema> parquet_schema;
   if (schema) {
     // store.envelope: the file's schema is the envelope around the value's.
-    auto made = parquet::ParquetSchema::Make(options.envelope ? ColumnarEnvelopeSchema(*schema)
-                                                              : *schema);
+    auto made =
+        parquet::ParquetSchema::Make(options.envelope ? ColumnarEnvelopeSchema(*schema) : *schema);
     if (!made.ok()) return InvalidArgument("value.schema: {}", made.status().message());
     parquet_schema = *made;
   }
@@ -98,9 +98,8 @@ Result<std::unique_ptr<Format>> MakeParquetFormat(const FormatOptions& options) 
   if (o.row_group_bytes == 0 || o.page_bytes == 0) {
     return InvalidArgument("parquet.block.size and parquet.page.size: expected > 0 bytes");
   }
-  return std::unique_ptr<Format>(
-      std::make_unique<ParquetFormat>(std::move(schema), std::move(parquet_schema), o,
-                                      options.registry, options.envelope));
+  return std::unique_ptr<Format>(std::make_unique<ParquetFormat>(
+      std::move(schema), std::move(parquet_schema), o, options.registry, options.envelope));
 }
 
 }  // namespace tributary

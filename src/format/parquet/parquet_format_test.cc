@@ -9,10 +9,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "format/columnar_test_matrix.h"
 #include "format/parquet/file_writer.h"
 #include "format/parquet/rle.h"
 #include "format/parquet/thrift_compact.h"
-#include "format/columnar_test_matrix.h"
 #include "format/test_records.h"
 
 namespace tributary {
@@ -65,7 +65,9 @@ TEST(ParquetEncodingTest, ThriftCompactMatchesTheWorkedPageHeader) {
   w.I32(4, 3);
   w.EndStruct();
   w.End();
-  EXPECT_EQ(out, std::string("\x15\x00\x15\xc8\x01\x15\x78\x2c\x15\x14\x15\x00\x15\x06\x15\x06\x00\x00", 18));
+  EXPECT_EQ(
+      out,
+      std::string("\x15\x00\x15\xc8\x01\x15\x78\x2c\x15\x14\x15\x00\x15\x06\x15\x06\x00\x00", 18));
   // Long field header when the delta exceeds 15; bools in the type nibble; lists.
   out.clear();
   parquet::CompactWriter l(&out);
@@ -81,7 +83,8 @@ TEST(ParquetEncodingTest, ThriftCompactMatchesTheWorkedPageHeader) {
 class ParquetFormatTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveNodeReaders(kNodeDir)) GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
+    if (!HaveNodeReaders(kNodeDir))
+      GTEST_SKIP() << "node or " << kNodeDir << "/node_modules missing";
     dir_ = ProcessTempDir("tributary_parquet_test");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -104,13 +107,16 @@ class ParquetFormatTest : public ::testing::Test {
 
   static std::string Duck(const std::string& sql) {
     int rc;
-    std::string out = RunCommand("node " + (kNodeDir / "duckdb_query.mjs").string() + " " + ShellQuote(sql) + " 2>&1", &rc);
+    std::string out = RunCommand(
+        "node " + (kNodeDir / "duckdb_query.mjs").string() + " " + ShellQuote(sql) + " 2>&1", &rc);
     EXPECT_EQ(rc, 0) << out;
     return out;
   }
   static std::string Hyparquet(const std::string& path) {
     int rc;
-    std::string out = RunCommand("node " + (kNodeDir / "hyparquet_read.mjs").string() + " " + ShellQuote(path) + " 2>&1", &rc);
+    std::string out = RunCommand(
+        "node " + (kNodeDir / "hyparquet_read.mjs").string() + " " + ShellQuote(path) + " 2>&1",
+        &rc);
     EXPECT_EQ(rc, 0) << out;
     return out;
   }
@@ -132,9 +138,11 @@ std::vector<std::string> Repeat(const std::vector<std::string>& v, int times) {
 
 TEST_F(ParquetFormatTest, TypeMatrixReadsBackInDuckDbWithEveryCodec) {
   constexpr int kTimes = 40;  // 120 rows a file: several pages and row groups below
-  const std::vector<std::pair<std::string, std::string>> codecs = {
-      {"none", "UNCOMPRESSED"}, {"snappy", "SNAPPY"}, {"gzip", "GZIP"}, {"zstd", "ZSTD"},
-      {"lz4_raw", "LZ4_RAW"}};
+  const std::vector<std::pair<std::string, std::string>> codecs = {{"none", "UNCOMPRESSED"},
+                                                                   {"snappy", "SNAPPY"},
+                                                                   {"gzip", "GZIP"},
+                                                                   {"zstd", "ZSTD"},
+                                                                   {"lz4_raw", "LZ4_RAW"}};
   // One DuckDB run reads every file, in list order (node start-up dominates the test's time).
   std::string files, expected_rows, expected_meta;
   for (size_t c = 0; c < codecs.size(); ++c) {
@@ -145,20 +153,23 @@ TEST_F(ParquetFormatTest, TypeMatrixReadsBackInDuckDbWithEveryCodec) {
     o.parquet_block_bytes = 8 << 10;  // several row groups
     std::string path = Write("matrix_" + std::to_string(c), o, Repeat(kMatrixValues, kTimes));
     files += (c ? ",'" : "'") + path + "'";
-    for (int k = 0; k < kTimes; ++k) expected_rows += (expected_rows.empty() ? "" : ",") + std::string(kMatrixDuck);
-    expected_meta += fmt::format(R"({}{{"f":"matrix_{}","several":true,"c":"{}"}})", c ? "," : "", c,
-                                 codecs[c].second);
+    for (int k = 0; k < kTimes; ++k)
+      expected_rows += (expected_rows.empty() ? "" : ",") + std::string(kMatrixDuck);
+    expected_meta += fmt::format(R"({}{{"f":"matrix_{}","several":true,"c":"{}"}})", c ? "," : "",
+                                 c, codecs[c].second);
   }
   EXPECT_EQ(Duck("SELECT * FROM read_parquet([" + files + "])"), "[" + expected_rows + "]");
-  EXPECT_EQ(Duck("SELECT split_part(parse_filename(file_name), '.', 1) AS f, count(DISTINCT row_group_id) > 1 "
-                 "AS several, min(compression) AS c FROM parquet_metadata([" + files +
-                 "]) GROUP BY ALL ORDER BY f"),
+  EXPECT_EQ(Duck("SELECT split_part(parse_filename(file_name), '.', 1) AS f, count(DISTINCT "
+                 "row_group_id) > 1 "
+                 "AS several, min(compression) AS c FROM parquet_metadata([" +
+                 files + "]) GROUP BY ALL ORDER BY f"),
             "[" + expected_meta + "]");
 }
 
 TEST_F(ParquetFormatTest, TypeMatrixReadsBackInHyparquet) {
   // hyparquet reads decimals as doubles, timestamps as millisecond Dates and ENUM columns
-  // as bytes (shown as hex); the rest is compared exactly. It decodes none and snappy itself; gzip pages go through zlib.
+  // as bytes (shown as hex); the rest is compared exactly. It decodes none and snappy itself; gzip
+  // pages go through zlib.
   for (const char* codec : {"none", "snappy", "gzip"}) {
     SCOPED_TRACE(codec);
     FormatOptions o{.kind = FormatKind::kParquet};
@@ -168,7 +179,8 @@ TEST_F(ParquetFormatTest, TypeMatrixReadsBackInHyparquet) {
     std::string path = Write(std::string("hyp_") + codec, o, Repeat(kMatrixValues, 2));
     std::string out = Hyparquet(path);
     EXPECT_NE(out.find(R"("version":1,"num_rows":"6","created_by":"tributary version )"),
-              std::string::npos) << out.substr(0, 300);
+              std::string::npos)
+        << out.substr(0, 300);
     size_t rows = out.find(R"("rows":)");
     ASSERT_NE(rows, std::string::npos) << out;
     std::string one =
@@ -187,30 +199,38 @@ TEST_F(ParquetFormatTest, DictionaryWhenSmallPlainFallbackPastTheLimitStatsAndFo
   o.parquet_dictionary_bytes = 4096;
   std::vector<std::string> values;
   for (int i = 0; i < 3000; ++i) {
-    values.push_back(fmt::format(R"({{"low":"{}","high":"unique-{:06}","n":{},"x":{},"b":{}}})",
-                                 i % 3 == 0 ? "alpha" : "beta", i, i % 5 == 0 ? "null" : std::to_string(i - 1000),
-                                 i % 7 == 0 ? "-0.0" : std::to_string(i) + ".5", i % 2 ? "true" : "false"));
+    values.push_back(fmt::format(
+        R"({{"low":"{}","high":"unique-{:06}","n":{},"x":{},"b":{}}})",
+        i % 3 == 0 ? "alpha" : "beta", i, i % 5 == 0 ? "null" : std::to_string(i - 1000),
+        i % 7 == 0 ? "-0.0" : std::to_string(i) + ".5", i % 2 ? "true" : "false"));
   }
   std::string path = Write("dict", o, values);
-  EXPECT_EQ(Duck("SELECT path_in_schema AS p, encodings AS e, dictionary_page_offset IS NOT NULL AS d, "
-                 "stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls, num_values AS nv "
-                 "FROM parquet_metadata('" + path + "') ORDER BY column_id"),
-            R"([{"p":"low","e":"PLAIN, RLE, RLE_DICTIONARY","d":true,"lo":"alpha","hi":"beta","nulls":"0","nv":"3000"},)"
-            R"({"p":"high","e":"PLAIN, RLE","d":false,"lo":"unique-000000","hi":"unique-002999","nulls":"0","nv":"3000"},)"
-            R"({"p":"n","e":"PLAIN, RLE","d":false,"lo":"-999","hi":"1999","nulls":"600","nv":"3000"},)"
-            R"({"p":"x","e":"PLAIN, RLE","d":false,"lo":"-0.0","hi":"2999.5","nulls":"0","nv":"3000"},)"
-            R"({"p":"b","e":"PLAIN, RLE","d":false,"lo":"false","hi":"true","nulls":"0","nv":"3000"}])");
+  EXPECT_EQ(
+      Duck("SELECT path_in_schema AS p, encodings AS e, dictionary_page_offset IS NOT NULL AS d, "
+           "stats_min_value AS lo, stats_max_value AS hi, stats_null_count AS nulls, num_values AS "
+           "nv "
+           "FROM parquet_metadata('" +
+           path + "') ORDER BY column_id"),
+      R"([{"p":"low","e":"PLAIN, RLE, RLE_DICTIONARY","d":true,"lo":"alpha","hi":"beta","nulls":"0","nv":"3000"},)"
+      R"({"p":"high","e":"PLAIN, RLE","d":false,"lo":"unique-000000","hi":"unique-002999","nulls":"0","nv":"3000"},)"
+      R"({"p":"n","e":"PLAIN, RLE","d":false,"lo":"-999","hi":"1999","nulls":"600","nv":"3000"},)"
+      R"({"p":"x","e":"PLAIN, RLE","d":false,"lo":"-0.0","hi":"2999.5","nulls":"0","nv":"3000"},)"
+      R"({"p":"b","e":"PLAIN, RLE","d":false,"lo":"false","hi":"true","nulls":"0","nv":"3000"}])");
   EXPECT_EQ(Duck("SELECT count(*) AS n, count(DISTINCT high) AS u, sum(n) AS s, "
-                 "sum(CASE WHEN low = 'alpha' THEN 1 ELSE 0 END) AS a, sum(b::INT) AS t FROM read_parquet('" + path + "')"),
+                 "sum(CASE WHEN low = 'alpha' THEN 1 ELSE 0 END) AS a, sum(b::INT) AS t FROM "
+                 "read_parquet('" +
+                 path + "')"),
             R"([{"n":"3000","u":"3000","s":"1200000","a":"1000","t":"1500"}])");
-  EXPECT_EQ(Duck("SELECT created_by, format_version, num_rows FROM parquet_file_metadata('" + path + "')")
-                .substr(0, 45),
-            R"([{"created_by":"tributary version 0.1.0 (buil)");
-  EXPECT_EQ(Duck("SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('" + path +
-                 "') WHERE decode(key) LIKE 'tributary.%' AND decode(key) <> 'tributary.avro.schema'"),
-            R"([{"k":"tributary.topic","v":"orders"},{"k":"tributary.partition","v":"2"},)"
-            R"({"k":"tributary.offset.first","v":"100"},{"k":"tributary.offset.last","v":"3099"},)"
-            R"({"k":"tributary.record.count","v":"3000"}])");
+  EXPECT_EQ(
+      Duck("SELECT created_by, format_version, num_rows FROM parquet_file_metadata('" + path + "')")
+          .substr(0, 45),
+      R"([{"created_by":"tributary version 0.1.0 (buil)");
+  EXPECT_EQ(
+      Duck("SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('" + path +
+           "') WHERE decode(key) LIKE 'tributary.%' AND decode(key) <> 'tributary.avro.schema'"),
+      R"([{"k":"tributary.topic","v":"orders"},{"k":"tributary.partition","v":"2"},)"
+      R"({"k":"tributary.offset.first","v":"100"},{"k":"tributary.offset.last","v":"3099"},)"
+      R"({"k":"tributary.record.count","v":"3000"}])");
 }
 
 TEST_F(ParquetFormatTest, SchemalessJsonWithInference) {
@@ -220,14 +240,16 @@ TEST_F(ParquetFormatTest, SchemalessJsonWithInference) {
                            {R"({"id":1,"user":{"name":"a","tags":["x"]},"score":1})",
                             R"({"id":2,"user":{"name":"b","age":30},"score":2.5,"note":null})",
                             R"({"id":3,"user":null,"score":"n/a","extra":{"k":true}})"});
-  EXPECT_EQ(Duck("SELECT * FROM read_parquet('" + path + "')"),
-            R"([{"id":"1","user":{"name":"a","tags":["x"],"age":null},"score":"1","note":null,"extra":null},)"
-            R"({"id":"2","user":{"name":"b","tags":null,"age":"30"},"score":"2.5","note":null,"extra":null},)"
-            R"({"id":"3","user":null,"score":"n/a","note":null,"extra":{"k":true}}])");
-  EXPECT_EQ(Duck("SELECT name, type, repetition_type AS r FROM parquet_schema('" + path +
-                 "') WHERE name IN ('id','score','age')"),
-            R"([{"name":"id","type":"INT64","r":"OPTIONAL"},{"name":"age","type":"INT64","r":"OPTIONAL"},)"
-            R"({"name":"score","type":"BYTE_ARRAY","r":"OPTIONAL"}])");
+  EXPECT_EQ(
+      Duck("SELECT * FROM read_parquet('" + path + "')"),
+      R"([{"id":"1","user":{"name":"a","tags":["x"],"age":null},"score":"1","note":null,"extra":null},)"
+      R"({"id":"2","user":{"name":"b","tags":null,"age":"30"},"score":"2.5","note":null,"extra":null},)"
+      R"({"id":"3","user":null,"score":"n/a","note":null,"extra":{"k":true}}])");
+  EXPECT_EQ(
+      Duck("SELECT name, type, repetition_type AS r FROM parquet_schema('" + path +
+           "') WHERE name IN ('id','score','age')"),
+      R"([{"name":"id","type":"INT64","r":"OPTIONAL"},{"name":"age","type":"INT64","r":"OPTIONAL"},)"
+      R"({"name":"score","type":"BYTE_ARRAY","r":"OPTIONAL"}])");
 }
 
 TEST_F(ParquetFormatTest, InferredSchemaIsFixedAfterTheFirstRowGroup) {
@@ -238,7 +260,12 @@ TEST_F(ParquetFormatTest, InferredSchemaIsFixedAfterTheFirstRowGroup) {
   ASSERT_TRUE(format.ok());
   StringOutputStream out;
   auto w = (*format)->NewWriter(&out);
-  ASSERT_TRUE(w->Write(Rec(R"({"a":1,"pad":"0123456789012345678901234567890123456789012345678901234567890123"})", 1)).ok());
+  ASSERT_TRUE(
+      w
+          ->Write(Rec(
+              R"({"a":1,"pad":"0123456789012345678901234567890123456789012345678901234567890123"})",
+              1))
+          .ok());
   Status st = w->Write(Rec(R"({"a":2,"b":3})", 2));
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("orders-2@2"), std::string::npos) << st.message();
@@ -259,7 +286,9 @@ TEST_F(ParquetFormatTest, ReportsBufferedBytesUntilTheRowGroupIsWritten) {
   ASSERT_TRUE(format.ok());
   StringOutputStream out;
   auto w = (*format)->NewWriter(&out);
-  auto value = [](int i) { return R"({"s":")" + std::string(1000, static_cast<char>('a' + i)) + R"("})"; };
+  auto value = [](int i) {
+    return R"({"s":")" + std::string(1000, static_cast<char>('a' + i)) + R"("})";
+  };
   ASSERT_TRUE(w->Write(Rec(value(0), 0)).ok());
   EXPECT_GE(w->BufferedBytes(), 1000u);
   EXPECT_EQ(out.Size(), 4u);  // "PAR1" only
@@ -278,8 +307,8 @@ TEST_F(ParquetFormatTest, ARowThatFailsHalfwayLeavesNoTrace) {
   ASSERT_TRUE(ps.ok());
   StringOutputStream out;
   parquet::ParquetFileWriter w(&out, *ps, parquet::WriterOptions{});
-  Value good = Value::List({Value::Int(1), Value::List({Value::Int(2), Value::Int(3)}),
-                            Value::Bytes("x")});
+  Value good =
+      Value::List({Value::Int(1), Value::List({Value::Int(2), Value::Int(3)}), Value::Bytes("x")});
   // Columns a and b take their entries before c rejects a number where a string belongs.
   Value bad = Value::List({Value::Int(9), Value::List({Value::Int(9)}), Value::Int(9)});
   // 2^40 does not fit the INT32 list element: rejected after a was written.
@@ -299,7 +328,8 @@ TEST_F(ParquetFormatTest, RejectsWhatParquetCannotHold) {
   FormatOptions o{.kind = FormatKind::kParquet};
   o.value_schema = R"("int")";
   EXPECT_FALSE(MakeFormat(o).ok());
-  o.value_schema = R"({"type":"record","name":"R","fields":[{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":39,"scale":0}}]})";
+  o.value_schema =
+      R"({"type":"record","name":"R","fields":[{"name":"d","type":{"type":"bytes","logicalType":"decimal","precision":39,"scale":0}}]})";
   auto big = MakeFormat(o);
   ASSERT_FALSE(big.ok());
   EXPECT_NE(big.status().message().find("38"), std::string::npos);

@@ -142,8 +142,8 @@ Status ParquetSchema::Build(const Schema& s, const std::string& name, std::vecto
         node->children.emplace_back();
         auto child_path = path;
         child_path.push_back(f.name);
-        RETURN_IF_ERROR(
-            Build(f.schema, f.name, child_path, node->def, rep, f.schema.optional, &node->children.back()));
+        RETURN_IF_ERROR(Build(f.schema, f.name, child_path, node->def, rep, f.schema.optional,
+                              &node->children.back()));
       }
       break;
     }

@@ -35,7 +35,15 @@
 
 namespace tributary::parquet {
 
-enum class Physical { kBoolean = 0, kInt32 = 1, kInt64 = 2, kFloat = 4, kDouble = 5, kByteArray = 6, kFixed = 7 };
+enum class Physical {
+  kBoolean = 0,
+  kInt32 = 1,
+  kInt64 = 2,
+  kFloat = 4,
+  kDouble = 5,
+  kByteArray = 6,
+  kFixed = 7
+};
 
 // How min/max statistics compare values of a leaf (ColumnOrder TYPE_ORDER).
 enum class SortOrder { kSigned, kUnsigned, kFloat, kSignedFixed };
@@ -48,8 +56,8 @@ struct Element {
   int type_length = 0;
   int repetition = -1;  // REQUIRED 0, OPTIONAL 1, REPEATED 2; -1 for the root
   int num_children = -1;
-  int converted = -1;   // ConvertedType, -1 none
-  int scale = 0, precision = 0;  // DECIMAL
+  int converted = -1;              // ConvertedType, -1 none
+  int scale = 0, precision = 0;    // DECIMAL
   const Schema* schema = nullptr;  // for the LogicalType; null for list/key_value groups
   enum class Group { kNone, kList, kMap } group = Group::kNone;
 };

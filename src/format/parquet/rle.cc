@@ -36,7 +36,8 @@ void AppendHybrid(const uint32_t* values, size_t n, int bit_width, std::string* 
     size_t run = RunAt(values, n, i, SIZE_MAX);
     if (run >= 8) {
       Varint(static_cast<uint64_t>(run) << 1, out);
-      for (size_t b = 0; b < value_bytes; ++b) out->push_back(static_cast<char>(values[i] >> (8 * b)));
+      for (size_t b = 0; b < value_bytes; ++b)
+        out->push_back(static_cast<char>(values[i] >> (8 * b)));
       i += run;
       continue;
     }

@@ -32,10 +32,10 @@
 namespace tributary {
 
 struct ReadRecord {
-  std::string topic;           // has_topic
-  int32_t partition = -1;      // has_partition
-  int64_t offset = -1;         // has_offset
-  int64_t timestamp_ms = -1;   // has_timestamp
+  std::string topic;                 // has_topic
+  int32_t partition = -1;            // has_partition
+  int64_t offset = -1;               // has_offset
+  int64_t timestamp_ms = -1;         // has_timestamp
   std::optional<std::string> key;    // has_key; nullopt: a null key
   std::optional<std::string> value;  // nullopt: a null value (tombstone)
   std::vector<std::pair<std::string, std::optional<std::string>>> headers;  // has_headers

@@ -137,12 +137,24 @@ bool ReadInt(Reader& r, FieldType type, int64_t* v) {
 
 void PutInt(FieldType type, int64_t v, std::string* out) {
   switch (type) {
-    case FieldType::kBool: out->push_back(v ? 1 : 0); break;
-    case FieldType::kInt8: PutFixed<int8_t>(static_cast<int8_t>(v), out); break;
-    case FieldType::kInt16: PutFixed<int16_t>(static_cast<int16_t>(v), out); break;
-    case FieldType::kUint16: PutFixed<uint16_t>(static_cast<uint16_t>(v), out); break;
-    case FieldType::kInt32: PutFixed<int32_t>(static_cast<int32_t>(v), out); break;
-    default: PutFixed<int64_t>(v, out); break;
+    case FieldType::kBool:
+      out->push_back(v ? 1 : 0);
+      break;
+    case FieldType::kInt8:
+      PutFixed<int8_t>(static_cast<int8_t>(v), out);
+      break;
+    case FieldType::kInt16:
+      PutFixed<int16_t>(static_cast<int16_t>(v), out);
+      break;
+    case FieldType::kUint16:
+      PutFixed<uint16_t>(static_cast<uint16_t>(v), out);
+      break;
+    case FieldType::kInt32:
+      PutFixed<int32_t>(static_cast<int32_t>(v), out);
+      break;
+    default:
+      PutFixed<int64_t>(v, out);
+      break;
   }
 }
 
@@ -277,8 +289,7 @@ Status DecodeInto(const StructDef& def, int version, bool flexible, Reader& r, S
   return Status::OK();
 }
 
-void EncodeField(const FieldDef& f, const Value& v, int version, bool flexible,
-                 std::string* out) {
+void EncodeField(const FieldDef& f, const Value& v, int version, bool flexible, std::string* out) {
   if (IsInteger(f.type)) {
     PutInt(f.type, v.i, out);
     return;
@@ -339,10 +350,14 @@ void EncodeField(const FieldDef& f, const Value& v, int version, bool flexible,
 bool IsDefault(const FieldDef& f, const Value& v) {
   if (IsInteger(f.type)) return v.i == f.default_int;
   switch (f.type) {
-    case FieldType::kUuid: return v.s == std::string(16, '\0') || v.s.empty();
-    case FieldType::kArray: return !v.null && v.ints.empty() && v.strs.empty();
-    case FieldType::kStructArray: return !v.null && v.structs.empty();
-    default: return v.null == f.default_null && (v.null || v.s == f.default_str);
+    case FieldType::kUuid:
+      return v.s == std::string(16, '\0') || v.s.empty();
+    case FieldType::kArray:
+      return !v.null && v.ints.empty() && v.strs.empty();
+    case FieldType::kStructArray:
+      return !v.null && v.structs.empty();
+    default:
+      return v.null == f.default_null && (v.null || v.s == f.default_str);
   }
 }
 
@@ -397,7 +412,8 @@ Result<RequestHeader> DecodeRequestHeader(std::string_view frame, const MessageT
   if (!r.Fixed(&len)) return Corruption("request header: truncated client id");
   if (len >= 0) {
     std::string_view b;
-    if (!r.Bytes(static_cast<size_t>(len), &b)) return Corruption("request header: truncated client id");
+    if (!r.Bytes(static_cast<size_t>(len), &b))
+      return Corruption("request header: truncated client id");
     h.client_id = std::string(b);
   }
   const ApiDef* api = table.Find(h.api_key);
@@ -446,8 +462,8 @@ int ResponseHeaderVersion(int api_key, bool flexible) {
   return flexible ? 1 : 0;
 }
 
-std::string EncodeResponseFrame(int32_t correlation_id, int api_key, int version,
-                                bool flexible, const Struct& body) {
+std::string EncodeResponseFrame(int32_t correlation_id, int api_key, int version, bool flexible,
+                                const Struct& body) {
   std::string out(4, '\0');
   PutFixed(correlation_id, &out);
   if (ResponseHeaderVersion(api_key, flexible) == 1) PutUVarint(0, &out);

@@ -43,7 +43,7 @@ void EncodeRequestHeader(const RequestHeader& header, bool flexible, std::string
 int ResponseHeaderVersion(int api_key, bool flexible);
 
 // A whole response frame: int32 size, header, body.
-std::string EncodeResponseFrame(int32_t correlation_id, int api_key, int version,
-                                bool flexible, const Struct& body);
+std::string EncodeResponseFrame(int32_t correlation_id, int api_key, int version, bool flexible,
+                                const Struct& body);
 
 }  // namespace tributary::kafka

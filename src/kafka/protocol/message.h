@@ -21,9 +21,9 @@ namespace tributary::kafka {
 class Struct;
 
 struct Value {
-  int64_t i = 0;       // integers, bool, float64 (bit pattern)
-  bool null = false;   // strings, bytes, records, arrays
-  std::string s;       // string, bytes, records, uuid (16 bytes)
+  int64_t i = 0;                  // integers, bool, float64 (bit pattern)
+  bool null = false;              // strings, bytes, records, arrays
+  std::string s;                  // string, bytes, records, uuid (16 bytes)
   std::vector<Struct> structs;    // kStructArray
   std::vector<int64_t> ints;      // kArray of integers
   std::vector<std::string> strs;  // kArray of string / uuid

@@ -21,11 +21,11 @@ const MessageTable& Table() { return MessageTable::Builtin(); }
 
 TEST(MessageTableTest, BuiltinServesTheFirstReleaseVersions) {
   // The versions issue #8 asks for; the table is the only source of truth for them.
-  std::map<int, std::pair<int, int>> want = {
-      {18, {0, 3}}, {3, {0, 12}}, {0, {3, 9}},  {1, {4, 13}}, {2, {1, 7}},  {10, {0, 4}},
-      {11, {0, 7}}, {14, {0, 5}}, {12, {0, 4}}, {13, {0, 4}}, {8, {2, 8}},  {9, {1, 8}},
-      {22, {0, 4}}, {19, {2, 7}}, {20, {1, 6}}, {32, {1, 4}}, {15, {0, 5}}, {16, {0, 4}},
-      {21, {0, 2}}};
+  std::map<int, std::pair<int, int>> want = {{18, {0, 3}}, {3, {0, 12}}, {0, {3, 9}},  {1, {4, 13}},
+                                             {2, {1, 7}},  {10, {0, 4}}, {11, {0, 7}}, {14, {0, 5}},
+                                             {12, {0, 4}}, {13, {0, 4}}, {8, {2, 8}},  {9, {1, 8}},
+                                             {22, {0, 4}}, {19, {2, 7}}, {20, {1, 6}}, {32, {1, 4}},
+                                             {15, {0, 5}}, {16, {0, 4}}, {21, {0, 2}}};
   ASSERT_EQ(Table().apis().size(), want.size());
   for (auto [key, range] : want) {
     const ApiDef* api = Table().Find(key);
@@ -55,7 +55,8 @@ TEST(CodecTest, ApiVersionsResponseComesFromTheTable) {
     ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
     EXPECT_EQ(decoded->Array("ApiKeys").size(), Table().apis().size());
     std::set<int> keys;
-    for (const Struct& k : decoded->Array("ApiKeys")) keys.insert(static_cast<int>(k.Int("ApiKey")));
+    for (const Struct& k : decoded->Array("ApiKeys"))
+      keys.insert(static_cast<int>(k.Int("ApiKey")));
     EXPECT_TRUE(keys.count(0) && keys.count(1) && keys.count(18) && keys.count(22));
   }
 }
@@ -151,8 +152,7 @@ TEST(CorpusTest, CapturedClientRequestsRoundTripByteIdentically) {
                              std::string_view(frame).substr(header->size));
     ASSERT_TRUE(body.ok()) << name << ": " << body.status().ToString();
     std::string again;
-    EncodeRequestHeader(*header, flexible,
-                        &again);
+    EncodeRequestHeader(*header, flexible, &again);
     EncodeStruct(*body, header->api_version, flexible, &again);
     EXPECT_EQ(again, frame) << name;
     covered.insert({header->api_key, header->api_version});
@@ -202,7 +202,9 @@ void FillAll(Struct& s, int version, int depth = 0) {
     if (!f.versions.Contains(version)) continue;
     Value& v = s.values()[i];
     switch (f.type) {
-      case FieldType::kBool: v.i = !f.default_int; break;
+      case FieldType::kBool:
+        v.i = !f.default_int;
+        break;
       case FieldType::kStructArray:
         if (depth < 4) FillAll(s.Append(f.name), version, depth + 1);
         break;
@@ -215,14 +217,18 @@ void FillAll(Struct& s, int version, int depth = 0) {
           v.ints = {1, 2};
         }
         break;
-      case FieldType::kUuid: v.s = std::string(16, 'i'); break;
+      case FieldType::kUuid:
+        v.s = std::string(16, 'i');
+        break;
       case FieldType::kString:
       case FieldType::kBytes:
       case FieldType::kRecords:
         v.null = false;
         v.s = f.name + "-value";
         break;
-      default: v.i = 7 + static_cast<int64_t>(i); break;
+      default:
+        v.i = 7 + static_cast<int64_t>(i);
+        break;
     }
   }
 }

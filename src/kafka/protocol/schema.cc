@@ -13,19 +13,32 @@ extern const char kMessagesDef[];  // messages_def.cc, generated from messages.d
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kBool: return "bool";
-    case FieldType::kInt8: return "int8";
-    case FieldType::kInt16: return "int16";
-    case FieldType::kInt32: return "int32";
-    case FieldType::kInt64: return "int64";
-    case FieldType::kUint16: return "uint16";
-    case FieldType::kFloat64: return "float64";
-    case FieldType::kUuid: return "uuid";
-    case FieldType::kString: return "string";
-    case FieldType::kBytes: return "bytes";
-    case FieldType::kRecords: return "records";
-    case FieldType::kArray: return "[]";
-    case FieldType::kStructArray: return "[]struct";
+    case FieldType::kBool:
+      return "bool";
+    case FieldType::kInt8:
+      return "int8";
+    case FieldType::kInt16:
+      return "int16";
+    case FieldType::kInt32:
+      return "int32";
+    case FieldType::kInt64:
+      return "int64";
+    case FieldType::kUint16:
+      return "uint16";
+    case FieldType::kFloat64:
+      return "float64";
+    case FieldType::kUuid:
+      return "uuid";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kBytes:
+      return "bytes";
+    case FieldType::kRecords:
+      return "records";
+    case FieldType::kArray:
+      return "[]";
+    case FieldType::kStructArray:
+      return "[]struct";
   }
   return "?";
 }
