@@ -189,6 +189,24 @@ class RegistryKeyWriter final : public RecordWriter {
 
   Status Write(const Record& record) override {
     RETURN_IF_ERROR(CheckRecord(SideKind::kKeys, record));
+    Status st = inner_->Write(KeyAsValue(record));
+    if (st.ok()) return st;
+    return Status(st.code(), fmt::format("key: {}", st.message()));
+  }
+  // A key of another schema than the file's: another file (NONE) or a rotation, by
+  // schema.compatibility, as for values.
+  SchemaPlacement Place(const Record& record, SchemaCompatibility mode) override {
+    if (!record.key) return {};
+    SchemaPlacement p = inner_->Place(KeyAsValue(record), mode);
+    if (!p.reason.empty()) p.reason = "key: " + p.reason;
+    p.schema = nullptr;  // a widened schema is the data file's business
+    return p;
+  }
+  Status Close() override { return inner_->Close(); }
+  uint64_t BufferedBytes() const override { return inner_->BufferedBytes(); }
+
+ private:
+  static Record KeyAsValue(const Record& record) {
     Record key;
     key.topic = record.topic;
     key.partition = record.partition;
@@ -198,14 +216,9 @@ class RegistryKeyWriter final : public RecordWriter {
     for (const RecordHeader& h : record.headers) {
       if (h.name == "__key_schema_id") key.headers.push_back({"__value_schema_id", h.value});
     }
-    Status st = inner_->Write(key);
-    if (st.ok()) return st;
-    return Status(st.code(), fmt::format("key: {}", st.message()));
+    return key;
   }
-  Status Close() override { return inner_->Close(); }
-  uint64_t BufferedBytes() const override { return inner_->BufferedBytes(); }
 
- private:
   std::unique_ptr<Format> format_;
   std::unique_ptr<RecordWriter> inner_;
 };

@@ -329,7 +329,9 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
     std::ofstream f(schemas);
     f << R"({"3": {"subject": "orders-key", "schema": {"type": "record", "name": "OrderKey",
       "namespace": "shop", "fields": [{"name": "id", "type": "long"},
-      {"name": "region", "type": "string"}]}}})";
+      {"name": "region", "type": "string"}]}},
+      "4": {"subject": "orders-key", "schema": {"type": "record", "name": "OrderKey2",
+      "namespace": "shop", "fields": [{"name": "id", "type": "long"}]}}})";
   }
   testing_records::RegistryResponder registry;
   ASSERT_TRUE(registry.Start(TRIBUTARY_SOURCE_DIR, schemas));
@@ -373,6 +375,20 @@ TEST(RegistryKeySideFilesTest, KeysAreDecodedWithTheirSchema) {
     r.offset = Offset(2);
     r.key = "not framed";
     r.headers.clear();
+    // A key of another schema asks for another file (NONE) or a rotation, like a value.
+    const std::string other = std::string("\0\0\0\0\x04", 5) + "\x02";
+    Record r2 = r;
+    r2.key = other;
+    r2.headers.clear();
+    if (format == "AvroFormat") {
+      EXPECT_EQ(writer->Place(r2, SchemaCompatibility::kNone).action,
+                SchemaPlacement::Action::kOtherFile);
+      SchemaPlacement rotate = writer->Place(r2, SchemaCompatibility::kBackward);
+      EXPECT_EQ(rotate.action, SchemaPlacement::Action::kRotate);
+      EXPECT_NE(rotate.reason.find("key: "), std::string::npos) << rotate.reason;
+      EXPECT_EQ(writer->Place(r, SchemaCompatibility::kNone).action,
+                SchemaPlacement::Action::kAppend);
+    }
     // Refused before the data file would take the record, so the files stay aligned.
     Status check = CheckSideRecord(cfg->side_files, r);
     EXPECT_EQ(check.code(), StatusCode::kInvalidArgument);

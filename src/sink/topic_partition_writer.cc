@@ -297,8 +297,12 @@ std::string TopicPartitionWriter::PlaceBySchema(const std::string& encoded, cons
     std::string key = slot == 0 ? encoded : fmt::format("{}{}{}", encoded, kVersionSeparator, slot);
     auto it = files_.find(key);
     if (it == files_.end() || it->second.tombstones) return key;  // a new file for this version
-    SchemaPlacement p =
-        it->second.streams.front().writer->Place(record, config_->schema_compatibility);
+    // The data file first, then side files whose own schema may change (registry keys).
+    SchemaPlacement p;
+    for (const Stream& stream : it->second.streams) {
+      p = stream.writer->Place(record, config_->schema_compatibility);
+      if (p.action != SchemaPlacement::Action::kAppend) break;
+    }
     if (p.action == SchemaPlacement::Action::kAppend) return key;
     if (p.action == SchemaPlacement::Action::kRotate) {
       *reason = std::move(p.reason);
