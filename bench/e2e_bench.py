@@ -548,8 +548,12 @@ def ratio_line(rows, mine, peer, target):
     a, b = find(rows, mine), find(rows, peer)
     if not a or not b:
         return None
+    # A peer whose CPU time is below the clock's resolution (a --smoke run's tiny data)
+    # has no ratio.
+    ratio = ("—" if b['cpu_per_gb'] <= 0
+             else f"**{a['cpu_per_gb'] / b['cpu_per_gb']:.2f}×**")
     return (f"| {mine} ÷ {peer} | {a['cpu_per_gb']:.1f} / {b['cpu_per_gb']:.1f} | "
-            f"**{a['cpu_per_gb'] / b['cpu_per_gb']:.2f}×** | {target} |")
+            f"{ratio} | {target} |")
 
 
 def write_report(opts, rows, info, charts):
@@ -653,7 +657,7 @@ def write_report(opts, rows, info, charts):
         if line:
             lines.append(line)
     plain = find(rows, "tributary sink, JSON, local")
-    if plain:
+    if plain and plain['cpu_per_gb'] > 0:
         lines += ["", f"JSON uncompressed: {1 / plain['cpu_per_gb']:.3f} GB of input per CPU "
                       f"second ({plain['cpu_per_gb']:.1f} CPU s/GB) — target ≥ 1 GB/s per core, "
                       f"i.e. ≤ 1.0 CPU s/GB."]
