@@ -13,6 +13,7 @@
 #include "format/jsonl/json_format.h"
 #include "schema/registry_client.h"
 #include "schema/registry_converter.h"
+#include "sink/sink_config.h"
 
 namespace tributary {
 
@@ -264,20 +265,12 @@ Result<SideFileOptions> ParseSideFileOptions(const Config& cfg) {
                                                                          : ValueEncoding::kString;
   if (auto type = RegistryConverterType(converter);
       type && o.store_keys && o.keys_format != SideFormat::kBytes) {
-    RegistryOptions registry;
-    registry.type = *type;
-    auto urls = SplitList(cfg.GetString("key.converter.schema.registry.url"));
-    if (urls.empty()) {
-      return InvalidArgument(
-          "key.converter.schema.registry.url: key.converter={} needs the Schema Registry URL "
-          "to write keys to {} side files (store.kafka.keys=true)",
-          converter, cfg.GetString("keys.format.class"));
-    }
-    registry.url = urls[0];
-    if (cfg.GetString("key.converter.basic.auth.credentials.source") == "USER_INFO") {
-      registry.credentials = cfg.GetPassword("key.converter.basic.auth.user.info");
-    }
-    o.key_registry = std::make_shared<SchemaRegistryClient>(std::move(registry));
+    ASSIGN_OR_RETURN(
+        o.key_registry,
+        RegistryClientFromConfig(cfg, "key.converter", *type,
+                                 fmt::format("key.converter={} (for {} key side files, "
+                                             "store.kafka.keys=true)",
+                                             converter, cfg.GetString("keys.format.class"))));
     o.key_check = std::make_shared<RegistryKeyCheck>(o.key_registry);
     RETURN_IF_ERROR(RegistryKeyFormat(o).status());
   }

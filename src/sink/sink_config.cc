@@ -10,6 +10,24 @@
 
 namespace tributary {
 
+Result<std::shared_ptr<SchemaRegistryClient>> RegistryClientFromConfig(const Config& cfg,
+                                                                       const std::string& prefix,
+                                                                       RegistrySchemaType type,
+                                                                       std::string_view what) {
+  RegistryOptions registry;
+  registry.type = type;
+  auto urls = SplitList(cfg.GetString(prefix + ".schema.registry.url"));
+  if (urls.empty()) {
+    return InvalidArgument("{}.schema.registry.url: {} needs the Schema Registry URL", prefix,
+                           what);
+  }
+  registry.url = urls[0];
+  if (cfg.GetString(prefix + ".basic.auth.credentials.source") == "USER_INFO") {
+    registry.credentials = cfg.GetPassword(prefix + ".basic.auth.user.info");
+  }
+  return std::make_shared<SchemaRegistryClient>(std::move(registry));
+}
+
 Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
   // Lenses KCQL (connect.s3.kcql) becomes the equivalent keys before anything reads them.
   std::vector<std::string> kcql_ignored;
@@ -294,22 +312,14 @@ Result<SinkConfig> SinkConfig::FromRaw(RawConfig raw) {
           "bare values (not with store.envelope or format.output.*)",
           converter.substr(converter.rfind('.') + 1));
     }
-    RegistryOptions registry;
-    registry.type = *registry_type;
-    auto urls = SplitList(cfg.GetString("value.converter.schema.registry.url"));
-    if (urls.empty()) {
-      return InvalidArgument(
-          "value.converter.schema.registry.url: {} needs the Schema Registry URL",
-          converter.substr(converter.rfind('.') + 1));
-    }
-    registry.url = urls[0];
-    if (cfg.GetString("value.converter.basic.auth.credentials.source") == "USER_INFO") {
-      registry.credentials = cfg.GetPassword("value.converter.basic.auth.user.info");
-    }
     // One client (one schema cache) for the writers and the transform chain.
-    c.format.registry = transforms && transforms->options().value.registry
-                            ? transforms->options().value.registry
-                            : std::make_shared<SchemaRegistryClient>(std::move(registry));
+    if (transforms && transforms->options().value.registry) {
+      c.format.registry = transforms->options().value.registry;
+    } else {
+      ASSIGN_OR_RETURN(c.format.registry,
+                       RegistryClientFromConfig(cfg, "value.converter", *registry_type,
+                                                converter.substr(converter.rfind('.') + 1)));
+    }
   }
   RETURN_IF_ERROR(MakeFormat(c.format).status());
   ASSIGN_OR_RETURN(c.codec, ParseCodec(cfg.GetString("s3.compression.type")));

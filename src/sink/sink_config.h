@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -100,5 +102,13 @@ struct SinkConfig {
   // exactly.once.mode=deterministic needs); otherwise says which keys break it.
   Status CheckDeterministicRotation() const;
 };
+
+// A Schema Registry client from `<prefix>.schema.registry.url` (the first of a list) and
+// `<prefix>.basic.auth.*`, for `prefix` "value.converter" or "key.converter".
+// InvalidArgument naming the URL key when it is empty; `what` says what needs it.
+Result<std::shared_ptr<SchemaRegistryClient>> RegistryClientFromConfig(const Config& cfg,
+                                                                       const std::string& prefix,
+                                                                       RegistrySchemaType type,
+                                                                       std::string_view what);
 
 }  // namespace tributary
